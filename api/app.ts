@@ -1,0 +1,136 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import Koa from "koa";
+import Router from "@koa/router";
+import cors from "@koa/cors";
+import { bodyParser } from "@koa/bodyparser";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { AppError, type ReadinessResponse, type TokenIssuer } from "../shared/index.ts";
+import type { ApiState } from "./context.ts";
+import { errorMiddleware, normaliseError } from "./middleware/errors.ts";
+import { requestContext, type HttpObserver } from "./middleware/request-context.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { healthRoutes } from "./routes/health.ts";
+
+/** A raw Node handler mounted under a path prefix (e.g. Colyseus's `/matchmake/`). */
+export interface RawMount {
+  prefix: string;
+  /** Label for metrics and logs. */
+  label: string;
+  /** Calls `next()` when it does not handle the request. */
+  handle: (req: IncomingMessage, res: ServerResponse, next: () => void) => Promise<void> | void;
+}
+
+export interface ApiOptions {
+  bodyLimitBytes: number;
+  corsOrigins: "*" | string[];
+  trustProxy: boolean;
+}
+
+export interface AppDeps {
+  options: ApiOptions;
+  logger: Logger;
+  tokens: TokenIssuer;
+  newPlayerId: () => string;
+  registry: Registry;
+  http: HttpObserver;
+  readiness: () => Promise<ReadinessResponse>;
+  startedAt: number;
+  mounts?: RawMount[];
+}
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * The Koa app factory (it never listens). The server composes it with
+ * Colyseus on one http.Server; tests can call `app.callback()` directly.
+ */
+export function createApp(deps: AppDeps): Koa<ApiState> {
+  const app = new Koa<ApiState>({ proxy: deps.options.trustProxy });
+  // Errors are logged once by errorMiddleware; silence Koa's default stderr print.
+  app.silent = true;
+  app.on("error", (error) => deps.logger.debug({ err: error }, "koa error event"));
+
+  app.use(requestContext(deps.logger, deps.http));
+  app.use(errorMiddleware());
+  app.use(corsMiddleware(deps.options.corsOrigins));
+
+  for (const mount of deps.mounts ?? []) app.use(rawMountMiddleware(mount));
+  app.use(notFoundInErrorShape());
+
+  app.use(async (ctx, next) => {
+    const hasBody = Number(ctx.get("Content-Length") || 0) > 0 || ctx.get("Transfer-Encoding") !== "";
+    if (BODY_METHODS.has(ctx.method) && hasBody && !ctx.is("application/json")) {
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Request bodies must be application/json");
+    }
+    await next();
+  });
+  app.use(
+    bodyParser({
+      enableTypes: ["json"],
+      jsonLimit: deps.options.bodyLimitBytes,
+      jsonStrict: true,
+      onError: (error) => {
+        throw normaliseError(error);
+      },
+    }),
+  );
+
+  const routers: Router<ApiState>[] = [
+    healthRoutes({ startedAt: deps.startedAt, readiness: deps.readiness, registry: deps.registry }),
+    authRoutes({ tokens: deps.tokens, newPlayerId: deps.newPlayerId }),
+  ];
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+
+  return app;
+}
+
+/** Routers leave unmatched requests at 404 (or 405/501 from allowedMethods); answer those in the error shape. */
+function notFoundInErrorShape(): Koa.Middleware<ApiState> {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.body != null || ctx.respond === false) return;
+    if (ctx.status === 405 || ctx.status === 501) throw new AppError("METHOD_NOT_ALLOWED", `${ctx.method} is not allowed on ${ctx.path}`);
+    if (ctx.status === 404) throw new AppError("ROUTE_NOT_FOUND", `No route for ${ctx.method} ${ctx.path}`);
+  };
+}
+
+function corsMiddleware(origins: "*" | string[]): Koa.Middleware<ApiState> {
+  const allowed = origins === "*" ? null : new Set(origins);
+  return cors({
+    origin: (ctx: Koa.Context) => {
+      const origin = ctx.get("Origin");
+      if (allowed === null) return origin || "*";
+      return allowed.has(origin) ? origin : "";
+    },
+    allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID", "X-Request-Id", "X-Admin-Key"],
+    exposeHeaders: ["Retry-After", "X-Request-Id", "WWW-Authenticate"],
+    maxAge: 600,
+  });
+}
+
+/** Hands a path prefix to a raw Node handler (Koa's documented escape hatch `ctx.respond = false`). */
+function rawMountMiddleware(mount: RawMount): Koa.Middleware<ApiState> {
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith(mount.prefix)) return next();
+    ctx.state.routeLabel = mount.label;
+    let passed = false;
+    ctx.respond = false;
+    try {
+      await mount.handle(ctx.req, ctx.res, () => {
+        passed = true;
+      });
+    } catch (error) {
+      // Nothing written yet: let the error middleware answer in the usual shape.
+      if (!ctx.res.headersSent) ctx.respond = true;
+      throw error;
+    }
+    if (passed) {
+      ctx.respond = true;
+      await next();
+    }
+  };
+}

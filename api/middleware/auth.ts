@@ -1,0 +1,33 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Middleware } from "koa";
+import { AppError, type TokenVerifier } from "../../shared/index.ts";
+import type { ApiState } from "../context.ts";
+
+/** Reads `Authorization: Bearer <token>`; only the bearer scheme is accepted. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+([A-Za-z0-9\-_.]+)\s*$/i.exec(header);
+  if (!match) throw new AppError("UNAUTHORIZED", "The Authorization header must be `Bearer <token>`", {
+    headers: { "WWW-Authenticate": 'Bearer realm="arena-lobby", error="invalid_request"' },
+  });
+  return match[1];
+}
+
+/** Verifies the bearer token with the one shared verifier and puts the claims on `ctx.state.player`. */
+export function requireAuth(tokens: TokenVerifier): Middleware<ApiState> {
+  return async (ctx, next) => {
+    ctx.state.player = await tokens.verify(bearerToken(ctx.get("Authorization") || undefined));
+    await next();
+  };
+}
+
+/** Admin endpoints: `X-Admin-Key` compared in constant time. */
+export function requireAdmin(adminKey: string): Middleware<ApiState> {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  const expected = digest(adminKey);
+  return async (ctx, next) => {
+    // Hashing first makes the comparison constant-time whatever the lengths.
+    if (!timingSafeEqual(digest(ctx.get("X-Admin-Key")), expected)) throw new AppError("FORBIDDEN", "A valid X-Admin-Key header is required");
+    await next();
+  };
+}

@@ -1,0 +1,66 @@
+import type { Middleware } from "koa";
+import { AppError, ErrorCodes, type ErrorBody, type ErrorCode } from "../../shared/index.ts";
+import type { ApiState } from "../context.ts";
+
+/**
+ * Normalises every thrown error at the edge (CONVENTIONS habit 3): an
+ * `AppError` keeps its code; a Koa/http-errors error with a status maps to the
+ * nearest code; anything else is a 500 whose message is never shown. Unknown
+ * errors are logged once, here.
+ */
+export function normaliseError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const status = typeof (error as { status?: unknown })?.status === "number" ? (error as { status: number }).status : 500;
+  const type = (error as { type?: unknown })?.type;
+  const message = error instanceof Error ? error.message : "Internal error";
+  if (status === 413 || type === "entity.too.large") return new AppError("PAYLOAD_TOO_LARGE", "The request body is too large", { cause: error });
+  if (status === 415) return new AppError("UNSUPPORTED_MEDIA_TYPE", message, { cause: error });
+  if (status === 400 && (type === "entity.parse.failed" || error instanceof SyntaxError)) {
+    return new AppError("INVALID_JSON", "The request body is not valid JSON", { cause: error });
+  }
+  const codeByStatus: Partial<Record<number, ErrorCode>> = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    429: "RATE_LIMITED",
+    503: "STORE_UNAVAILABLE",
+  };
+  const code = codeByStatus[status];
+  if (code && (error as { expose?: boolean }).expose !== false) return new AppError(code, message, { cause: error });
+  return new AppError("INTERNAL", "Internal server error", { cause: error });
+}
+
+export function errorBody(error: AppError): ErrorBody {
+  const spec = ErrorCodes[error.code];
+  return {
+    error: {
+      code: error.code,
+      message: spec.expose ? error.message : "Internal server error",
+      ...(error.details !== undefined && spec.expose ? { details: error.details } : {}),
+    },
+  };
+}
+
+export function errorMiddleware(): Middleware<ApiState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (thrown) {
+      const error = normaliseError(thrown);
+      if (error.code === "INTERNAL") ctx.state.log?.error({ err: thrown }, "unhandled error");
+      if (ctx.headerSent || !ctx.writable) {
+        // A streaming response already started: nothing useful can be sent.
+        ctx.state.log?.warn({ err: thrown }, "error after the response started");
+        return;
+      }
+      ctx.status = error.status;
+      for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
+      if (error.retryAfter !== undefined) ctx.set("Retry-After", String(Math.max(1, Math.ceil(error.retryAfter))));
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = errorBody(error);
+    }
+  };
+}

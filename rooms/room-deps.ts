@@ -1,0 +1,21 @@
+import type { Room } from "@colyseus/core";
+import type { Logger } from "pino";
+import type { TokenVerifier } from "../shared/index.ts";
+
+/** What rooms get from the composition root (server/). Rooms never read the environment. */
+export interface RoomDeps {
+  tokens: TokenVerifier;
+  logger: Logger;
+  tickRateHz: number;
+  patchRateHz: number;
+  /** How long a draining process lets its rooms finish before closing them with DRAINING. */
+  shutdownGraceMs: number;
+}
+
+/** A room type to register with the matchmaker. */
+export interface RoomDefinition {
+  name: string;
+  // Colyseus's own Type<Room> is `new (...args) => Room`.
+  room: new (...args: any[]) => Room;
+  defaultOptions?: Record<string, unknown>;
+}

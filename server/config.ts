@@ -1,0 +1,149 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+/**
+ * The only reader of `process.env` (DESIGN §3). Every variable is declared
+ * once in {@link CONFIG_VARIABLES} with its default and doc line; the README's
+ * configuration table lists exactly these (a test checks it).
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with protocol ${protocols.join(" or ")}`);
+
+interface VariableSpec {
+  schema: z.ZodType;
+  default?: string;
+  doc: string;
+}
+
+export const CONFIG_VARIABLES = {
+  NODE_ENV: { schema: z.enum(["development", "production", "test"]), default: "development", doc: "`production` makes a missing TOKEN_SECRET / ADMIN_KEY an error and turns off permissive CORS." },
+  PORT: { schema: port, default: "2567", doc: "HTTP + WebSocket port (one port for both). 0 picks a free port." },
+  HOST: { schema: z.string().min(1), default: "0.0.0.0", doc: "Interface to bind." },
+  PUBLIC_ADDRESS: { schema: z.string().min(1).optional(), doc: "host:port (optionally /path) that clients use to reach THIS process's rooms; needed when several processes share Redis. Defaults to the bound host:port." },
+  REDIS_URL: { schema: url(["redis:", "rediss:"]).optional(), doc: "Unset: embedded mode (memory stores, local presence). Set: Redis stores, pub/sub, presence and driver (distributed mode)." },
+  TOKEN_SECRET: { schema: z.string().min(32, "must be at least 32 characters").optional(), doc: "HMAC secret for player tokens (HS256 JWT). Generated with a warning in development; required in production." },
+  TOKEN_TTL_SECONDS: { schema: positiveInt(7 * 24 * 3600), default: "3600", doc: "Lifetime of a player token." },
+  ADMIN_KEY: { schema: z.string().min(16, "must be at least 16 characters").optional(), doc: "Key for admin endpoints (`X-Admin-Key`). Generated and logged once in development; required in production." },
+  LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), default: "info", doc: "pino log level; logs are JSON lines on stdout." },
+  TICK_RATE_HZ: { schema: positiveInt(240), default: "30", doc: "Game simulation rate (fixed step)." },
+  PATCH_RATE_HZ: { schema: positiveInt(120), default: "20", doc: "Rate of binary state patches sent to room clients." },
+  WS_MAX_PAYLOAD_BYTES: { schema: positiveInt(1024 * 1024), default: "16384", doc: "Largest WebSocket frame a client may send; larger closes with 1009." },
+  WS_PING_INTERVAL_MS: { schema: z.coerce.number().int().min(0).max(600_000), default: "3000", doc: "WebSocket ping interval (0 disables); keeps proxies from idling the socket out." },
+  WS_PING_MAX_RETRIES: { schema: positiveInt(100), default: "2", doc: "Missed pings before a socket is terminated." },
+  HTTP_BODY_LIMIT_BYTES: { schema: positiveInt(10 * 1024 * 1024), default: "65536", doc: "Largest JSON request body; larger answers 413 PAYLOAD_TOO_LARGE." },
+  CORS_ORIGINS: { schema: z.string().optional(), doc: "Comma-separated origins allowed by CORS, or `*`. Default: `*` outside production, none in production." },
+  TRUST_PROXY: { schema: bool, default: "false", doc: "Trust `X-Forwarded-For` for client IPs (set behind a reverse proxy)." },
+  DRAIN_DELAY_MS: { schema: z.coerce.number().int().min(0).max(120_000), default: "0", doc: "On SIGTERM: how long `/readyz` answers 503 while still serving before the listener closes (give the load balancer time to notice)." },
+  SHUTDOWN_GRACE_MS: { schema: z.coerce.number().int().min(0).max(600_000), default: "10000", doc: "On SIGTERM/SIGINT: how long rooms and requests get to finish before the process exits." },
+} as const satisfies Record<string, VariableSpec>;
+
+export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
+
+export interface Config {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  publicAddress?: string;
+  redisUrl?: string;
+  tokenSecret: string;
+  tokenTtlSeconds: number;
+  adminKey: string;
+  logLevel: string;
+  tickRateHz: number;
+  patchRateHz: number;
+  ws: { maxPayloadBytes: number; pingIntervalMs: number; pingMaxRetries: number };
+  http: { bodyLimitBytes: number };
+  corsOrigins: "*" | string[];
+  trustProxy: boolean;
+  drainDelayMs: number;
+  shutdownGraceMs: number;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Things worth a loud log line (generated secrets). */
+  warnings: string[];
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`);
+  }
+}
+
+/** Reads and validates the environment. Throws `ConfigError` naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): LoadedConfig {
+  const values: Record<string, unknown> = {};
+  const problems: { variable: string; message: string }[] = [];
+  for (const [name, spec] of Object.entries(CONFIG_VARIABLES) as [ConfigVariable, VariableSpec][]) {
+    const raw = env[name] === "" ? undefined : env[name];
+    const result = spec.schema.safeParse(raw ?? spec.default);
+    if (result.success) values[name] = result.data;
+    else problems.push({ variable: name, message: `${result.error.issues[0]?.message ?? "invalid"} (got ${JSON.stringify(raw)})` });
+  }
+
+  const nodeEnv = (values.NODE_ENV ?? "development") as Config["env"];
+  const production = nodeEnv === "production";
+  const warnings: string[] = [];
+
+  let tokenSecret = values.TOKEN_SECRET as string | undefined;
+  if (!tokenSecret && !problems.some((p) => p.variable === "TOKEN_SECRET")) {
+    if (production) problems.push({ variable: "TOKEN_SECRET", message: "is required when NODE_ENV=production" });
+    else {
+      tokenSecret = randomBytes(32).toString("hex");
+      warnings.push("TOKEN_SECRET is not set: generated a random one for this process. Tokens will not survive a restart and other processes will reject them. Set TOKEN_SECRET in any shared or lasting deployment.");
+    }
+  }
+  let adminKey = values.ADMIN_KEY as string | undefined;
+  if (!adminKey && !problems.some((p) => p.variable === "ADMIN_KEY")) {
+    if (production) problems.push({ variable: "ADMIN_KEY", message: "is required when NODE_ENV=production" });
+    else {
+      adminKey = randomBytes(18).toString("base64url");
+      warnings.push(`ADMIN_KEY is not set: generated one for this process: ${adminKey}`);
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const corsRaw = (values.CORS_ORIGINS as string | undefined)?.trim();
+  const corsOrigins: Config["corsOrigins"] =
+    corsRaw === undefined ? (production ? [] : "*") : corsRaw === "*" ? "*" : corsRaw.split(",").map((o) => o.trim()).filter(Boolean);
+
+  return {
+    config: {
+      env: nodeEnv,
+      port: values.PORT as number,
+      host: values.HOST as string,
+      publicAddress: values.PUBLIC_ADDRESS as string | undefined,
+      redisUrl: values.REDIS_URL as string | undefined,
+      tokenSecret: tokenSecret!,
+      tokenTtlSeconds: values.TOKEN_TTL_SECONDS as number,
+      adminKey: adminKey!,
+      logLevel: values.LOG_LEVEL as string,
+      tickRateHz: values.TICK_RATE_HZ as number,
+      patchRateHz: values.PATCH_RATE_HZ as number,
+      ws: {
+        maxPayloadBytes: values.WS_MAX_PAYLOAD_BYTES as number,
+        pingIntervalMs: values.WS_PING_INTERVAL_MS as number,
+        pingMaxRetries: values.WS_PING_MAX_RETRIES as number,
+      },
+      http: { bodyLimitBytes: values.HTTP_BODY_LIMIT_BYTES as number },
+      corsOrigins,
+      trustProxy: values.TRUST_PROXY as boolean,
+      drainDelayMs: values.DRAIN_DELAY_MS as number,
+      shutdownGraceMs: values.SHUTDOWN_GRACE_MS as number,
+    },
+    warnings,
+  };
+}

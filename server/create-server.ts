@@ -1,0 +1,249 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { matchMaker, createNodeMatchmakingMiddleware, type Presence } from "@colyseus/core";
+import { setTransport } from "@colyseus/core/Transport";
+import { setLogger as setColyseusLogger } from "@colyseus/core/Logger";
+import { WebSocketTransport } from "@colyseus/ws-transport";
+import { createApp, type RawMount } from "../api/app.ts";
+import { projectRooms, type RoomDefinition, type RoomDeps } from "../rooms/index.ts";
+import { AppError, CloseCodes, type ReadinessResponse } from "../shared/index.ts";
+import type { Config } from "./config.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { createMetrics } from "./metrics.ts";
+import { TokenService, newPlayerId } from "./token-service.ts";
+
+export interface CreateServerOptions {
+  config: Config;
+  logger?: Logger;
+  /**
+   * Room types to register. Default: the project's rooms. Tests pass their
+   * own (e.g. a trivial echo room) alongside or instead.
+   */
+  rooms?: (deps: RoomDeps) => RoomDefinition[];
+}
+
+export interface ListeningInfo {
+  port: number;
+  /** http://host:port — the Koa API. */
+  httpUrl: string;
+  /** ws://host:port — what an SDK client connects to (same port). */
+  wsUrl: string;
+}
+
+export interface AppServer {
+  readonly httpServer: http.Server;
+  readonly logger: Logger;
+  readonly tokens: TokenService;
+  readonly draining: boolean;
+  /** Binds `config.port` (0 = any free port) on `config.host`, then starts the matchmaker. */
+  listen(): Promise<ListeningInfo>;
+  /**
+   * Ordered drain: `/readyz` turns 503, drain hooks run (streams end, polls are
+   * answered), new connections are refused, rooms get `graceMs` to finish and
+   * are then closed with a rejoinable code, and the HTTP server closes.
+   */
+  close(options?: { graceMs?: number; drainDelayMs?: number }): Promise<void>;
+}
+
+/**
+ * Colyseus keeps its matchmaker in module state, so one process can host
+ * one server at a time. Tests run servers one after another; multi-process
+ * tests spawn processes.
+ */
+let activeServer: AppServer | null = null;
+
+/** The composition root: one http.Server for Koa (HTTP) and Colyseus (WebSocket + /matchmake). */
+export async function createServer(options: CreateServerOptions): Promise<AppServer> {
+  if (activeServer) {
+    throw new Error("A server is already running in this process (Colyseus's matchmaker is process-wide); close it first.");
+  }
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  setColyseusLogger(logger.child({ component: "colyseus" }));
+
+  const startedAt = Date.now();
+  const tokens = new TokenService({ secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds });
+  const metrics = createMetrics({ wsClients: () => matchMaker.stats.local.ccu });
+  const httpServer = http.createServer();
+  // Long polls hold up to 25 s and SSE streams for minutes: Node's default
+  // 5 s keep-alive and 300 s request timeouts must not cut them.
+  httpServer.requestTimeout = 0;
+  httpServer.headersTimeout = 30_000;
+  httpServer.keepAliveTimeout = 65_000;
+
+  let draining = false;
+  let matchmakerReady = false;
+
+  const readiness = async (): Promise<ReadinessResponse> => {
+    const checks: ReadinessResponse["checks"] = {
+      matchmaker: matchmakerReady ? { ok: true } : { ok: false, message: "matchmaker not accepting yet" },
+    };
+    if (draining) return { status: "draining", checks };
+    const ok = Object.values(checks).every((check) => check.ok);
+    return { status: ok ? "ready" : "not-ready", checks };
+  };
+
+  const colyseusMatchmaking = createNodeMatchmakingMiddleware();
+  const matchmaking: RawMount["handle"] = (req, res, next) => {
+    // A draining process takes no new seats: the client retries and lands on another process.
+    if (draining) throw new AppError("DRAINING", "This server is draining; retry shortly", { retryAfter: 2 });
+    return colyseusMatchmaking(req, res, next);
+  };
+  const app = createApp({
+    options: { bodyLimitBytes: config.http.bodyLimitBytes, corsOrigins: config.corsOrigins, trustProxy: config.trustProxy },
+    logger,
+    tokens,
+    newPlayerId,
+    registry: metrics.registry,
+    http: metrics,
+    readiness,
+    startedAt,
+    mounts: [{ prefix: "/matchmake/", label: "/matchmake/:method/:roomName", handle: matchmaking }],
+  });
+  httpServer.on("request", app.callback());
+  applyCorsPolicyToMatchmaker(config.corsOrigins);
+
+  const transport = new WebSocketTransport({
+    noServer: true,
+    maxPayload: config.ws.maxPayloadBytes,
+    pingInterval: config.ws.pingIntervalMs,
+    pingMaxRetries: config.ws.pingMaxRetries,
+  });
+
+  const roomDeps: RoomDeps = {
+    tokens,
+    logger: logger.child({ component: "rooms" }),
+    tickRateHz: config.tickRateHz,
+    patchRateHz: config.patchRateHz,
+    shutdownGraceMs: config.shutdownGraceMs,
+  };
+  const definitions = (options.rooms ?? projectRooms)(roomDeps);
+  for (const definition of definitions) {
+    const handler = matchMaker.defineRoomType(definition.name, definition.room, definition.defaultOptions);
+    handler.on("create", () => {
+      metrics.roomsOpen.inc({ room: definition.name });
+      metrics.roomsCreated.inc({ room: definition.name });
+    });
+    handler.on("dispose", () => metrics.roomsOpen.dec({ room: definition.name }));
+    handler.on("join", () => metrics.roomClients.inc({ room: definition.name }));
+    handler.on("leave", () => metrics.roomClients.dec({ room: definition.name }));
+  }
+
+  let closing: Promise<void> | null = null;
+  let listening = false;
+
+  const server: AppServer = {
+    httpServer,
+    logger,
+    tokens,
+    get draining() {
+      return draining;
+    },
+
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off("error", reject);
+          resolve();
+        });
+      });
+      listening = true;
+      const address = httpServer.address() as AddressInfo;
+      const reachableHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+      const publicAddress = config.publicAddress ?? `${reachableHost}:${address.port}`;
+
+      transport.attachToServer(httpServer);
+      setTransport(transport);
+      const { presence, driver } = await createColyseusBackends(config);
+      await matchMaker.setup(presence, driver, publicAddress);
+      await matchMaker.accept();
+      matchmakerReady = true;
+
+      const info: ListeningInfo = {
+        port: address.port,
+        httpUrl: `http://${reachableHost}:${address.port}`,
+        wsUrl: `ws://${reachableHost}:${address.port}`,
+      };
+      logger.info({ ...info, publicAddress, mode: config.redisUrl ? "distributed" : "embedded" }, "listening");
+      return info;
+    },
+
+    close(closeOptions = {}) {
+      closing ??= (async () => {
+        const graceMs = closeOptions.graceMs ?? config.shutdownGraceMs;
+        const drainDelayMs = closeOptions.drainDelayMs ?? config.drainDelayMs;
+        draining = true;
+        logger.info({ graceMs, drainDelayMs }, "draining");
+        // /readyz is 503 from here; keep serving until the load balancer has noticed.
+        if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+        // Stop accepting new TCP connections; open keep-alive sockets finish their request.
+        const closed = listening ? new Promise<void>((resolve) => httpServer.close(() => resolve())) : Promise.resolve();
+        httpServer.closeIdleConnections();
+
+        if (matchmakerReady) {
+          // Rooms get the grace window (their onBeforeShutdown decides how to
+          // wind down); whatever is left is closed with DRAINING so SDKs rejoin elsewhere.
+          const shutdown = matchMaker.gracefullyShutdown().catch((error) => logger.warn({ err: error }, "matchmaker shutdown"));
+          const timedOut = await raceTimeout(shutdown, graceMs);
+          if (timedOut) {
+            logger.warn("rooms did not finish within the grace window; closing them");
+            await Promise.allSettled(matchMaker.disconnectAll(CloseCodes.DRAINING.code));
+            await raceTimeout(shutdown, 2_000);
+          }
+          transport.shutdown();
+          await Promise.resolve(matchMaker.presence?.shutdown()).catch(() => undefined);
+          await Promise.resolve(matchMaker.driver?.shutdown()).catch(() => undefined);
+        }
+        for (const definition of definitions) matchMaker.removeRoomType(definition.name);
+
+        if (listening) {
+          httpServer.closeIdleConnections();
+          if (await raceTimeout(closed, graceMs)) {
+            logger.warn("HTTP connections still open after the grace window; closing them");
+            httpServer.closeAllConnections();
+            await closed;
+          }
+        }
+        metrics.close();
+        activeServer = null;
+        logger.info("closed");
+      })();
+      return closing;
+    },
+  };
+  activeServer = server;
+  return server;
+}
+
+/** Resolves true if `promise` did not settle within `ms`. */
+async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<true>((resolve) => {
+    timer = setTimeout(() => resolve(true), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => false as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function createColyseusBackends(config: Config): Promise<{ presence?: Presence; driver?: matchMaker.MatchMakerDriver }> {
+  if (!config.redisUrl) return {}; // LocalPresence + LocalDriver
+  const [{ RedisPresence }, { RedisDriver }] = await Promise.all([import("@colyseus/redis-presence"), import("@colyseus/redis-driver")]);
+  return { presence: new RedisPresence(config.redisUrl), driver: new RedisDriver(config.redisUrl) };
+}
+
+/**
+ * Colyseus answers `/matchmake/*` with its own CORS headers (any origin by
+ * default). Apply the same policy as the API. The controller is process-wide.
+ */
+function applyCorsPolicyToMatchmaker(origins: Config["corsOrigins"]): void {
+  const allowed = origins === "*" ? null : new Set(origins);
+  matchMaker.controller.getCorsHeaders = (headers: Headers) => {
+    const origin = headers.get("origin");
+    if (allowed === null) return { "Access-Control-Allow-Origin": origin || "*", Vary: "Origin" };
+    return { "Access-Control-Allow-Origin": origin && allowed.has(origin) ? origin : "null", Vary: "Origin" };
+  };
+}

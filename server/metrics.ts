@@ -1,0 +1,59 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { HttpObserver } from "../api/middleware/request-context.ts";
+
+/**
+ * One Prometheus registry per server instance (no global registry, so tests
+ * can run servers one after another in a process). prom-client is the de
+ * facto Node client; default metrics include `nodejs_eventloop_lag_seconds`.
+ */
+export interface ServerMetrics extends HttpObserver {
+  registry: Registry;
+  roomsOpen: Gauge<"room">;
+  roomClients: Gauge<"room">;
+  roomsCreated: Counter<"room">;
+  close(): void;
+}
+
+export function createMetrics(options: { wsClients: () => number }): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+
+  const httpRequests = new Counter({
+    name: "http_requests_total",
+    help: "HTTP responses by method, matched route and status",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP response time by method and route (streams count until they close)",
+    labelNames: ["method", "route"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "ws_clients",
+    help: "WebSocket clients connected to rooms on this process",
+    registers: [registry],
+    collect() {
+      this.set(options.wsClients());
+    },
+  });
+  const roomsOpen = new Gauge({ name: "rooms_open", help: "Rooms alive on this process by room name", labelNames: ["room"] as const, registers: [registry] });
+  const roomClients = new Gauge({ name: "room_clients", help: "Clients seated in rooms on this process by room name", labelNames: ["room"] as const, registers: [registry] });
+  const roomsCreated = new Counter({ name: "rooms_created_total", help: "Rooms created on this process by room name", labelNames: ["room"] as const, registers: [registry] });
+
+  return {
+    registry,
+    roomsOpen,
+    roomClients,
+    roomsCreated,
+    observe(method, route, status, seconds) {
+      httpRequests.inc({ method, route, status: String(status) });
+      httpDuration.observe({ method, route }, seconds);
+    },
+    close() {
+      registry.clear();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+/** A display name: printable, trimmed, 1..24 characters. */
+export const PlayerName = z
+  .string()
+  .trim()
+  .min(1, "name must not be empty")
+  .max(24, "name must be at most 24 characters")
+  .regex(/^[^\p{Cc}\p{Cf}]+$/u, "name must not contain control characters");
+
+export const GuestAuthRequest = z.strictObject({ name: PlayerName });
+export type GuestAuthRequest = z.infer<typeof GuestAuthRequest>;
+
+/** `POST /v1/auth/guest` and `POST /v1/auth/refresh` answer with this. */
+export interface TokenResponse {
+  token: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+  player: PlayerIdentity;
+}
+
+export interface PlayerIdentity {
+  playerId: string;
+  name: string;
+}
+
+/** What a verified token says about its bearer. */
+export interface TokenClaims extends PlayerIdentity {
+  /** Seconds since the epoch. */
+  expiresAt: number;
+  issuedAt: number;
+}
+
+/**
+ * The one verifier used by the HTTP middleware and by every room's `onAuth`
+ * (implemented in server/, injected into api/ and rooms/). Throws
+ * `AppError` with `UNAUTHORIZED`, `TOKEN_EXPIRED` or `TOKEN_INVALID`.
+ */
+export interface TokenVerifier {
+  verify(token: string | undefined | null): Promise<TokenClaims>;
+}
+
+export interface TokenIssuer extends TokenVerifier {
+  issue(identity: PlayerIdentity): Promise<TokenResponse>;
+}
+
+/** Player ids are opaque; this is their only valid shape. */
+export const PlayerId = z.string().regex(/^p_[0-9a-z]{10,32}$/, "not a player id");

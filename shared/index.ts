@@ -1,0 +1,5 @@
+export * from "./errors.ts";
+export * from "./close-codes.ts";
+export * from "./validation.ts";
+export * from "./auth.ts";
+export * from "./http.ts";

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { AppError } from "./errors.ts";
+
+/**
+ * Every payload that crosses a process boundary (HTTP bodies and queries,
+ * room messages, room join options) is parsed by a zod schema from `shared/`
+ * before anything uses it. zod schemas are Standard Schemas, so Colyseus 0.18's
+ * `onMessage(type, schema, handler)` accepts the same objects.
+ */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export function describeIssues(error: z.ZodError): ValidationIssue[] {
+  return error.issues.slice(0, 20).map((issue) => ({
+    path: issue.path.map(String).join(".") || "(root)",
+    message: issue.message,
+  }));
+}
+
+/** Parses `value` or throws `AppError(VALIDATION_FAILED)` listing the issues. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = describeIssues(result.error);
+  const first = issues[0];
+  throw new AppError("VALIDATION_FAILED", `Invalid ${what}: ${first ? `${first.path}: ${first.message}` : "malformed"}`, {
+    details: { issues },
+  });
+}

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+
+describe("health, readiness and metrics", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it("GET /healthz says the process is up", async () => {
+    const response = await fetch(`${server.httpUrl}/healthz`);
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { status: string; uptimeSeconds: number };
+    assert.equal(body.status, "ok");
+    assert.equal(typeof body.uptimeSeconds, "number");
+  });
+
+  it("GET /readyz is 200 with its checks once the matchmaker accepts", async () => {
+    const response = await fetch(`${server.httpUrl}/readyz`);
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { status: string; checks: Record<string, { ok: boolean }> };
+    assert.equal(body.status, "ready");
+    assert.equal(body.checks.matchmaker.ok, true);
+  });
+
+  it("GET /metrics is Prometheus text with HTTP, WebSocket, room and event-loop metrics", async () => {
+    await fetch(`${server.httpUrl}/v1/does-not-exist`);
+    await fetch(`${server.httpUrl}/healthz`);
+    const response = await fetch(`${server.httpUrl}/metrics`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    assert.match(text, /^http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/m);
+    assert.match(text, /^http_requests_total\{method="GET",route="unmatched",status="404"\} \d+/m);
+    assert.match(text, /^http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/healthz"\} \d+/m);
+    assert.match(text, /^ws_clients 0$/m);
+    assert.match(text, /^# TYPE rooms_open gauge$/m);
+    assert.match(text, /^nodejs_eventloop_lag_seconds \d/m);
+  });
+});
