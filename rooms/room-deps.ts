@@ -1,11 +1,13 @@
 import type { Room } from "@colyseus/core";
 import type { Logger } from "pino";
 import type { TokenVerifier } from "../shared/index.ts";
+import type { MatchResultStore } from "../store/match-results.ts";
 
 /** What rooms get from the composition root (server/). Rooms never read the environment. */
 export interface RoomDeps {
   tokens: TokenVerifier;
   logger: Logger;
+  stores: { results: MatchResultStore };
   tickRateHz: number;
   patchRateHz: number;
   /** How long a draining process lets its rooms finish before closing them with DRAINING. */

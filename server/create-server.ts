@@ -10,6 +10,7 @@ import { AppError, CloseCodes, type ReadinessResponse } from "../shared/index.ts
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
+import { MemoryMatchResultStore } from "../store/match-results.ts";
 import { TokenService, newPlayerId } from "./token-service.ts";
 
 export interface CreateServerOptions {
@@ -110,8 +111,10 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     pingMaxRetries: config.ws.pingMaxRetries,
   });
 
+  const stores = { results: new MemoryMatchResultStore() };
   const roomDeps: RoomDeps = {
     tokens,
+    stores,
     logger: logger.child({ component: "rooms" }),
     tickRateHz: config.tickRateHz,
     patchRateHz: config.patchRateHz,
