@@ -12,6 +12,12 @@ export interface RoomDeps {
   patchRateHz: number;
   /** How long a draining process lets its rooms finish before closing them with DRAINING. */
   shutdownGraceMs: number;
+  /** Per-client room message limits (token bucket). */
+  messageLimits: { perSecond: number; burst: number };
+  /** Default seconds a dropped client keeps its seat. */
+  reconnectWindowSeconds: number;
+  /** Seconds before token expiry that rooms ask the client to refresh in-band. */
+  authRefreshLeadSeconds: number;
 }
 
 /** A room type to register with the matchmaker. */

@@ -40,6 +40,10 @@ export const CONFIG_VARIABLES = {
   WS_MAX_PAYLOAD_BYTES: { schema: positiveInt(1024 * 1024), default: "16384", doc: "Largest WebSocket frame a client may send; larger closes with 1009." },
   WS_PING_INTERVAL_MS: { schema: z.coerce.number().int().min(0).max(600_000), default: "3000", doc: "WebSocket ping interval (0 disables); keeps proxies from idling the socket out." },
   WS_PING_MAX_RETRIES: { schema: positiveInt(100), default: "2", doc: "Missed pings before a socket is terminated." },
+  WS_MESSAGES_PER_SECOND: { schema: positiveInt(10_000), default: "60", doc: "Sustained room messages per second per client (token bucket); a flood past it closes with 4103 RATE_LIMITED." },
+  WS_MESSAGE_BURST: { schema: positiveInt(10_000), default: "120", doc: "Token-bucket burst for room messages per client." },
+  RECONNECT_WINDOW_SECONDS: { schema: z.coerce.number().int().min(0).max(3600), default: "20", doc: "How long a dropped room client keeps its seat (0 disables)." },
+  AUTH_REFRESH_LEAD_SECONDS: { schema: z.coerce.number().int().min(1).max(3600), default: "60", doc: "Rooms send `auth.expiring` this long before a client's token expires; unrefreshed clients are closed with 4101 at expiry." },
   HTTP_BODY_LIMIT_BYTES: { schema: positiveInt(10 * 1024 * 1024), default: "65536", doc: "Largest JSON request body; larger answers 413 PAYLOAD_TOO_LARGE." },
   CORS_ORIGINS: { schema: z.string().optional(), doc: "Comma-separated origins allowed by CORS, or `*`. Default: `*` outside production, none in production." },
   TRUST_PROXY: { schema: bool, default: "false", doc: "Trust `X-Forwarded-For` for client IPs (set behind a reverse proxy)." },
@@ -61,7 +65,9 @@ export interface Config {
   logLevel: string;
   tickRateHz: number;
   patchRateHz: number;
-  ws: { maxPayloadBytes: number; pingIntervalMs: number; pingMaxRetries: number };
+  ws: { maxPayloadBytes: number; pingIntervalMs: number; pingMaxRetries: number; messagesPerSecond: number; messageBurst: number };
+  reconnectWindowSeconds: number;
+  authRefreshLeadSeconds: number;
   http: { bodyLimitBytes: number };
   corsOrigins: "*" | string[];
   trustProxy: boolean;
@@ -137,7 +143,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         maxPayloadBytes: values.WS_MAX_PAYLOAD_BYTES as number,
         pingIntervalMs: values.WS_PING_INTERVAL_MS as number,
         pingMaxRetries: values.WS_PING_MAX_RETRIES as number,
+        messagesPerSecond: values.WS_MESSAGES_PER_SECOND as number,
+        messageBurst: values.WS_MESSAGE_BURST as number,
       },
+      reconnectWindowSeconds: values.RECONNECT_WINDOW_SECONDS as number,
+      authRefreshLeadSeconds: values.AUTH_REFRESH_LEAD_SECONDS as number,
       http: { bodyLimitBytes: values.HTTP_BODY_LIMIT_BYTES as number },
       corsOrigins,
       trustProxy: values.TRUST_PROXY as boolean,

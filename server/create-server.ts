@@ -119,6 +119,9 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     tickRateHz: config.tickRateHz,
     patchRateHz: config.patchRateHz,
     shutdownGraceMs: config.shutdownGraceMs,
+    messageLimits: { perSecond: config.ws.messagesPerSecond, burst: config.ws.messageBurst },
+    reconnectWindowSeconds: config.reconnectWindowSeconds,
+    authRefreshLeadSeconds: config.authRefreshLeadSeconds,
   };
   const definitions = (options.rooms ?? projectRooms)(roomDeps);
   for (const definition of definitions) {

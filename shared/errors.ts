@@ -9,6 +9,7 @@ export const ErrorCodes = {
   VALIDATION_FAILED: { status: 400, expose: true },
   INVALID_JSON: { status: 400, expose: true },
   BAD_CURSOR: { status: 400, expose: true },
+  UNKNOWN_MESSAGE: { status: 400, expose: true },
   UNAUTHORIZED: { status: 401, expose: true },
   TOKEN_EXPIRED: { status: 401, expose: true },
   TOKEN_INVALID: { status: 401, expose: true },

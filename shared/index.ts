@@ -4,3 +4,4 @@ export * from "./validation.ts";
 export * from "./auth.ts";
 export * from "./http.ts";
 export * from "./match-result.ts";
+export * from "./room-protocol.ts";

@@ -1,0 +1,210 @@
+import { Room, type Client } from "@colyseus/core";
+import type { Delayed } from "@colyseus/timer";
+import type { z } from "zod";
+import {
+  AppError,
+  CloseCodes,
+  CommonClientMessages,
+  ServerMessage,
+  closeActionFor,
+  describeIssues,
+  type AuthExpiryMessage,
+  type ErrorCode,
+  type MessageSchemas,
+  type RoomErrorMessage,
+  type TokenClaims,
+} from "../shared/index.ts";
+import type { RoomDeps } from "./room-deps.ts";
+import { TokenBucket } from "./token-bucket.ts";
+
+interface ClientSession {
+  bucket: TokenBucket;
+  /** Set once the server decided to close this client: later messages are ignored. */
+  closing: boolean;
+  claims: TokenClaims;
+  expiryWarning?: Delayed;
+  expiry?: Delayed;
+}
+
+/**
+ * What every project room shares (DESIGN §8), so game, team and draft rooms
+ * stay thin:
+ * - messages are declared once in shared/ (type → zod schema) and handled
+ *   with `handle()`: a payload that fails its schema gets an `error` message
+ *   and changes nothing (Colyseus's own schema option would close the client);
+ *   a handler that throws `AppError` answers with its code; anything else is
+ *   logged and answered INTERNAL, and the room keeps running;
+ * - unknown message types get `UNKNOWN_MESSAGE`;
+ * - per-client token-bucket rate limit: a flood closes with 4103 RATE_LIMITED;
+ * - in-band token refresh: `auth.expiring` before expiry, `auth.refresh`
+ *   accepted for the same player, 4101 AUTH_EXPIRED when not refreshed,
+ *   4102 AUTH_REVOKED for a token of another player or a forged one;
+ * - reconnection: a client dropped with a reconnectable code keeps its seat
+ *   for `reconnectionSeconds(client)`.
+ *
+ * Subclasses implement `playerJoined` / `playerDropped` / `playerReconnected`
+ * / `playerLeft` instead of the Colyseus hooks, which the base owns.
+ */
+export abstract class ProjectRoom<S extends object, M extends MessageSchemas> extends Room<{ state: S }> {
+  protected abstract readonly deps: RoomDeps;
+  protected abstract readonly messageSchemas: M;
+  readonly #sessions = new Map<string, ClientSession>();
+
+  protected handle<K extends keyof M & string>(type: K, handler: (client: Client, payload: z.output<M[K]>) => void | Promise<void>): void {
+    this.onMessage(type, (client: Client, raw: unknown) => {
+      if (!this.#admit(client)) return;
+      const parsed = this.messageSchemas[type].safeParse(raw);
+      if (!parsed.success) {
+        const issues = describeIssues(parsed.error);
+        this.sendError(client, "VALIDATION_FAILED", `Invalid ${type}: ${issues[0]?.path}: ${issues[0]?.message}`, { type, details: { issues } });
+        return;
+      }
+      this.#run(client, type, () => handler(client, parsed.data as z.output<M[K]>));
+    });
+  }
+
+  /** Sends the standard `error` message. */
+  protected sendError(client: Client, code: ErrorCode, message: string, extra: { type?: string; details?: unknown } = {}): void {
+    client.send(ServerMessage.ERROR, { code, message, ...extra } satisfies RoomErrorMessage);
+  }
+
+  /** The verified identity of a seated client. */
+  protected claimsOf(client: Client): TokenClaims {
+    return (this.#sessions.get(client.sessionId)?.claims ?? client.auth) as TokenClaims;
+  }
+
+  /** Seconds a dropped client keeps its seat (0: none). Override per client kind (e.g. spectators). */
+  protected reconnectionSeconds(_client: Client): number {
+    return this.deps.reconnectWindowSeconds;
+  }
+
+  protected playerJoined?(client: Client, options: unknown): void | Promise<void>;
+  protected playerDropped?(client: Client, code: number | undefined): void | Promise<void>;
+  protected playerReconnected?(client: Client): void | Promise<void>;
+  protected playerLeft?(client: Client, code: number | undefined): void | Promise<void>;
+
+  /** Subclasses call this at the end of their onCreate. */
+  protected setupProjectRoom(): void {
+    this.onMessage("*", (client: Client, type: string | number) => {
+      if (!this.#admit(client)) return;
+      this.sendError(client, "UNKNOWN_MESSAGE", `This room does not handle "${String(type).slice(0, 64)}"`, { type: String(type).slice(0, 64) });
+    });
+    this.onMessage("auth.refresh", (client: Client, raw: unknown) => {
+      if (!this.#admit(client)) return;
+      const parsed = CommonClientMessages["auth.refresh"].safeParse(raw);
+      if (!parsed.success) return this.sendError(client, "VALIDATION_FAILED", "auth.refresh needs { token }", { type: "auth.refresh" });
+      this.#run(client, "auth.refresh", () => this.#refresh(client, parsed.data.token));
+    });
+  }
+
+  override async onJoin(client: Client, options: unknown): Promise<void> {
+    this.#startSession(client, client.auth as TokenClaims);
+    await this.playerJoined?.(client, options);
+  }
+
+  override async onDrop(client: Client, code?: number): Promise<void> {
+    const seconds = this.reconnectionSeconds(client);
+    if (code === undefined || closeActionFor(code) !== "reconnect" || seconds <= 0) {
+      // Not a network drop (rate limit, auth, validation): the seat is not held;
+      // Colyseus calls onLeave right after onDrop returns.
+      return;
+    }
+    this.#clearAuthTimers(client.sessionId);
+    await this.playerDropped?.(client, code);
+    try {
+      await this.allowReconnection(client, seconds);
+    } catch {
+      // Window expired: Colyseus calls onLeave next.
+    }
+  }
+
+  override async onReconnect(client: Client): Promise<void> {
+    const session = this.#sessions.get(client.sessionId);
+    if (session) this.#scheduleAuth(client, session);
+    await this.playerReconnected?.(client);
+  }
+
+  override async onLeave(client: Client, code?: number): Promise<void> {
+    if (!this.#sessions.has(client.sessionId)) return; // already handled
+    this.#clearAuthTimers(client.sessionId);
+    this.#sessions.delete(client.sessionId);
+    await this.playerLeft?.(client, code);
+  }
+
+  #startSession(client: Client, claims: TokenClaims): void {
+    const session: ClientSession = {
+      claims,
+      closing: false,
+      bucket: new TokenBucket(this.deps.messageLimits.perSecond, this.deps.messageLimits.burst, Date.now()),
+    };
+    this.#sessions.set(client.sessionId, session);
+    this.#scheduleAuth(client, session);
+  }
+
+  /** Rate limit. A flood closes the client with RATE_LIMITED (final). */
+  #admit(client: Client): boolean {
+    const session = this.#sessions.get(client.sessionId);
+    if (!session || session.closing) return false;
+    if (session.bucket.take(Date.now())) return true;
+    this.deps.logger.warn({ roomId: this.roomId, sessionId: client.sessionId }, "client exceeded its message rate; closing");
+    this.#closeClient(client, session, CloseCodes.RATE_LIMITED.code, "message rate limit exceeded");
+    return false;
+  }
+
+  #run(client: Client, type: string, work: () => void | Promise<void>): void {
+    const fail = (error: unknown) => {
+      if (error instanceof AppError) return this.sendError(client, error.code, error.message, { type, details: error.details });
+      this.deps.logger.error({ err: error, roomId: this.roomId, type }, "room message handler failed");
+      this.sendError(client, "INTERNAL", "Internal error", { type });
+    };
+    try {
+      const result = work();
+      if (result instanceof Promise) result.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  async #refresh(client: Client, token: string): Promise<void> {
+    const session = this.#sessions.get(client.sessionId);
+    if (!session) return;
+    let claims: TokenClaims;
+    try {
+      claims = await this.deps.tokens.verify(token);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "TOKEN_EXPIRED") {
+        // The old token still holds until its own expiry; the client may try again.
+        return this.sendError(client, "TOKEN_EXPIRED", "The new token is already expired", { type: "auth.refresh" });
+      }
+      return this.#closeClient(client, session, CloseCodes.AUTH_REVOKED.code, "invalid token on refresh");
+    }
+    if (claims.playerId !== session.claims.playerId) {
+      return this.#closeClient(client, session, CloseCodes.AUTH_REVOKED.code, "token belongs to another player");
+    }
+    session.claims = claims;
+    client.auth = claims;
+    this.#scheduleAuth(client, session);
+    client.send(ServerMessage.AUTH_REFRESHED, { expiresAt: claims.expiresAt } satisfies AuthExpiryMessage);
+  }
+
+  #scheduleAuth(client: Client, session: ClientSession): void {
+    this.#clearAuthTimers(client.sessionId, session);
+    const msLeft = session.claims.expiresAt * 1000 - Date.now();
+    const warnIn = msLeft - this.deps.authRefreshLeadSeconds * 1000;
+    const warn = () => client.send(ServerMessage.AUTH_EXPIRING, { expiresAt: session.claims.expiresAt } satisfies AuthExpiryMessage);
+    if (warnIn <= 0) warn();
+    else session.expiryWarning = this.clock.setTimeout(warn, warnIn);
+    session.expiry = this.clock.setTimeout(() => this.#closeClient(client, session, CloseCodes.AUTH_EXPIRED.code, "token expired"), Math.max(0, msLeft));
+  }
+
+  #closeClient(client: Client, session: ClientSession, code: number, reason: string): void {
+    session.closing = true;
+    this.#clearAuthTimers(client.sessionId, session);
+    client.leave(code, reason);
+  }
+
+  #clearAuthTimers(sessionId: string, session = this.#sessions.get(sessionId)): void {
+    session?.expiryWarning?.clear();
+    session?.expiry?.clear();
+  }
+}

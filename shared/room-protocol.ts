@@ -1,0 +1,44 @@
+import { z } from "zod";
+import type { ErrorCode } from "./errors.ts";
+
+/**
+ * What every project room adds to the Colyseus protocol (never forks it, so a
+ * stock @colyseus/sdk client still works): typed messages validated by zod in
+ * the room, an `error` message instead of a silent drop, in-band token
+ * refresh, and per-client rate limits.
+ */
+
+/** Server → client message types common to every project room. */
+export const ServerMessage = {
+  /** `RoomErrorMessage`: a message was rejected; nothing changed. */
+  ERROR: "error",
+  /** `{ expiresAt }`: the token is about to expire; send `auth.refresh` with a new one. */
+  AUTH_EXPIRING: "auth.expiring",
+  /** `{ expiresAt }`: the refreshed token was accepted. */
+  AUTH_REFRESHED: "auth.refreshed",
+} as const;
+
+/** Client → server message types common to every project room. */
+export const CommonClientMessages = {
+  /** In-band token refresh on a long-lived connection (same player only). */
+  "auth.refresh": z.strictObject({ token: z.string().min(1).max(4096) }),
+};
+
+export interface RoomErrorMessage {
+  code: ErrorCode;
+  message: string;
+  /** The client message type that was rejected. */
+  type?: string;
+  details?: unknown;
+}
+
+export interface AuthExpiryMessage {
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+/** A room's client → server messages: message type → zod schema of its payload. */
+export type MessageSchemas = Record<string, z.ZodType>;
+
+/** The payload type a client sends for message `K` of a room's message map. */
+export type MessagePayload<M extends MessageSchemas, K extends keyof M> = z.input<M[K]>;
