@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { AppError, type ReadinessResponse, type TokenIssuer } from "../shared/index.ts";
 import type { ApiState } from "./context.ts";
+import type { Lifecycle } from "./lifecycle.ts";
 import { errorMiddleware, normaliseError } from "./middleware/errors.ts";
 import { requestContext, type HttpObserver } from "./middleware/request-context.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -35,6 +36,8 @@ export interface AppDeps {
   registry: Registry;
   http: HttpObserver;
   readiness: () => Promise<ReadinessResponse>;
+  /** Draining state and drain hooks (streams and polls register theirs). */
+  lifecycle: Lifecycle;
   startedAt: number;
   mounts?: RawMount[];
 }

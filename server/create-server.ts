@@ -5,6 +5,7 @@ import { setTransport } from "@colyseus/core/Transport";
 import { setLogger as setColyseusLogger } from "@colyseus/core/Logger";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { createApp, type RawMount } from "../api/app.ts";
+import { Lifecycle } from "../api/lifecycle.ts";
 import { projectRooms, type RoomDefinition, type RoomDeps } from "../rooms/index.ts";
 import { AppError, CloseCodes, type ReadinessResponse } from "../shared/index.ts";
 import type { Config } from "./config.ts";
@@ -72,14 +73,14 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
   httpServer.headersTimeout = 30_000;
   httpServer.keepAliveTimeout = 65_000;
 
-  let draining = false;
+  const lifecycle = new Lifecycle();
   let matchmakerReady = false;
 
   const readiness = async (): Promise<ReadinessResponse> => {
     const checks: ReadinessResponse["checks"] = {
       matchmaker: matchmakerReady ? { ok: true } : { ok: false, message: "matchmaker not accepting yet" },
     };
-    if (draining) return { status: "draining", checks };
+    if (lifecycle.draining) return { status: "draining", checks };
     const ok = Object.values(checks).every((check) => check.ok);
     return { status: ok ? "ready" : "not-ready", checks };
   };
@@ -87,7 +88,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
   const colyseusMatchmaking = createNodeMatchmakingMiddleware();
   const matchmaking: RawMount["handle"] = (req, res, next) => {
     // A draining process takes no new seats: the client retries and lands on another process.
-    if (draining) throw new AppError("DRAINING", "This server is draining; retry shortly", { retryAfter: 2 });
+    if (lifecycle.draining) throw new AppError("DRAINING", "This server is draining; retry shortly", { retryAfter: 2 });
     return colyseusMatchmaking(req, res, next);
   };
   const app = createApp({
@@ -98,6 +99,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     registry: metrics.registry,
     http: metrics,
     readiness,
+    lifecycle,
     startedAt,
     mounts: [{ prefix: "/matchmake/", label: "/matchmake/:method/:roomName", handle: matchmaking }],
   });
@@ -143,7 +145,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     logger,
     tokens,
     get draining() {
-      return draining;
+      return lifecycle.draining;
     },
 
     async listen() {
@@ -179,10 +181,10 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
       closing ??= (async () => {
         const graceMs = closeOptions.graceMs ?? config.shutdownGraceMs;
         const drainDelayMs = closeOptions.drainDelayMs ?? config.drainDelayMs;
-        draining = true;
         logger.info({ graceMs, drainDelayMs }, "draining");
-        // /readyz is 503 from here; keep serving until the load balancer has noticed.
-        if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+        // /readyz is 503 from here; keep serving until the load balancer has
+        // noticed, then end streams and answer parked polls.
+        await lifecycle.drain(drainDelayMs);
         // Stop accepting new TCP connections; open keep-alive sockets finish their request.
         const closed = listening ? new Promise<void>((resolve) => httpServer.close(() => resolve())) : Promise.resolve();
         httpServer.closeIdleConnections();

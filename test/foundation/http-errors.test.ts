@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Registry } from "prom-client";
 import { createApp } from "../../api/app.ts";
+import { Lifecycle } from "../../api/lifecycle.ts";
 import { TokenService, newPlayerId } from "../../server/token-service.ts";
 import { createLogger } from "../../server/logger.ts";
 import type { ErrorBody } from "../../shared/index.ts";
@@ -62,6 +63,7 @@ describe("HTTP errors", () => {
       registry: new Registry(),
       http: { observe() {} },
       readiness: async () => ({ status: "ready", checks: {} }),
+      lifecycle: new Lifecycle(),
       startedAt: Date.now(),
       mounts: [{ prefix: "/boom", label: "/boom", handle: () => { throw new Error("secret database password in message"); } }],
     });
