@@ -91,11 +91,19 @@ describe("SSE stream", () => {
     try {
       await waitFor(() => client.response(), "response");
       client.response().pause(); // the client stops reading
+      // Like a conflating publisher: write only while the socket is not congested.
       const chunk = Buffer.alloc(256 * 1024, "x");
-      let writes = 0;
-      while (stream.write(chunk) && writes < 1000) writes++;
-      assert.ok(stream.congested, "the socket reports backpressure");
-      await waitFor(() => served.closes.includes("slow-consumer"), "the slow consumer to be dropped", 3000);
+      let sawCongestion = false;
+      const publisher = setInterval(() => {
+        if (stream.congested) sawCongestion = true;
+        else stream.write(chunk);
+      }, 5);
+      try {
+        await waitFor(() => served.closes.includes("slow-consumer"), "the slow consumer to be dropped", 10_000);
+      } finally {
+        clearInterval(publisher);
+      }
+      assert.ok(sawCongestion, "the socket reported backpressure");
       assert.ok(stream.closed);
     } finally {
       client.request.destroy();
