@@ -5,3 +5,6 @@ export * from "./auth.ts";
 export * from "./http.ts";
 export * from "./match-result.ts";
 export * from "./room-protocol.ts";
+export * from "./leaderboard-stream.ts";
+export * from "./match-polling.ts";
+export * from "./game/index.ts";

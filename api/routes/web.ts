@@ -1,0 +1,32 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Router, { type RouterContext } from "@koa/router";
+import type { ApiState } from "../context.ts";
+
+/**
+ * The bundled leaderboard page (web/): `/` and `/leaderboards/:id` serve the
+ * page, `/web/leaderboard.js` its script. Files are read once at start-up.
+ */
+export function webRoutes(webRoot: string): Router<ApiState> {
+  const page = readFileSync(join(webRoot, "index.html"));
+  const script = readFileSync(join(webRoot, "leaderboard.js"));
+  const router = new Router<ApiState>();
+  const headers = {
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+  };
+  const servePage = (ctx: RouterContext<ApiState>) => {
+    ctx.set(headers);
+    ctx.type = "text/html; charset=utf-8";
+    ctx.body = page;
+  };
+  router.get("/", servePage);
+  router.get("/leaderboards/:id", servePage);
+  router.get("/web/leaderboard.js", (ctx) => {
+    ctx.set(headers);
+    ctx.type = "text/javascript; charset=utf-8";
+    ctx.body = script;
+  });
+  return router;
+}

@@ -1,0 +1,49 @@
+import { z } from "zod";
+import type { RecordedMatchResult } from "./match-result.ts";
+
+/**
+ * Match results over long polling (DESIGN §7, RFC 6202): hold up to `wait`
+ * seconds (clamped to 1..25), answer at once when there is something new.
+ * Browser-safe.
+ */
+export const LONG_POLL_WAIT = { min: 1, max: 25, default: 25 } as const;
+
+const Wait = z.coerce.number().min(0).max(3600).default(LONG_POLL_WAIT.default);
+
+export const MatchResultPollQuery = z.strictObject({
+  wait: Wait,
+  /** The cursor from the previous answer. */
+  cursor: z.string().max(100).optional(),
+});
+
+export const MatchFeedQuery = z.strictObject({
+  /** `epoch:seq` from the previous answer; omitted: start at the feed's head (only results from now on). */
+  after: z.string().max(100).optional(),
+  wait: Wait,
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const PlayerMatchesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(100).optional(),
+});
+
+/** `GET /v1/matches/:id/result`: the result is there (final), or the hold timed out. */
+export type MatchResultPollResponse =
+  | { cursor: string; final: true; changed: true; result: RecordedMatchResult }
+  | { cursor: string; final: false; changed: false };
+
+/** `GET /v1/matches/results`: results recorded after the cursor, oldest first. */
+export interface MatchFeedResponse {
+  cursor: string;
+  results: RecordedMatchResult[];
+  changed: boolean;
+  /** The cursor was from another epoch (the feed restarted): results start from the beginning of this one. */
+  reset?: boolean;
+}
+
+/** `GET /v1/players/:id/matches` */
+export interface PlayerMatchesResponse {
+  results: RecordedMatchResult[];
+  nextCursor: string | null;
+}
