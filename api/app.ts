@@ -12,6 +12,9 @@ import { errorMiddleware, normaliseError } from "./middleware/errors.ts";
 import { requestContext, type HttpObserver } from "./middleware/request-context.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { leaderboardRoutes } from "./routes/leaderboards.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import type { Stores } from "../store/index.ts";
 
 /** A raw Node handler mounted under a path prefix (e.g. Colyseus's `/matchmake/`). */
 export interface RawMount {
@@ -40,6 +43,14 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   startedAt: number;
   mounts?: RawMount[];
+  /**
+   * Store interfaces (api never imports rooms; rooms and api meet in the
+   * stores). Without them (unit tests of the app shell) the leaderboard and
+   * admin routes are not mounted.
+   */
+  stores?: Pick<Stores, "leaderboards" | "results" | "rosters" | "notifications">;
+  /** `X-Admin-Key` for /v1/admin/*. Required with `stores`. */
+  adminKey?: string;
 }
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -83,6 +94,13 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
     healthRoutes({ startedAt: deps.startedAt, readiness: deps.readiness, registry: deps.registry }),
     authRoutes({ tokens: deps.tokens, newPlayerId: deps.newPlayerId }),
   ];
+  if (deps.stores) {
+    if (!deps.adminKey) throw new Error("createApp: stores need an adminKey for the admin routes");
+    routers.push(
+      leaderboardRoutes({ leaderboards: deps.stores.leaderboards }),
+      adminRoutes({ adminKey: deps.adminKey, leaderboards: deps.stores.leaderboards, rosters: deps.stores.rosters, results: deps.stores.results }),
+    );
+  }
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -1,13 +1,18 @@
 import type { Room } from "@colyseus/core";
 import type { Logger } from "pino";
 import type { TokenVerifier } from "../shared/index.ts";
-import type { MatchResultStore } from "../store/match-results.ts";
+import type { Stores } from "../store/index.ts";
 
 /** What rooms get from the composition root (server/). Rooms never read the environment. */
 export interface RoomDeps {
   tokens: TokenVerifier;
   logger: Logger;
-  stores: { results: MatchResultStore };
+  /**
+   * The stores bundle (memory or Redis). Rooms use `results.record` (goes
+   * through the outbox and the effects pipeline; may wait while Redis is
+   * down) and `results.expect(matchId, ttl)` when a match starts.
+   */
+  stores: Stores;
   tickRateHz: number;
   patchRateHz: number;
   /** How long a draining process lets its rooms finish before closing them with DRAINING. */
@@ -26,4 +31,10 @@ export interface RoomDefinition {
   // Colyseus's own Type<Room> is `new (...args) => Room`.
   room: new (...args: any[]) => Room;
   defaultOptions?: Record<string, unknown>;
+  /**
+   * Join options joinOrCreate must match (Colyseus `filterBy`): a client that
+   * passes one of these keys only lands in rooms whose listing metadata has the
+   * same value. The room must keep these keys in its metadata.
+   */
+  filterBy?: string[];
 }

@@ -31,6 +31,10 @@ export const CONFIG_VARIABLES = {
   HOST: { schema: z.string().min(1), default: "0.0.0.0", doc: "Interface to bind." },
   PUBLIC_ADDRESS: { schema: z.string().min(1).optional(), doc: "host:port (optionally /path) that clients use to reach THIS process's rooms; needed when several processes share Redis. Defaults to the bound host:port." },
   REDIS_URL: { schema: url(["redis:", "rediss:"]).optional(), doc: "Unset: embedded mode (memory stores, local presence). Set: Redis stores, pub/sub, presence and driver (distributed mode)." },
+  REDIS_KEY_PREFIX: { schema: z.string().regex(/^[A-Za-z0-9:_.-]{0,64}$/, "letters, digits and : _ . - only"), default: "arena:", doc: "Prefix of every key (and the pub/sub channel) the stores write in Redis; processes sharing data must use the same one." },
+  REDIS_CONNECT_TIMEOUT_MS: { schema: positiveInt(120_000), default: "5000", doc: "Distributed mode: how long start-up waits for Redis before failing (exit 1)." },
+  RESULT_OUTBOX_LIMIT: { schema: positiveInt(1_000_000), default: "1000", doc: "Match results held in memory while Redis is unreachable (retried until it is back); past it, recording answers 503 STORE_UNAVAILABLE." },
+  LEADERBOARDS_FILE: { schema: z.string().min(1).optional(), doc: "JSON file of leaderboard configs created (or updated) at start-up, besides the built-in boards; see docs/protocol.md." },
   TOKEN_SECRET: { schema: z.string().min(32, "must be at least 32 characters").optional(), doc: "HMAC secret for player tokens (HS256 JWT). Generated with a warning in development; required in production." },
   TOKEN_TTL_SECONDS: { schema: positiveInt(7 * 24 * 3600), default: "3600", doc: "Lifetime of a player token." },
   ADMIN_KEY: { schema: z.string().min(16, "must be at least 16 characters").optional(), doc: "Key for admin endpoints (`X-Admin-Key`). Generated and logged once in development; required in production." },
@@ -59,6 +63,8 @@ export interface Config {
   host: string;
   publicAddress?: string;
   redisUrl?: string;
+  /** Store keys in Redis: prefix, start-up timeout, outbox bound; and the start-up board file. */
+  stores: { keyPrefix: string; connectTimeoutMs: number; outboxLimit: number; leaderboardsFile?: string };
   tokenSecret: string;
   tokenTtlSeconds: number;
   adminKey: string;
@@ -133,6 +139,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: values.HOST as string,
       publicAddress: values.PUBLIC_ADDRESS as string | undefined,
       redisUrl: values.REDIS_URL as string | undefined,
+      stores: {
+        keyPrefix: values.REDIS_KEY_PREFIX as string,
+        connectTimeoutMs: values.REDIS_CONNECT_TIMEOUT_MS as number,
+        outboxLimit: values.RESULT_OUTBOX_LIMIT as number,
+        leaderboardsFile: values.LEADERBOARDS_FILE as string | undefined,
+      },
       tokenSecret: tokenSecret!,
       tokenTtlSeconds: values.TOKEN_TTL_SECONDS as number,
       adminKey: adminKey!,

@@ -11,7 +11,7 @@ import { AppError, CloseCodes, type ReadinessResponse } from "../shared/index.ts
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
-import { MemoryMatchResultStore } from "../store/match-results.ts";
+import { createStores, type Stores } from "../store/index.ts";
 import { TokenService, newPlayerId } from "./token-service.ts";
 
 export interface CreateServerOptions {
@@ -37,6 +37,8 @@ export interface AppServer {
   readonly logger: Logger;
   readonly tokens: TokenService;
   readonly draining: boolean;
+  /** Leaderboards, results, rosters, notifications and the result pipeline (memory or Redis). */
+  readonly stores: Stores;
   /** Binds `config.port` (0 = any free port) on `config.host`, then starts the matchmaker. */
   listen(): Promise<ListeningInfo>;
   /**
@@ -62,6 +64,15 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   setColyseusLogger(logger.child({ component: "colyseus" }));
+  // Stores first: in distributed mode an unreachable Redis fails start-up here (RedisUnavailableError), before anything listens.
+  const stores = await createStores({
+    redisUrl: config.redisUrl,
+    keyPrefix: config.stores.keyPrefix,
+    connectTimeoutMs: config.stores.connectTimeoutMs,
+    outboxLimit: config.stores.outboxLimit,
+    leaderboardsFile: config.stores.leaderboardsFile,
+    logger,
+  });
 
   const startedAt = Date.now();
   const tokens = new TokenService({ secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds });
@@ -79,6 +90,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
   const readiness = async (): Promise<ReadinessResponse> => {
     const checks: ReadinessResponse["checks"] = {
       matchmaker: matchmakerReady ? { ok: true } : { ok: false, message: "matchmaker not accepting yet" },
+      ...(await stores.ping()),
     };
     if (lifecycle.draining) return { status: "draining", checks };
     const ok = Object.values(checks).every((check) => check.ok);
@@ -101,6 +113,8 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     readiness,
     lifecycle,
     startedAt,
+    stores,
+    adminKey: config.adminKey,
     mounts: [{ prefix: "/matchmake/", label: "/matchmake/:method/:roomName", handle: matchmaking }],
   });
   httpServer.on("request", app.callback());
@@ -113,7 +127,6 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     pingMaxRetries: config.ws.pingMaxRetries,
   });
 
-  const stores = { results: new MemoryMatchResultStore() };
   const roomDeps: RoomDeps = {
     tokens,
     stores,
@@ -128,6 +141,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
   const definitions = (options.rooms ?? projectRooms)(roomDeps);
   for (const definition of definitions) {
     const handler = matchMaker.defineRoomType(definition.name, definition.room, definition.defaultOptions);
+    if (definition.filterBy) handler.filterBy(definition.filterBy);
     handler.on("create", () => {
       metrics.roomsOpen.inc({ room: definition.name });
       metrics.roomsCreated.inc({ room: definition.name });
@@ -144,6 +158,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     httpServer,
     logger,
     tokens,
+    stores,
     get draining() {
       return lifecycle.draining;
     },
@@ -213,6 +228,8 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
             await closed;
           }
         }
+        // After the rooms: a room finishing during the grace window still records its result.
+        await stores.close({ graceMs: Math.min(graceMs, 5_000) });
         metrics.close();
         activeServer = null;
         logger.info("closed");
@@ -240,7 +257,29 @@ async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<boole
 async function createColyseusBackends(config: Config): Promise<{ presence?: Presence; driver?: matchMaker.MatchMakerDriver }> {
   if (!config.redisUrl) return {}; // LocalPresence + LocalDriver
   const [{ RedisPresence }, { RedisDriver }] = await Promise.all([import("@colyseus/redis-presence"), import("@colyseus/redis-driver")]);
-  return { presence: new RedisPresence(config.redisUrl), driver: new RedisDriver(config.redisUrl) };
+  // Colyseus's keys live under the same configurable prefix as the stores', so
+  // two deployments (or test runs) sharing one Redis never see each other's rooms.
+  const options = ioredisOptions(config.redisUrl, `${config.stores.keyPrefix}colyseus:`);
+  const driver = new RedisDriver(options);
+  // The driver's ioredis client has no error listener of its own (ioredis then
+  // prints "Unhandled error event" on every failed reconnect); it reconnects by itself.
+  (driver as unknown as { _client?: { on(event: "error", listener: () => void): void } })._client?.on("error", () => undefined);
+  return { presence: new RedisPresence(options), driver };
+}
+
+/** ioredis options from a redis:// or rediss:// URL (ioredis takes a URL or options, not both with a key prefix). */
+function ioredisOptions(redisUrl: string, keyPrefix: string) {
+  const url = new URL(redisUrl);
+  const db = Number(url.pathname.slice(1) || 0);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: Number.isInteger(db) ? db : 0,
+    tls: url.protocol === "rediss:" ? {} : undefined,
+    keyPrefix,
+  };
 }
 
 /**

@@ -23,7 +23,14 @@ async function main(): Promise<void> {
   for (const warning of warnings) logger.warn(warning);
   logger.info({ node: process.version, env: config.env }, "starting");
 
-  const server = await createServer({ config, logger });
+  let server;
+  try {
+    server = await createServer({ config, logger });
+  } catch (error) {
+    // e.g. REDIS_URL set but Redis unreachable, or a bad LEADERBOARDS_FILE: say so and stop.
+    logger.fatal({ err: error }, `failed to start: ${(error as Error).message}`);
+    process.exit(1);
+  }
   let shuttingDown = false;
   const shutdown = (signal: string) => {
     if (shuttingDown) {

@@ -8,3 +8,5 @@ export * from "./room-protocol.ts";
 export * from "./leaderboard-stream.ts";
 export * from "./match-polling.ts";
 export * from "./game/index.ts";
+export * from "./leaderboards.ts";
+export * from "./fantasy.ts";

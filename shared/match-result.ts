@@ -54,3 +54,38 @@ export interface RecordedMatchResult extends MatchResult {
   /** Position in the results feed (strictly increasing per store). */
   seq: number;
 }
+
+/**
+ * The validator for results entering through the admin API
+ * (`POST /v1/admin/match-results`); the game room builds its results in code.
+ */
+const StatCount = z.number().int().min(0).max(1_000_000);
+const PlayerMatchStatsSchema = z.strictObject({ goals: StatCount, assists: StatCount, shots: StatCount, saves: StatCount, touches: StatCount });
+const ResultPlayerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "not a player id");
+const IsoTime = z.iso.datetime({ offset: true });
+const TeamSideSchema = z.enum(["home", "away"]);
+const MatchResultTeamSchema = z.strictObject({
+  teamId: z.string().min(1).max(128).optional(),
+  name: z.string().trim().min(1).max(64),
+  score: StatCount,
+  stats: PlayerMatchStatsSchema,
+});
+
+export const MatchResultSchema = z
+  .strictObject({
+    matchId: MatchId,
+    mode: z.string().min(1).max(32),
+    teams: z.strictObject({ home: MatchResultTeamSchema, away: MatchResultTeamSchema }),
+    players: z
+      .array(z.strictObject({ playerId: ResultPlayerId, name: z.string().trim().min(1).max(64), side: TeamSideSchema, stats: PlayerMatchStatsSchema }))
+      .max(64)
+      .refine((players) => new Set(players.map((p) => p.playerId)).size === players.length, "a player appears twice"),
+    winner: z.enum(["home", "away", "draw"]),
+    forfeitedBy: TeamSideSchema.optional(),
+    startedAt: IsoTime,
+    endedAt: IsoTime,
+  })
+  .refine((r) => r.winner === (r.teams.home.score === r.teams.away.score ? "draw" : r.teams.home.score > r.teams.away.score ? "home" : "away") || r.forfeitedBy !== undefined, {
+    message: "winner does not match the score",
+    path: ["winner"],
+  }) satisfies z.ZodType<MatchResult>;

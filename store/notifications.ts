@@ -1,0 +1,67 @@
+import { EventEmitter } from "node:events";
+
+/**
+ * Change notifications: how every process learns that something moved, so
+ * SSE publishers and long-poll waiters (in api/) can react to a change made
+ * by a room or another process. They carry versions so a listener can tell
+ * it missed one (then it reads the store: `changesSince`, `results.after`).
+ * Notifications are hints, never the data: the store stays the truth.
+ */
+export type StoreEvent =
+  /** A board period's records changed; `version` increases by 1 per change within an `epoch`. */
+  | { type: "leaderboard"; boardId: string; period: string; epoch: string; version: number }
+  /** A board's config was created or updated. */
+  | { type: "leaderboard-config"; boardId: string; revision: number }
+  /** A match result was recorded; `seq` is its place in the results feed (strictly increasing, no holes). */
+  | { type: "result"; matchId: string; seq: number }
+  /**
+   * Local only: this process may have missed events (the Redis subscription
+   * was down). Listeners should re-read what they serve.
+   */
+  | { type: "resync"; reason: string };
+
+export type StoreEventListener = (event: StoreEvent) => void;
+
+export interface ChangeNotifications {
+  /** Listens to every event from every process; returns the unsubscribe function. Listener errors are logged, never thrown back. */
+  subscribe(listener: StoreEventListener): () => void;
+  /** Number of local listeners (for tests and metrics). */
+  readonly listenerCount: number;
+}
+
+/**
+ * In-process fan-out used by both implementations: the memory stores emit
+ * into it directly; the Redis subscriber feeds it what arrives on the channel.
+ */
+export class LocalNotifications implements ChangeNotifications {
+  readonly #emitter = new EventEmitter();
+  readonly #onListenerError: (error: unknown) => void;
+
+  constructor(onListenerError: (error: unknown) => void = () => undefined) {
+    this.#onListenerError = onListenerError;
+    // SSE publishers and long-poll registries each add one listener per process;
+    // many tests add their own. A leak would still show in listenerCount.
+    this.#emitter.setMaxListeners(0);
+  }
+
+  subscribe(listener: StoreEventListener): () => void {
+    const wrapped = (event: StoreEvent) => {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#onListenerError(error);
+      }
+    };
+    this.#emitter.on("event", wrapped);
+    return () => this.#emitter.off("event", wrapped);
+  }
+
+  get listenerCount(): number {
+    return this.#emitter.listenerCount("event");
+  }
+
+  /** Delivers to local listeners (synchronously, in order). */
+  emit(event: StoreEvent): void {
+    this.#emitter.emit("event", event);
+  }
+}

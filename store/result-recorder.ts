@@ -1,0 +1,194 @@
+import type { Logger } from "pino";
+import { AppError } from "../shared/errors.ts";
+import type { MatchResult, RecordedMatchResult } from "../shared/match-result.ts";
+import type { ResultStore } from "./match-results.ts";
+import type { ResultPipeline } from "./pipeline.ts";
+import { isStoreUnavailable } from "./redis/connection.ts";
+
+export interface ResultRecorderOptions {
+  store: ResultStore;
+  pipeline: ResultPipeline;
+  logger: Logger;
+  /** Results held in memory while the store is unreachable; past it, `record` fails with STORE_UNAVAILABLE. @default 1000 */
+  outboxLimit?: number;
+  /** Retry backoff bounds while the store is unreachable. @default {minMs: 100, maxMs: 2000} */
+  retry?: { minMs: number; maxMs: number };
+}
+
+interface OutboxEntry {
+  result: MatchResult;
+  promise: Promise<{ result: RecordedMatchResult; created: boolean }>;
+  resolve: (value: { result: RecordedMatchResult; created: boolean }) => void;
+  reject: (error: unknown) => void;
+}
+
+export type RecordOutcome = { status: "recorded"; result: RecordedMatchResult; created: boolean } | { status: "queued"; matchId: string };
+
+/**
+ * The front of the results store that rooms and the admin API write through:
+ * records the result, then kicks the effects pipeline. While the store
+ * (Redis) is unreachable, results wait in a bounded in-process outbox, in
+ * order, and are retried until it is back: nothing recorded is lost while
+ * the process lives, and since `record` is idempotent by match id and the
+ * pipeline is fenced, a retry of a write that did land applies nothing twice.
+ */
+export class ResultRecorder implements ResultStore {
+  readonly #store: ResultStore;
+  readonly #pipeline: ResultPipeline;
+  readonly #logger: Logger;
+  readonly #limit: number;
+  readonly #retry: { minMs: number; maxMs: number };
+  readonly #outbox = new Map<string, OutboxEntry>();
+  #timer?: NodeJS.Timeout;
+  #attempt = 0;
+  #flushing: Promise<void> | null = null;
+
+  constructor(options: ResultRecorderOptions) {
+    this.#store = options.store;
+    this.#pipeline = options.pipeline;
+    this.#logger = options.logger;
+    this.#limit = options.outboxLimit ?? 1000;
+    this.#retry = options.retry ?? { minMs: 100, maxMs: 2000 };
+  }
+
+  /** Results waiting for the store. */
+  get pending(): number {
+    return this.#outbox.size;
+  }
+
+  /**
+   * Records a result (idempotent by match id). While the store is down this
+   * waits until the outbox has written it; it rejects with STORE_UNAVAILABLE
+   * only when the outbox is full. Rooms need not block their clients on it.
+   */
+  async record(result: MatchResult): Promise<{ result: RecordedMatchResult; created: boolean }> {
+    const outcome = await this.#recordOrEnqueue(result);
+    return outcome.status === "recorded" ? outcome : this.#outbox.get(result.matchId)!.promise;
+  }
+
+  /** Like `record`, but answers `queued` at once instead of waiting for the store (the admin API answers 202). */
+  async recordOrQueue(result: MatchResult): Promise<RecordOutcome> {
+    const outcome = await this.#recordOrEnqueue(result);
+    if (outcome.status === "queued") this.#outbox.get(result.matchId)?.promise.catch(() => undefined);
+    return outcome;
+  }
+
+  async #recordOrEnqueue(result: MatchResult): Promise<RecordOutcome> {
+    // Keep order: while anything waits, new results queue behind it.
+    if (this.#outbox.size === 0) {
+      try {
+        const recorded = await this.#store.record(result);
+        this.#pipeline.kick();
+        return { status: "recorded", ...recorded };
+      } catch (error) {
+        if (!isStoreUnavailable(error)) throw error;
+      }
+    }
+    this.#enqueue(result);
+    return { status: "queued", matchId: result.matchId };
+  }
+
+  #enqueue(result: MatchResult): void {
+    if (this.#outbox.has(result.matchId)) return;
+    if (this.#outbox.size >= this.#limit) {
+      throw new AppError("STORE_UNAVAILABLE", `The store is unavailable and ${this.#limit} results are already waiting; retry later`, { retryAfter: 5 });
+    }
+    let resolve!: OutboxEntry["resolve"];
+    let reject!: OutboxEntry["reject"];
+    const promise = new Promise<{ result: RecordedMatchResult; created: boolean }>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.#outbox.set(result.matchId, { result: structuredClone(result), promise, resolve, reject });
+    if (this.#outbox.size === 1) this.#logger.warn({ matchId: result.matchId }, "store unavailable: holding match results in the outbox");
+    this.#schedule();
+  }
+
+  /** Retries now (the connection reports it is back). */
+  flushSoon(): void {
+    if (this.#outbox.size === 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#attempt = 0;
+    void this.#flush();
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#flushing) return;
+    const delay = Math.min(this.#retry.maxMs, this.#retry.minMs * 2 ** Math.min(this.#attempt, 10));
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#flush();
+    }, delay);
+  }
+
+  #flush(): Promise<void> {
+    this.#flushing ??= (async () => {
+      try {
+        for (const [matchId, entry] of this.#outbox) {
+          try {
+            const recorded = await this.#store.record(entry.result);
+            this.#outbox.delete(matchId);
+            entry.resolve(recorded);
+            this.#pipeline.kick();
+          } catch (error) {
+            if (isStoreUnavailable(error)) {
+              this.#attempt++;
+              return;
+            }
+            // Not an outage (a bug or bad data): retrying cannot help.
+            this.#outbox.delete(matchId);
+            this.#logger.error({ err: error, matchId }, "dropping a match result the store refused");
+            entry.reject(error);
+          }
+        }
+        this.#attempt = 0;
+        this.#logger.info("outbox flushed: every held match result is recorded");
+      } finally {
+        this.#flushing = null;
+        if (this.#outbox.size > 0) this.#schedule();
+      }
+    })();
+    return this.#flushing;
+  }
+
+  /**
+   * Shutdown: tries to write what is held until `graceMs`; anything still held
+   * is logged in full (an operator can re-import it with
+   * `POST /v1/admin/match-results`) and its callers are rejected.
+   */
+  async close(graceMs: number): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    while (this.#outbox.size > 0 && Date.now() < deadline) {
+      await this.#flush();
+      if (this.#outbox.size > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, Math.max(0, deadline - Date.now()))));
+    }
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const [matchId, entry] of this.#outbox) {
+      this.#logger.error({ matchId, result: entry.result }, "shutting down with an unrecorded match result (re-import it with POST /v1/admin/match-results)");
+      entry.reject(new AppError("STORE_UNAVAILABLE", "The server shut down before the store came back"));
+    }
+    this.#outbox.clear();
+  }
+
+  // Reads go straight to the store.
+  get(matchId: string) {
+    return this.#store.get(matchId);
+  }
+  listByPlayer(playerId: string, options?: { limit?: number; cursor?: string }) {
+    return this.#store.listByPlayer(playerId, options);
+  }
+  after(afterSeq: number, limit?: number) {
+    return this.#store.after(afterSeq, limit);
+  }
+  head() {
+    return this.#store.head();
+  }
+  expect(matchId: string, ttlSeconds: number) {
+    return this.#store.expect(matchId, ttlSeconds);
+  }
+  isExpected(matchId: string) {
+    return this.#store.isExpected(matchId);
+  }
+}
