@@ -15,6 +15,10 @@ import { healthRoutes } from "./routes/health.ts";
 import { leaderboardRoutes } from "./routes/leaderboards.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import type { Stores } from "../store/index.ts";
+import { StreamHub } from "./leaderboard-streams/stream-hub.ts";
+import { leaderboardStreamRoutes, type StreamOptions } from "./routes/leaderboard-streams.ts";
+import { matchResultRoutes, type LongPollOptions } from "./routes/match-results.ts";
+import { webRoutes } from "./routes/web.ts";
 
 /** A raw Node handler mounted under a path prefix (e.g. Colyseus's `/matchmake/`). */
 export interface RawMount {
@@ -29,6 +33,12 @@ export interface ApiOptions {
   bodyLimitBytes: number;
   corsOrigins: "*" | string[];
   trustProxy: boolean;
+  /** Leaderboard streams (SSE and the changes long poll). Defaults in server/config.ts. */
+  streams?: StreamOptions & { history: number };
+  /** Match-result long polls. */
+  polls?: LongPollOptions;
+  /** The leaderboard page's folder (web/); not served when unset. */
+  webRoot?: string;
 }
 
 export interface AppDeps {
@@ -100,13 +110,63 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
       leaderboardRoutes({ leaderboards: deps.stores.leaderboards }),
       adminRoutes({ adminKey: deps.adminKey, leaderboards: deps.stores.leaderboards, rosters: deps.stores.rosters, results: deps.stores.results }),
     );
+    routers.push(...liveRoutes(deps, deps.stores));
   }
+  if (deps.options.webRoot) routers.push(webRoutes(deps.options.webRoot));
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
 
   return app;
+}
+
+/** SSE leaderboard streams, their long-poll twin, and match-result long polls. */
+function liveRoutes(deps: AppDeps, stores: NonNullable<AppDeps["stores"]>): Router<ApiState>[] {
+  const onError = (error: unknown) => deps.logger.warn({ err: error }, "live update failed");
+  const routers: Router<ApiState>[] = [];
+  if (deps.options.streams) {
+    const { history, ...streamOptions } = deps.options.streams;
+    const hub = new StreamHub({
+      readTop: async (boardId, period, limit) => {
+        const page = await stores.leaderboards.top(boardId, { limit, period });
+        return { ...page.state, records: page.records };
+      },
+      subscribeChanges: (listener) =>
+        stores.notifications.subscribe((event) => {
+          if (event.type === "leaderboard" || event.type === "leaderboard-config") listener({ boardId: event.boardId });
+          else if (event.type === "resync") listener({ boardId: "*" });
+        }),
+      registry: deps.registry,
+      historyLimit: history,
+      lingerMs: 60_000,
+      onError,
+    });
+    routers.push(
+      leaderboardStreamRoutes({
+        hub,
+        boardExists: async (boardId) => (await stores.leaderboards.getConfig(boardId)) !== undefined,
+        tokens: deps.tokens,
+        lifecycle: deps.lifecycle,
+        options: streamOptions,
+      }),
+    );
+    deps.lifecycle.onDrain(() => hub.close());
+  }
+  if (deps.options.polls) {
+    const polls = matchResultRoutes({
+      results: stores.results,
+      notifications: stores.notifications,
+      tokens: deps.tokens,
+      lifecycle: deps.lifecycle,
+      registry: deps.registry,
+      options: deps.options.polls,
+      onError,
+    });
+    routers.push(polls.router);
+    deps.lifecycle.onDrain(() => polls.close());
+  }
+  return routers;
 }
 
 /** Routers leave unmatched requests at 404 (or 405/501 from allowedMethods); answer those in the error shape. */

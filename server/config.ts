@@ -48,6 +48,14 @@ export const CONFIG_VARIABLES = {
   WS_MESSAGE_BURST: { schema: positiveInt(10_000), default: "120", doc: "Token-bucket burst for room messages per client." },
   RECONNECT_WINDOW_SECONDS: { schema: z.coerce.number().int().min(0).max(3600), default: "20", doc: "How long a dropped room client keeps its seat (0 disables)." },
   AUTH_REFRESH_LEAD_SECONDS: { schema: z.coerce.number().int().min(1).max(3600), default: "60", doc: "Rooms send `auth.expiring` this long before a client's token expires; unrefreshed clients are closed with 4101 at expiry." },
+  LEADERBOARDS_PUBLIC: { schema: bool, default: "true", doc: "Leaderboard reads and streams need no token (a token, when sent, is still verified and bounds the stream)." },
+  STREAM_HEARTBEAT_MS: { schema: z.coerce.number().int().min(100).max(300_000), default: "15000", doc: "SSE comment heartbeat; below the 30 s idle timeout of strict proxies." },
+  STREAM_LIFETIME_MS: { schema: z.coerce.number().int().min(1000).max(86_400_000), default: "600000", doc: "SSE streams end after about this long (±10%) or at token expiry; clients resume with Last-Event-ID." },
+  STREAM_WRITE_DEADLINE_MS: { schema: z.coerce.number().int().min(100).max(600_000), default: "5000", doc: "An SSE subscriber whose socket does not drain for this long is dropped (it resumes)." },
+  STREAM_HISTORY: { schema: positiveInt(100_000), default: "256", doc: "Visible leaderboard changes kept per stream view for resume; older gaps get a snapshot." },
+  STREAMS_PER_CLIENT: { schema: positiveInt(10_000), default: "8", doc: "Concurrent leaderboard streams (and change polls) per player or IP; more answer 429 TOO_MANY_STREAMS." },
+  POLLS_PER_CLIENT: { schema: positiveInt(10_000), default: "8", doc: "Pending match-result long polls per player; more answer 429 TOO_MANY_POLLS." },
+  LONG_POLL_MAX_WAIT_SECONDS: { schema: z.coerce.number().int().min(1).max(25), default: "25", doc: "Longest hold of a long poll (the `wait` parameter is clamped to 1..this)." },
   HTTP_BODY_LIMIT_BYTES: { schema: positiveInt(10 * 1024 * 1024), default: "65536", doc: "Largest JSON request body; larger answers 413 PAYLOAD_TOO_LARGE." },
   CORS_ORIGINS: { schema: z.string().optional(), doc: "Comma-separated origins allowed by CORS, or `*`. Default: `*` outside production, none in production." },
   TRUST_PROXY: { schema: bool, default: "false", doc: "Trust `X-Forwarded-For` for client IPs (set behind a reverse proxy)." },
@@ -75,6 +83,8 @@ export interface Config {
   reconnectWindowSeconds: number;
   authRefreshLeadSeconds: number;
   http: { bodyLimitBytes: number };
+  streams: { public: boolean; heartbeatMs: number; lifetimeMs: number; writeDeadlineMs: number; history: number; perClient: number };
+  polls: { perClient: number; maxWaitSeconds: number };
   corsOrigins: "*" | string[];
   trustProxy: boolean;
   drainDelayMs: number;
@@ -161,6 +171,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reconnectWindowSeconds: values.RECONNECT_WINDOW_SECONDS as number,
       authRefreshLeadSeconds: values.AUTH_REFRESH_LEAD_SECONDS as number,
       http: { bodyLimitBytes: values.HTTP_BODY_LIMIT_BYTES as number },
+      streams: {
+        public: values.LEADERBOARDS_PUBLIC as boolean,
+        heartbeatMs: values.STREAM_HEARTBEAT_MS as number,
+        lifetimeMs: values.STREAM_LIFETIME_MS as number,
+        writeDeadlineMs: values.STREAM_WRITE_DEADLINE_MS as number,
+        history: values.STREAM_HISTORY as number,
+        perClient: values.STREAMS_PER_CLIENT as number,
+      },
+      polls: { perClient: values.POLLS_PER_CLIENT as number, maxWaitSeconds: values.LONG_POLL_MAX_WAIT_SECONDS as number },
       corsOrigins,
       trustProxy: values.TRUST_PROXY as boolean,
       drainDelayMs: values.DRAIN_DELAY_MS as number,

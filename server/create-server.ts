@@ -1,4 +1,5 @@
 import http from "node:http";
+import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import { matchMaker, createNodeMatchmakingMiddleware, type Presence } from "@colyseus/core";
 import { setTransport } from "@colyseus/core/Transport";
@@ -104,7 +105,14 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     return colyseusMatchmaking(req, res, next);
   };
   const app = createApp({
-    options: { bodyLimitBytes: config.http.bodyLimitBytes, corsOrigins: config.corsOrigins, trustProxy: config.trustProxy },
+    options: {
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      corsOrigins: config.corsOrigins,
+      trustProxy: config.trustProxy,
+      streams: { ...config.streams, maxWaitSeconds: config.polls.maxWaitSeconds },
+      polls: config.polls,
+      webRoot: fileURLToPath(new URL("../web", import.meta.url)),
+    },
     logger,
     tokens,
     newPlayerId,

@@ -113,9 +113,10 @@ export class StreamHub {
     entry.idleTimer.unref();
   }
 
+  /** `boardId: "*"` (after a lost pub/sub connection) re-reads every publisher. */
   #onChange(change: BoardChange): void {
     for (const entry of this.#publishers.values()) {
-      if (entry.boardId === change.boardId) void entry.publisher.refresh();
+      if (change.boardId === "*" || entry.boardId === change.boardId) void entry.publisher.refresh();
     }
   }
 }
