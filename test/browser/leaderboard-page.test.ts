@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../helpers/browser.ts";
+import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
+
+async function recordResult(server: TestServer, players: { playerId: string; name: string; side: "home" | "away"; goals: number }[]) {
+  const result = makeResult({
+    players: players.map((p) => ({ playerId: p.playerId, name: p.name, side: p.side, stats: { goals: p.goals, assists: 0, shots: p.goals, saves: 0, touches: 5 } })),
+  });
+  const response = await fetch(`${server.httpUrl}/v1/admin/match-results`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-admin-key": TEST_ADMIN_KEY },
+    body: JSON.stringify(result),
+  });
+  assert.equal(response.status, 201, await response.text());
+}
+
+describe("the leaderboard page in a real browser (headless Chromium)", function () {
+  this.timeout(60_000);
+  const prefix = uniquePrefix("browser");
+  const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, STREAM_HEARTBEAT_MS: "1000" };
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    server = await startTestServer({ env });
+    browser = await launchChromium();
+    page = await browser.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await deleteKeys(prefix);
+  });
+
+  const ownerRow = (playerId: string) => page.locator(`tr[data-owner="${playerId}"]`);
+
+  it("shows a board live: a recorded match moves it, with the rank highlighted", async () => {
+    await page.goto(`${server.httpUrl}/leaderboards/goals`);
+    await page.locator('#status[data-state="open"]').waitFor();
+    assert.equal(await page.locator("#board").inputValue(), "goals");
+    await recordResult(server, [
+      { playerId: "p_browser00001", name: "Ada", side: "home", goals: 3 },
+      { playerId: "p_browser00002", name: "Bo", side: "away", goals: 1 },
+    ]);
+    await ownerRow("p_browser00001").waitFor();
+    assert.equal(await ownerRow("p_browser00001").locator("td.rank").textContent(), "1");
+    assert.equal(await ownerRow("p_browser00001").locator("td.score").textContent(), "3");
+    assert.equal(await ownerRow("p_browser00002").locator("td.rank").textContent(), "2");
+
+    await recordResult(server, [
+      { playerId: "p_browser00002", name: "Bo", side: "home", goals: 4 },
+      { playerId: "p_browser00003", name: "Cy", side: "away", goals: 0 },
+    ]);
+    // Bo now has 5 goals and overtakes Ada: the new rank shows, marked as moving up.
+    await page.waitForFunction(() => document.querySelector('tr[data-owner="p_browser00002"] td.rank')?.textContent === "1");
+    assert.match((await ownerRow("p_browser00002").getAttribute("class")) ?? "", /\bup\b/);
+    assert.equal(await ownerRow("p_browser00001").locator("td.rank").textContent(), "2");
+  });
+
+  it("recovers by itself when the server restarts", async () => {
+    const port = server.port;
+    await server.close({ graceMs: 500 });
+    await page.locator('#status:not([data-state="open"])').waitFor();
+    server = await startTestServer({ env: { ...env, PORT: String(port) } });
+    await page.locator('#status[data-state="open"]').waitFor({ timeout: 30_000 });
+    await recordResult(server, [{ playerId: "p_browser00004", name: "Di", side: "home", goals: 9 }]);
+    await page.waitForFunction(() => document.querySelector('tr[data-owner="p_browser00004"] td.rank')?.textContent === "1", undefined, { timeout: 15_000 });
+    // The rows from before the restart are still there (Redis kept them), in order.
+    const ranks = await page.locator("#rows tr").evaluateAll((rows) => rows.map((r) => `${r.querySelector(".rank")?.textContent}:${(r as HTMLElement).dataset.owner}`));
+    assert.deepEqual(ranks.slice(0, 3), ["1:p_browser00004", "2:p_browser00002", "3:p_browser00001"]);
+  });
+});
