@@ -1,0 +1,119 @@
+import { Client, Protocol, type Room } from "@colyseus/sdk";
+import { GameServerMessage, GameState, ServerMessage, type GameJoinOptionsInput, type GameRoomOptionsInput, type MatchFinishedMessage, type RoomErrorMessage } from "../../shared/index.ts";
+import { decideArenaInput, type BotDecision } from "./arena-brain.ts";
+
+export { decideArenaInput, type BotDecision, type BotStateView } from "./arena-brain.ts";
+
+/**
+ * The connection half of the arena bot: joins a `game` room with the stock
+ * SDK, says ready, and sends `decideArenaInput` at `inputHz` (only when the
+ * decision changed, plus a keep-alive). Kept small so it can move onto the
+ * project SDK (client-sdk/) once that exists.
+ */
+export interface ArenaBotOptions {
+  url: string;
+  token: string;
+  /** Join this room (by id); otherwise joinOrCreate with `roomOptions`. */
+  roomId?: string;
+  roomOptions?: GameRoomOptionsInput;
+  join?: GameJoinOptionsInput;
+  /** Decisions per second. @default 15 */
+  inputHz?: number;
+  /** Count received bytes by frame kind (cheap; for wire-size measurements). */
+  measureWire?: boolean;
+}
+
+export interface WireStats {
+  /** Full-state frames (join, reconnect). */
+  stateFrames: number;
+  stateBytes: number;
+  patchFrames: number;
+  patchBytes: number;
+  otherFrames: number;
+  otherBytes: number;
+}
+
+export interface ArenaBot {
+  readonly room: Room<any, GameState>;
+  readonly errors: RoomErrorMessage[];
+  readonly wire: WireStats;
+  /** Resolves with the end-of-match message (or rejects if the bot leaves first). */
+  readonly finished: Promise<MatchFinishedMessage>;
+  /** Inputs sent so far. */
+  readonly sent: number;
+  stop(): Promise<void>;
+}
+
+export async function startArenaBot(options: ArenaBotOptions): Promise<ArenaBot> {
+  const client = new Client(options.url);
+  client.auth.token = options.token;
+  const joinOptions = { ...options.roomOptions, ...options.join };
+  const room: Room<any, GameState> = options.roomId
+    ? await client.joinById(options.roomId, options.join ?? {}, GameState)
+    : await client.joinOrCreate("game", joinOptions, GameState);
+
+  const errors: RoomErrorMessage[] = [];
+  const wire: WireStats = { stateFrames: 0, stateBytes: 0, patchFrames: 0, patchBytes: 0, otherFrames: 0, otherBytes: 0 };
+  if (options.measureWire) countFrames(room, wire);
+  room.onMessage(ServerMessage.ERROR, (error: RoomErrorMessage) => errors.push(error));
+  room.onMessage(GameServerMessage.GOAL, () => undefined);
+  const finished = new Promise<MatchFinishedMessage>((resolve, reject) => {
+    room.onMessage(GameServerMessage.FINISHED, resolve);
+    room.onLeave((code) => reject(new Error(`left the room (${code}) before the end of the match`)));
+  });
+  finished.catch(() => undefined); // a caller that does not wait for the end must not see an unhandled rejection
+
+  const spectating = options.join?.spectate === true;
+  if (!spectating) room.send("ready", { ready: true });
+  let seq = 0;
+  let sent = 0;
+  let last: BotDecision | undefined;
+  let lastSentAt = 0;
+  const timer = setInterval(() => {
+    if (spectating) return; // watchers send nothing
+    const state = room.state;
+    if (!state?.players || room.connection?.isOpen === false) return;
+    const decision = decideArenaInput(state, room.sessionId);
+    const now = Date.now();
+    if (last && sameDecision(last, decision) && now - lastSentAt < 500) return;
+    // Continue above whatever the server acknowledged (e.g. after a reconnect).
+    seq = Math.max(seq, state.players.get(room.sessionId)?.lastProcessedInputSeq ?? 0) + 1;
+    room.send("input", { seq, dir: decision.dir, kick: decision.kick });
+    sent++;
+    last = decision;
+    lastSentAt = now;
+  }, 1000 / (options.inputHz ?? 15));
+  room.onLeave(() => clearInterval(timer));
+
+  return {
+    room,
+    errors,
+    wire,
+    finished,
+    get sent() {
+      return sent;
+    },
+    async stop() {
+      clearInterval(timer);
+      if (room.connection?.isOpen) await room.leave();
+    },
+  };
+}
+
+function sameDecision(a: BotDecision, b: BotDecision): boolean {
+  return !a.kick && !b.kick && Math.abs(a.dir.x - b.dir.x) < 0.05 && Math.abs(a.dir.y - b.dir.y) < 0.05;
+}
+
+/** Wraps the SDK connection's message handler to count bytes per frame kind. */
+function countFrames(room: Room<any, GameState>, wire: WireStats): void {
+  const events = room.connection.events;
+  const original = events.onmessage;
+  events.onmessage = (event: MessageEvent) => {
+    const bytes = new Uint8Array(event.data as ArrayBuffer);
+    const kind = bytes[0]! & 0x1f;
+    if (kind === Protocol.ROOM_STATE) [wire.stateFrames, wire.stateBytes] = [wire.stateFrames + 1, wire.stateBytes + bytes.byteLength];
+    else if (kind === Protocol.ROOM_STATE_PATCH) [wire.patchFrames, wire.patchBytes] = [wire.patchFrames + 1, wire.patchBytes + bytes.byteLength];
+    else [wire.otherFrames, wire.otherBytes] = [wire.otherFrames + 1, wire.otherBytes + bytes.byteLength];
+    original?.(event);
+  };
+}

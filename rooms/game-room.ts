@@ -1,0 +1,287 @@
+import { ErrorCode as ColyseusErrorCode, ServerError, type Client } from "@colyseus/core";
+import {
+  AppError,
+  CloseCodes,
+  GameClientMessages,
+  GameJoinOptions,
+  GameRoomOptions,
+  GameServerMessage,
+  GameState,
+  describeIssues,
+  type ErrorCode,
+  type GameRoomSettings,
+  type GameSide,
+  type GoalMessage,
+  type MatchFinishedMessage,
+  type TokenClaims,
+} from "../shared/index.ts";
+import {
+  acceptInput,
+  arenaConfigFromSettings,
+  buildMatchResult,
+  createWorld,
+  requestStart,
+  seatPlayer,
+  seatedPlayers,
+  setConnected,
+  setReady,
+  stepWorld,
+  unseatPlayer,
+  type ArenaEvent,
+  type MatchMeta,
+  type World,
+} from "./arena/index.ts";
+import { ProjectRoom } from "./base-room.ts";
+import { initGameState, syncGameState } from "./game-state-sync.ts";
+import { ResultSubmitter } from "./result-submitter.ts";
+import { verifyRoomToken } from "./room-auth.ts";
+import type { RoomDefinition, RoomDeps } from "./room-deps.ts";
+
+/** A matchmaking refusal the SDK shows as `CODE: message` (the verifyRoomToken convention). */
+function refusal(code: ErrorCode, message: string): ServerError {
+  return new ServerError(ColyseusErrorCode.APPLICATION_ERROR, `${code}: ${message}`);
+}
+
+function parseSettings(raw: unknown): GameRoomSettings {
+  const parsed = GameRoomOptions.safeParse(raw ?? {});
+  if (parsed.success) return parsed.data;
+  const first = describeIssues(parsed.error)[0];
+  throw refusal("VALIDATION_FAILED", `Invalid game room options: ${first?.path}: ${first?.message}`);
+}
+
+/** Slack on the "match expected" TTL (waiting for players, goal freezes). */
+const EXPECT_MARGIN_SECONDS = 600;
+
+export interface GameListingMetadata {
+  teamSize: number;
+  friendly: boolean;
+  matchId: string;
+  phase: GameState["phase"];
+  score: Record<GameSide, number>;
+  players: number;
+  maxPlayers: number;
+  spectators: number;
+}
+
+/**
+ * The `game` room: arena soccer, server-authoritative (issue 3, DESIGN §2–§8).
+ * Thin: it validates, seats, and runs `stepWorld` on a fixed timestep; the
+ * rules live in rooms/arena/. The simulation (deps.tickRateHz) and the patch
+ * rate (deps.patchRateHz) are independent; the schema is refreshed from the
+ * simulation once per patch.
+ */
+export function gameRoom(deps: RoomDeps): RoomDefinition {
+  class GameRoom extends ProjectRoom<GameState, typeof GameClientMessages> implements GameRoomControls {
+    protected readonly deps = deps;
+    protected readonly messageSchemas = GameClientMessages;
+    #settings!: GameRoomSettings;
+    #world!: World;
+    #meta!: MatchMeta;
+    #reconnectSeconds = deps.reconnectWindowSeconds;
+    readonly #spectators = new Set<string>();
+    #submitter!: ResultSubmitter;
+    #listingKey = "";
+    #visible: boolean | undefined;
+    #tickErrors = 0;
+
+    static override async onAuth(token: string): Promise<TokenClaims> {
+      return verifyRoomToken(deps.tokens, token);
+    }
+
+    override onCreate(rawOptions: unknown) {
+      const settings = (this.#settings = parseSettings(rawOptions));
+      this.#reconnectSeconds = settings.reconnectSeconds ?? deps.reconnectWindowSeconds;
+      this.#world = createWorld(arenaConfigFromSettings(settings, this.#reconnectSeconds));
+      this.#meta = {
+        // Unique over time, not only among live rooms: results are idempotent by match id.
+        matchId: settings.matchId ?? `m_${Date.now().toString(36)}_${this.roomId}`,
+        teams: {
+          home: { name: settings.teams?.home?.name ?? "Home", ...(settings.teams?.home?.teamId ? { teamId: settings.teams.home.teamId } : {}) },
+          away: { name: settings.teams?.away?.name ?? "Away", ...(settings.teams?.away?.teamId ? { teamId: settings.teams.away.teamId } : {}) },
+        },
+      };
+      this.#submitter = new ResultSubmitter({
+        store: deps.stores.results,
+        logger: deps.logger.child({ roomId: this.roomId, matchId: this.#meta.matchId }),
+        schedule: (fn, ms) => this.clock.setTimeout(fn, ms),
+      });
+
+      this.state = new GameState();
+      initGameState(this.#world, this.state, { matchId: this.#meta.matchId, friendly: settings.friendly, teams: this.#meta.teams });
+      syncGameState(this.#world, this.state, 0);
+      // Players are bounded by the rules (2 × teamSize seats); spectators by maxSpectators.
+      this.maxClients = settings.teamSize * 2 + settings.maxSpectators;
+
+      this.handle("input", (client, input) => {
+        this.#assertPlayer(client);
+        acceptInput(this.#world, client.sessionId, input);
+      });
+      this.handle("ready", (client, { ready }) => {
+        this.#assertPlayer(client);
+        setReady(this.#world, client.sessionId, ready);
+      });
+      this.handle("start", (client) => {
+        this.#assertPlayer(client);
+        const refused = requestStart(this.#world, this.claimsOf(client).playerId);
+        if (refused) throw new AppError(refused.code, refused.message);
+      });
+
+      // Fixed step first, patch rate after it: COLYSEUS-NOTES (a clock ticked
+      // by a second interval starves setFixedTimestep's accumulator).
+      this.setFixedTimestep((ctx) => this.#tick(ctx.dt), deps.tickRateHz);
+      this.patchRate = 1000 / deps.patchRateHz;
+      this.setupProjectRoom();
+      this.#updateListing();
+      // A matchmaker-chosen id may be long-polled before the match starts.
+      if (settings.matchId) this.#expectResult();
+    }
+
+    override onBeforePatch() {
+      if (!this.#world) return; // onCreate refused the options; the room is being discarded
+      syncGameState(this.#world, this.state, this.#spectators.size);
+    }
+
+    /** Spectators hold no seat worth keeping; players keep theirs for the room's window. */
+    protected override reconnectionSeconds(client: Client): number {
+      return this.#spectators.has(client.sessionId) ? 0 : this.#reconnectSeconds;
+    }
+
+    protected override playerJoined(client: Client, rawOptions: unknown) {
+      const parsed = GameJoinOptions.safeParse(rawOptions ?? {});
+      if (!parsed.success) {
+        const first = describeIssues(parsed.error)[0];
+        throw refusal("VALIDATION_FAILED", `Invalid join options: ${first?.path}: ${first?.message}`);
+      }
+      if (parsed.data.spectate) {
+        if (this.#spectators.size >= this.#settings.maxSpectators) throw refusal("CONFLICT", "The room has no spectator seat left");
+        this.#spectators.add(client.sessionId);
+      } else {
+        const claims = this.claimsOf(client);
+        const seated = seatPlayer(this.#world, { id: client.sessionId, playerId: claims.playerId, name: claims.name, side: parsed.data.side });
+        if (!seated.ok) throw refusal(seated.code, seated.message);
+      }
+      this.#updateListing();
+    }
+
+    protected override playerDropped(client: Client) {
+      setConnected(this.#world, client.sessionId, false);
+    }
+
+    protected override playerReconnected(client: Client) {
+      setConnected(this.#world, client.sessionId, true);
+    }
+
+    protected override playerLeft(client: Client) {
+      if (this.#spectators.delete(client.sessionId)) return this.#updateListing();
+      unseatPlayer(this.#world, client.sessionId);
+      this.#updateListing();
+    }
+
+    override onDispose() {
+      // Undefined when onCreate refused the options; and a throw here would
+      // keep Colyseus from clearing the room's intervals.
+      this.#submitter?.stop();
+    }
+
+    /**
+     * Called when the rules report `finished`; idempotent: the result is built
+     * and handed to the store once, however often this runs.
+     */
+    finishMatch(): void {
+      if (this.#submitter.result || this.#world.phase !== "finished") return;
+      const result = buildMatchResult(this.#world, this.#meta);
+      syncGameState(this.#world, this.state, this.#spectators.size);
+      // After the next patch, so a client handling the message already sees the final state.
+      this.broadcast(GameServerMessage.FINISHED, { reason: this.#world.end?.reason ?? "time", result } satisfies MatchFinishedMessage, { afterNextPatch: true });
+      const postMatch = new Promise<void>((resolve) => this.clock.setTimeout(resolve, this.#settings.postMatchSeconds * 1000));
+      void Promise.all([this.#submitter.submit(result), postMatch])
+        .then(() => (this.#submitter.recorded ? this.disconnect(CloseCodes.ROOM_CLOSED.code) : undefined))
+        .catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "closing the finished room failed"));
+    }
+
+    /** For tests and operations: the submitter's view (result, attempts). */
+    get resultSubmitter(): ResultSubmitter {
+      return this.#submitter;
+    }
+
+    /**
+     * Tells the results store this match id is live, so a long poll on it
+     * waits instead of answering "unknown match". The TTL outlasts the whole
+     * match (countdown, clock, freezes, a forfeit window, post-match) with margin.
+     */
+    #expectResult(): void {
+      const s = this.#settings;
+      const ttl = Math.ceil(s.countdownSeconds + s.matchSeconds * 2 + this.#reconnectSeconds + s.postMatchSeconds + EXPECT_MARGIN_SECONDS);
+      Promise.resolve(deps.stores.results.expect?.(this.#meta.matchId, ttl)).catch((error) =>
+        deps.logger.warn({ err: error, roomId: this.roomId, matchId: this.#meta.matchId }, "could not mark the match as expected"),
+      );
+    }
+
+    #assertPlayer(client: Client): void {
+      if (this.#spectators.has(client.sessionId)) throw new AppError("FORBIDDEN", "Spectators cannot act in the match");
+    }
+
+    #tick(dt: number): void {
+      try {
+        this.#apply(stepWorld(this.#world, dt, Date.now()));
+      } catch (error) {
+        // A rules bug must not take the process down (an interval callback has no caller to catch it).
+        if (this.#tickErrors++ % 300 === 0) deps.logger.error({ err: error, roomId: this.roomId, errors: this.#tickErrors }, "game step failed");
+      }
+    }
+
+    #apply(events: ArenaEvent[]): void {
+      for (const event of events) {
+        if (event.type === "goal") {
+          const { type: _type, ...goal } = event;
+          this.broadcast(GameServerMessage.GOAL, goal satisfies GoalMessage, { afterNextPatch: true });
+        } else if (event.type === "phase") {
+          deps.logger.debug({ roomId: this.roomId, from: event.from, to: event.to, reason: event.reason }, "match phase");
+          // Once the countdown starts the match must outlive an empty room
+          // (forfeit, result); before it, an empty room may go away.
+          this.autoDispose = event.to === "waiting";
+          if (event.to === "countdown") this.#expectResult();
+          if (event.to === "finished") this.finishMatch();
+        }
+      }
+      if (events.length > 0) this.#updateListing();
+    }
+
+    /** Listing metadata for lobbies, and whether joinOrCreate may pick this room. */
+    #updateListing(): void {
+      const world = this.#world;
+      const seated = seatedPlayers(world).length;
+      const metadata: GameListingMetadata = {
+        // Filter keys (RoomDefinition.filterBy) must stay in the metadata: setMetadata replaces it whole.
+        teamSize: world.config.teamSize,
+        friendly: this.#settings.friendly,
+        matchId: this.#meta.matchId,
+        phase: world.phase,
+        score: { ...world.score },
+        players: seated,
+        maxPlayers: world.config.teamSize * 2,
+        spectators: this.#spectators.size,
+      };
+      const key = JSON.stringify(metadata);
+      if (key !== this.#listingKey) {
+        this.#listingKey = key;
+        this.setMetadata(metadata).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "setMetadata failed"));
+      }
+      // Full player seats do not lock the room (spectators still join by id);
+      // they hide it from joinOrCreate instead, as `private` rooms are.
+      const visible = !this.#settings.private && world.phase === "waiting" && seated < world.config.teamSize * 2;
+      if (visible !== this.#visible) {
+        this.#visible = visible;
+        this.setPrivate(!visible).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "setPrivate failed"));
+      }
+    }
+  }
+  return { name: "game", room: GameRoom, filterBy: ["teamSize", "friendly"] };
+}
+
+/** What the game room offers beyond Colyseus's Room (tests and operations reach it in-process). */
+export interface GameRoomControls {
+  /** Idempotent: builds and submits the result once, when the match is finished. */
+  finishMatch(): void;
+  readonly resultSubmitter: ResultSubmitter;
+}
