@@ -19,6 +19,8 @@ import { StreamHub } from "./leaderboard-streams/stream-hub.ts";
 import { leaderboardStreamRoutes, type StreamOptions } from "./routes/leaderboard-streams.ts";
 import { matchResultRoutes, type LongPollOptions } from "./routes/match-results.ts";
 import { webRoutes } from "./routes/web.ts";
+import { spectateRoutes } from "./routes/spectate.ts";
+import { StreamAdmission } from "./sse/stream-admission.ts";
 
 /** A raw Node handler mounted under a path prefix (e.g. Colyseus's `/matchmake/`). */
 export interface RawMount {
@@ -58,7 +60,7 @@ export interface AppDeps {
    * stores). Without them (unit tests of the app shell) the leaderboard and
    * admin routes are not mounted.
    */
-  stores?: Pick<Stores, "leaderboards" | "results" | "rosters" | "notifications">;
+  stores?: Pick<Stores, "leaderboards" | "results" | "rosters" | "notifications" | "spectators">;
   /** `X-Admin-Key` for /v1/admin/*. Required with `stores`. */
   adminKey?: string;
 }
@@ -127,6 +129,7 @@ function liveRoutes(deps: AppDeps, stores: NonNullable<AppDeps["stores"]>): Rout
   const routers: Router<ApiState>[] = [];
   if (deps.options.streams) {
     const { history, ...streamOptions } = deps.options.streams;
+    const admission = new StreamAdmission(streamOptions.perClient);
     const hub = new StreamHub({
       readTop: async (boardId, period, limit) => {
         const page = await stores.leaderboards.top(boardId, { limit, period });
@@ -145,6 +148,7 @@ function liveRoutes(deps: AppDeps, stores: NonNullable<AppDeps["stores"]>): Rout
     routers.push(
       leaderboardStreamRoutes({
         hub,
+        admission,
         boardExists: async (boardId) => (await stores.leaderboards.getConfig(boardId)) !== undefined,
         tokens: deps.tokens,
         lifecycle: deps.lifecycle,
@@ -152,6 +156,17 @@ function liveRoutes(deps: AppDeps, stores: NonNullable<AppDeps["stores"]>): Rout
       }),
     );
     deps.lifecycle.onDrain(() => hub.close());
+    routers.push(
+      spectateRoutes({
+        spectators: stores.spectators,
+        results: stores.results,
+        notifications: stores.notifications,
+        tokens: deps.tokens,
+        lifecycle: deps.lifecycle,
+        admission,
+        options: streamOptions,
+      }),
+    );
   }
   if (deps.options.polls) {
     const polls = matchResultRoutes({

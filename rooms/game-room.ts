@@ -83,6 +83,9 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
     #listingKey = "";
     #visible: boolean | undefined;
     #tickErrors = 0;
+    #frameSeq = 0;
+    #ticksSinceFrame = 0;
+    readonly #ticksPerFrame = Math.max(1, Math.round(deps.tickRateHz / deps.spectateRateHz));
 
     static override async onAuth(token: string): Promise<TokenClaims> {
       return verifyRoomToken(deps.tokens, token);
@@ -132,8 +135,8 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       this.patchRate = 1000 / deps.patchRateHz;
       this.setupProjectRoom();
       this.#updateListing();
-      // A matchmaker-chosen id may be long-polled before the match starts.
-      if (settings.matchId) this.#expectResult();
+      // The match id may be long-polled or spectated (over SSE) before the match starts.
+      this.#expectResult();
     }
 
     override onBeforePatch() {
@@ -217,6 +220,17 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       );
     }
 
+    /**
+     * A spectator frame (SSE viewers, through the store's feed) every
+     * tickRate/spectateRate ticks: the last patched state as JSON. Counted in
+     * ticks, not by a second clock interval (COLYSEUS-NOTES: that starves the
+     * fixed-step accumulator).
+     */
+    #publishFrame(): void {
+      this.#ticksSinceFrame = 0;
+      deps.stores.spectators.publish({ matchId: this.#meta.matchId, seq: ++this.#frameSeq, ts: Date.now(), state: this.state.toJSON() });
+    }
+
     #assertPlayer(client: Client): void {
       if (this.#spectators.has(client.sessionId)) throw new AppError("FORBIDDEN", "Spectators cannot act in the match");
     }
@@ -224,6 +238,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
     #tick(dt: number): void {
       try {
         this.#apply(stepWorld(this.#world, dt, Date.now()));
+        if (++this.#ticksSinceFrame >= this.#ticksPerFrame) this.#publishFrame();
       } catch (error) {
         // A rules bug must not take the process down (an interval callback has no caller to catch it).
         if (this.#tickErrors++ % 300 === 0) deps.logger.error({ err: error, roomId: this.roomId, errors: this.#tickErrors }, "game step failed");

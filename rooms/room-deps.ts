@@ -15,6 +15,8 @@ export interface RoomDeps {
   stores: Stores;
   tickRateHz: number;
   patchRateHz: number;
+  /** Frames per second published to SSE spectators (`GET /v1/matches/:id/spectate`). */
+  spectateRateHz: number;
   /** How long a draining process lets its rooms finish before closing them with DRAINING. */
   shutdownGraceMs: number;
   /** Per-client room message limits (token bucket). */

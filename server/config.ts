@@ -41,6 +41,7 @@ export const CONFIG_VARIABLES = {
   LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), default: "info", doc: "pino log level; logs are JSON lines on stdout." },
   TICK_RATE_HZ: { schema: positiveInt(240), default: "30", doc: "Game simulation rate (fixed step)." },
   PATCH_RATE_HZ: { schema: positiveInt(120), default: "20", doc: "Rate of binary state patches sent to room clients." },
+  SPECTATE_RATE_HZ: { schema: positiveInt(60), default: "5", doc: "State frames per second sent to SSE spectators of a live match." },
   WS_MAX_PAYLOAD_BYTES: { schema: positiveInt(1024 * 1024), default: "16384", doc: "Largest WebSocket frame a client may send; larger closes with 1009." },
   WS_PING_INTERVAL_MS: { schema: z.coerce.number().int().min(0).max(600_000), default: "3000", doc: "WebSocket ping interval (0 disables); keeps proxies from idling the socket out." },
   WS_PING_MAX_RETRIES: { schema: positiveInt(100), default: "2", doc: "Missed pings before a socket is terminated." },
@@ -79,6 +80,7 @@ export interface Config {
   logLevel: string;
   tickRateHz: number;
   patchRateHz: number;
+  spectateRateHz: number;
   ws: { maxPayloadBytes: number; pingIntervalMs: number; pingMaxRetries: number; messagesPerSecond: number; messageBurst: number };
   reconnectWindowSeconds: number;
   authRefreshLeadSeconds: number;
@@ -161,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       logLevel: values.LOG_LEVEL as string,
       tickRateHz: values.TICK_RATE_HZ as number,
       patchRateHz: values.PATCH_RATE_HZ as number,
+      spectateRateHz: values.SPECTATE_RATE_HZ as number,
       ws: {
         maxPayloadBytes: values.WS_MAX_PAYLOAD_BYTES as number,
         pingIntervalMs: values.WS_PING_INTERVAL_MS as number,

@@ -141,6 +141,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     logger: logger.child({ component: "rooms" }),
     tickRateHz: config.tickRateHz,
     patchRateHz: config.patchRateHz,
+    spectateRateHz: config.spectateRateHz,
     shutdownGraceMs: config.shutdownGraceMs,
     messageLimits: { perSecond: config.ws.messagesPerSecond, burst: config.ws.messageBurst },
     reconnectWindowSeconds: config.reconnectWindowSeconds,

@@ -7,6 +7,7 @@ export * from "./match-result.ts";
 export * from "./room-protocol.ts";
 export * from "./leaderboard-stream.ts";
 export * from "./match-polling.ts";
+export * from "./spectate.ts";
 export * from "./game/index.ts";
 export * from "./leaderboards.ts";
 export * from "./fantasy.ts";

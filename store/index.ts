@@ -15,6 +15,7 @@ import { RedisConnection } from "./redis/connection.ts";
 import { RedisLeaderboardStore } from "./redis/leaderboards.ts";
 import { RedisMatchResultStore } from "./redis/match-results.ts";
 import { RedisNotifications } from "./redis/notifications.ts";
+import { MemorySpectatorFeed, RedisSpectatorFeed, type SpectatorFeed } from "./spectator-feed.ts";
 import { RedisPipelineBackend } from "./redis/pipeline-backend.ts";
 import { RedisRatingStore } from "./redis/ratings.ts";
 import { RedisRosterStore } from "./redis/rosters.ts";
@@ -57,6 +58,8 @@ export interface Stores {
   readonly ratings: RatingStore;
   readonly notifications: ChangeNotifications;
   readonly pipeline: ResultPipeline;
+  /** Live match frames from game rooms to SSE spectators (pub/sub, never stored). */
+  readonly spectators: SpectatorFeed;
   /** Readiness checks for `/readyz`: the store is reachable and nothing waits in the outbox. */
   ping(): Promise<StoreChecks>;
   /** Stops the pipeline, gives the outbox `graceMs` to drain, closes connections. */
@@ -109,6 +112,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
     backend: PipelineBackend;
     ping: () => Promise<{ ok: boolean; message?: string }>;
     onReconnect?: (listener: () => void) => void;
+    spectators: SpectatorFeed;
     close: () => Promise<void>;
   };
 
@@ -124,6 +128,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
       notifications,
       backend: new MemoryPipelineBackend({ leaderboards, ratings, notifications, clock }),
       ping: async () => ({ ok: true }),
+      spectators: new MemorySpectatorFeed(logger),
       close: async () => undefined,
     };
   } else {
@@ -144,6 +149,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
         backend: new RedisPipelineBackend({ redis, prefix, leaderboards, ratingsKey: ratings.key, clock }),
         ping: () => redis.ping(),
         onReconnect: (listener) => redis.onReady(listener),
+        spectators: new RedisSpectatorFeed(redis, prefix, logger),
         close: () => redis.close(),
       };
     } catch (error) {
@@ -197,6 +203,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
     rosters,
     ratings: parts.ratings,
     notifications: parts.notifications,
+    spectators: parts.spectators,
     pipeline,
     async ping() {
       const store = await parts.ping();

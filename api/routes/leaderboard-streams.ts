@@ -15,6 +15,7 @@ import type { StreamHub } from "../leaderboard-streams/stream-hub.ts";
 import { bearerToken } from "../middleware/auth.ts";
 import { parseCursor, type StreamCursor } from "../sse/event-format.ts";
 import { SseStream } from "../sse/sse-stream.ts";
+import type { StreamAdmission } from "../sse/stream-admission.ts";
 
 /** Named limits of leaderboard streams (config: STREAM_*, LEADERBOARDS_PUBLIC). */
 export interface StreamOptions {
@@ -34,6 +35,7 @@ export interface StreamOptions {
 
 export interface LeaderboardStreamDeps {
   hub: StreamHub;
+  admission: StreamAdmission;
   boardExists: (boardId: string) => Promise<boolean>;
   tokens: TokenVerifier;
   lifecycle: Lifecycle;
@@ -53,29 +55,12 @@ const ChangesQuery = LeaderboardStreamQuery.omit({ since: true }).extend({
  */
 export function leaderboardStreamRoutes(deps: LeaderboardStreamDeps): Router<ApiState> {
   const router = new Router<ApiState>({ prefix: "/v1/leaderboards" });
-  const perClient = new Map<string, number>();
   const live = new Set<SseStream>();
   const parked = new Set<() => void>();
   deps.lifecycle.onDrain(() => {
     for (const stream of [...live]) stream.close("draining");
     for (const answer of [...parked]) answer();
   });
-
-  const admit = (clientKey: string) => {
-    const count = perClient.get(clientKey) ?? 0;
-    if (count >= deps.options.perClient) {
-      throw new AppError("TOO_MANY_STREAMS", `At most ${deps.options.perClient} concurrent streams per client`, { retryAfter: 5 });
-    }
-    perClient.set(clientKey, count + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (perClient.get(clientKey) ?? 1) - 1;
-      if (left <= 0) perClient.delete(clientKey);
-      else perClient.set(clientKey, left);
-    };
-  };
 
   /** Shared preamble: draining, params, auth, cursor, board existence, per-client cap. */
   const prepare = async (ctx: ApiContext, cursorValue: string | undefined, accessToken: string | undefined) => {
@@ -90,7 +75,7 @@ export function leaderboardStreamRoutes(deps: LeaderboardStreamDeps): Router<Api
       if (!cursor) throw new AppError("BAD_CURSOR", "The cursor must be `epoch:version` as sent in an event id");
     }
     if (!(await deps.boardExists(boardId))) throw new AppError("NOT_FOUND", `No leaderboard "${boardId}"`);
-    const release = admit(claims?.playerId ?? `ip:${ctx.ip}`);
+    const release = deps.admission.admit(claims?.playerId ?? `ip:${ctx.ip}`);
     return { boardId, claims, cursor, release };
   };
 

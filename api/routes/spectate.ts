@@ -1,0 +1,89 @@
+import Router from "@koa/router";
+import { z } from "zod";
+import { AppError, MatchId, parseOrThrow, type SpectateFinishedEvent, type TokenClaims, type TokenVerifier } from "../../shared/index.ts";
+import type { ResultStore } from "../../store/match-results.ts";
+import type { ChangeNotifications } from "../../store/notifications.ts";
+import type { SpectatorFeed } from "../../store/spectator-feed.ts";
+import type { ApiState } from "../context.ts";
+import type { Lifecycle } from "../lifecycle.ts";
+import { bearerToken } from "../middleware/auth.ts";
+import { formatEvent } from "../sse/event-format.ts";
+import { SseStream } from "../sse/sse-stream.ts";
+import type { StreamAdmission } from "../sse/stream-admission.ts";
+import type { StreamOptions } from "./leaderboard-streams.ts";
+
+export interface SpectateDeps {
+  spectators: SpectatorFeed;
+  results: ResultStore;
+  notifications: ChangeNotifications;
+  tokens: TokenVerifier;
+  lifecycle: Lifecycle;
+  admission: StreamAdmission;
+  options: Pick<StreamOptions, "heartbeatMs" | "lifetimeMs" | "writeDeadlineMs" | "public">;
+}
+
+const SpectateQuery = z.strictObject({ access_token: z.string().max(4096).optional() });
+
+/**
+ * `GET /v1/matches/:id/spectate`: a live match for viewers without a
+ * WebSocket. The api never touches the room: frames come through the store's
+ * spectator feed, the end through the results store. A congested viewer
+ * skips frames (the next one replaces them); it is never queued for.
+ */
+export function spectateRoutes(deps: SpectateDeps): Router<ApiState> {
+  const router = new Router<ApiState>();
+  const live = new Set<SseStream>();
+  deps.lifecycle.onDrain(() => {
+    for (const stream of [...live]) stream.close("draining");
+  });
+
+  router.get("/v1/matches/:id/spectate", async (ctx) => {
+    if (deps.lifecycle.draining) throw new AppError("DRAINING", "This server is draining; reconnect", { retryAfter: 2 });
+    const query = parseOrThrow(SpectateQuery, ctx.query, "spectate query");
+    const parsed = MatchId.safeParse(ctx.params.id);
+    if (!parsed.success) throw new AppError("NOT_FOUND", "Not a match id");
+    const matchId = parsed.data;
+    const token = bearerToken(ctx.get("Authorization") || undefined) ?? query.access_token;
+    let claims: TokenClaims | undefined;
+    if (token || !deps.options.public) claims = await deps.tokens.verify(token);
+    const recorded = await deps.results.get(matchId);
+    if (!recorded && !(await deps.results.isExpected(matchId))) throw new AppError("NOT_FOUND", `No match "${matchId}" is running or recorded`);
+    const release = deps.admission.admit(claims?.playerId ?? `ip:${ctx.ip}`);
+
+    ctx.respond = false;
+    const cleanups: (() => void)[] = [release];
+    const stream = new SseStream(ctx.res, {
+      heartbeatMs: deps.options.heartbeatMs,
+      lifetimeMs: deps.options.lifetimeMs,
+      writeDeadlineMs: deps.options.writeDeadlineMs,
+      retryMs: 1000,
+      notAfter: claims ? claims.expiresAt * 1000 : undefined,
+      onClose: () => {
+        live.delete(stream);
+        for (const cleanup of cleanups) cleanup();
+      },
+    });
+    live.add(stream);
+    stream.open();
+
+    const finish = (result: SpectateFinishedEvent["result"]) => {
+      stream.write(formatEvent("finished", undefined, { matchId, result } satisfies SpectateFinishedEvent));
+      stream.close("server-closed");
+    };
+    if (recorded) return finish(recorded);
+
+    cleanups.push(
+      deps.spectators.subscribe(matchId, (frame) => {
+        if (!stream.congested) stream.write(formatEvent("state", undefined, frame));
+      }),
+      deps.notifications.subscribe((event) => {
+        if (event.type !== "result" || event.matchId !== matchId) return;
+        deps.results.get(matchId).then((result) => result && !stream.closed && finish(result), () => undefined);
+      }),
+    );
+    // The result may have landed between the first read and the subscription.
+    const late = await deps.results.get(matchId);
+    if (late && !stream.closed) finish(late);
+  });
+  return router;
+}
