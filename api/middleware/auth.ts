@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Middleware } from "koa";
-import { AppError, type TokenVerifier } from "../../shared/index.ts";
+import { AppError, type TokenClaims, type TokenVerifier } from "../../shared/index.ts";
 import type { ApiState } from "../context.ts";
 
 /** Reads `Authorization: Bearer <token>`; only the bearer scheme is accepted. */
@@ -30,4 +30,21 @@ export function requireAdmin(adminKey: string): Middleware<ApiState> {
     if (!timingSafeEqual(digest(ctx.get("X-Admin-Key")), expected)) throw new AppError("FORBIDDEN", "A valid X-Admin-Key header is required");
     await next();
   };
+}
+
+/**
+ * For streams a browser's native EventSource opens (it cannot set headers):
+ * the token may come as `Authorization: Bearer` or `?access_token=`. When
+ * `required` is false a request without one is anonymous; a token that is
+ * sent is always verified (401 if bad).
+ */
+export async function streamClaims(
+  authorization: string | undefined,
+  accessToken: string | undefined,
+  tokens: TokenVerifier,
+  required: boolean,
+): Promise<TokenClaims | undefined> {
+  const token = bearerToken(authorization || undefined) ?? accessToken;
+  if (!token && !required) return undefined;
+  return tokens.verify(token);
 }

@@ -5,14 +5,13 @@ import {
   LeaderboardStreamQuery,
   parseOrThrow,
   type LeaderboardStreamMessage,
-  type TokenClaims,
   type TokenVerifier,
 } from "../../shared/index.ts";
 import { LeaderboardId } from "../../shared/leaderboards.ts";
 import type { ApiContext, ApiState } from "../context.ts";
 import type { Lifecycle } from "../lifecycle.ts";
 import type { StreamHub } from "../leaderboard-streams/stream-hub.ts";
-import { bearerToken } from "../middleware/auth.ts";
+import { streamClaims } from "../middleware/auth.ts";
 import { parseCursor, type StreamCursor } from "../sse/event-format.ts";
 import { SseStream } from "../sse/sse-stream.ts";
 import type { StreamAdmission } from "../sse/stream-admission.ts";
@@ -66,9 +65,7 @@ export function leaderboardStreamRoutes(deps: LeaderboardStreamDeps): Router<Api
   const prepare = async (ctx: ApiContext, cursorValue: string | undefined, accessToken: string | undefined) => {
     if (deps.lifecycle.draining) throw new AppError("DRAINING", "This server is draining; reconnect", { retryAfter: 2 });
     const boardId = parseOrThrow(LeaderboardId, ctx.params.id, "leaderboard id");
-    const token = bearerToken(ctx.get("Authorization") || undefined) ?? accessToken;
-    let claims: TokenClaims | undefined;
-    if (token || !deps.options.public) claims = await deps.tokens.verify(token);
+    const claims = await streamClaims(ctx.get("Authorization"), accessToken, deps.tokens, !deps.options.public);
     let cursor: StreamCursor | undefined;
     if (cursorValue) {
       cursor = parseCursor(cursorValue);

@@ -1,12 +1,12 @@
 import Router from "@koa/router";
 import { z } from "zod";
-import { AppError, MatchId, parseOrThrow, type SpectateFinishedEvent, type TokenClaims, type TokenVerifier } from "../../shared/index.ts";
+import { AppError, MatchId, parseOrThrow, type SpectateFinishedEvent, type TokenVerifier } from "../../shared/index.ts";
 import type { ResultStore } from "../../store/match-results.ts";
 import type { ChangeNotifications } from "../../store/notifications.ts";
 import type { SpectatorFeed } from "../../store/spectator-feed.ts";
 import type { ApiState } from "../context.ts";
 import type { Lifecycle } from "../lifecycle.ts";
-import { bearerToken } from "../middleware/auth.ts";
+import { streamClaims } from "../middleware/auth.ts";
 import { formatEvent } from "../sse/event-format.ts";
 import { SseStream } from "../sse/sse-stream.ts";
 import type { StreamAdmission } from "../sse/stream-admission.ts";
@@ -43,9 +43,7 @@ export function spectateRoutes(deps: SpectateDeps): Router<ApiState> {
     const parsed = MatchId.safeParse(ctx.params.id);
     if (!parsed.success) throw new AppError("NOT_FOUND", "Not a match id");
     const matchId = parsed.data;
-    const token = bearerToken(ctx.get("Authorization") || undefined) ?? query.access_token;
-    let claims: TokenClaims | undefined;
-    if (token || !deps.options.public) claims = await deps.tokens.verify(token);
+    const claims = await streamClaims(ctx.get("Authorization"), query.access_token, deps.tokens, !deps.options.public);
     const recorded = await deps.results.get(matchId);
     if (!recorded && !(await deps.results.isExpected(matchId))) throw new AppError("NOT_FOUND", `No match "${matchId}" is running or recorded`);
     const release = deps.admission.admit(claims?.playerId ?? `ip:${ctx.ip}`);
