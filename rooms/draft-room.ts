@@ -1,0 +1,371 @@
+import { ErrorCode as ColyseusErrorCode, ServerError, type Client } from "@colyseus/core";
+import { StateView } from "@colyseus/schema";
+import type { z } from "zod";
+import {
+  AppError,
+  CloseCodes,
+  DraftClientMessages,
+  DraftJoinOptions,
+  DraftRoomOptions,
+  DraftServerMessage,
+  DraftState,
+  describeIssues,
+  draftRefusal,
+  fantasyStandingsBoardId,
+  type DraftCompleteMessage,
+  type DraftPickMessage,
+  type DraftPickResult,
+  type DraftUndoneMessage,
+  type ErrorCode,
+  type TokenClaims,
+} from "../shared/index.ts";
+import { ProjectRoom } from "./base-room.ts";
+import {
+  assertCanStart,
+  createDraft,
+  isCommissioner,
+  loadDraftPool,
+  makePick,
+  pauseDraft,
+  playerName,
+  restoreDraft,
+  resumeDraft,
+  rostersOf,
+  setAutopick,
+  setOrder,
+  setQueue,
+  startDraft,
+  syncClock,
+  syncDraftState,
+  syncTeams,
+  teamOf,
+  tick,
+  undoPicks,
+  type DraftModel,
+  type DraftPick,
+} from "./draft/index.ts";
+import { SnapshotWriter } from "./draft/snapshot-writer.ts";
+import { verifyRoomToken } from "./room-auth.ts";
+import type { RoomDefinition, RoomDeps } from "./room-deps.ts";
+
+/** Named limits of the draft room (server/config.ts feeds the first two). */
+export interface DraftRoomLimits {
+  /** Most players read from the `rating` board into a draft's pool. @default 500 */
+  poolLimit: number;
+  /** How long a complete draft's room stays open (rosters saved) before closing with 4107. @default 120 */
+  closeAfterSeconds: number;
+  /** How often the pick clock is checked and `remainingMs` refreshed. @default 250 */
+  clockTickMs: number;
+  /** Longest pause between retries of a failed roster or league-status write. @default 30000 */
+  maxRetryMs: number;
+}
+
+export const DEFAULT_DRAFT_LIMITS: DraftRoomLimits = { poolLimit: 500, closeAfterSeconds: 120, clockTickMs: 250, maxRetryMs: 30_000 };
+
+/** A matchmaking refusal the SDK shows as `CODE: message` (the verifyRoomToken convention). */
+function refusal(code: ErrorCode, message: string): ServerError {
+  return new ServerError(ColyseusErrorCode.APPLICATION_ERROR, `${code}: ${message}`);
+}
+
+function parseOptions<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(raw ?? {});
+  if (parsed.success) return parsed.data;
+  const first = describeIssues(parsed.error)[0];
+  throw refusal("VALIDATION_FAILED", `Invalid ${what}: ${first?.path}: ${first?.message}`);
+}
+
+function pickMessage(model: DraftModel, pick: DraftPick): DraftPickMessage {
+  return {
+    number: pick.number,
+    round: pick.round,
+    teamId: pick.teamId,
+    playerId: pick.playerId,
+    playerName: playerName(model, pick.playerId),
+    by: pick.by,
+    ...(pick.source ? { source: pick.source } : {}),
+  };
+}
+
+export interface DraftListingMetadata {
+  leagueId: string;
+  status: DraftState["status"];
+}
+
+/**
+ * The `draft` room (issue 8): one per league draft, found with
+ * `joinOrCreate("draft", {leagueId})` (filtered by `leagueId`). Thin: it
+ * checks who is asking, calls the pure rules in rooms/draft/, mirrors the
+ * model into `DraftState`, and snapshots the model to the league store after
+ * every change so a restarted process (Redis mode) restores the draft.
+ */
+export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = {}): RoomDefinition {
+  const limits: DraftRoomLimits = { ...DEFAULT_DRAFT_LIMITS, ...deps.draft, ...overrides };
+  const { leagues } = deps.stores;
+
+  class DraftRoom extends ProjectRoom<DraftState, typeof DraftClientMessages> implements DraftRoomControls {
+    protected readonly deps = deps;
+    protected readonly messageSchemas = DraftClientMessages;
+    #model!: DraftModel;
+    #writer!: SnapshotWriter;
+    /** sessionId → who, and whether the connection is live (dropped seats are held). */
+    readonly #seats = new Map<string, { playerId: string; teamId?: string; live: boolean }>();
+    #starting = false;
+    #finishing = false;
+    #finishAttempts = 0;
+    #listingKey = "";
+
+    static override async onAuth(token: string): Promise<TokenClaims> {
+      return verifyRoomToken(deps.tokens, token);
+    }
+
+    override async onCreate(rawOptions: unknown) {
+      const { leagueId } = parseOptions(DraftRoomOptions, rawOptions, "draft room options");
+      const league = await leagues.get(leagueId);
+      if (!league) throw refusal("NOT_FOUND", `No league ${leagueId}`);
+      const snapshot = await leagues.loadDraftSnapshot(leagueId);
+      if (snapshot) {
+        this.#model = JSON.parse(snapshot.data) as DraftModel;
+        restoreDraft(this.#model, Date.now());
+        syncTeams(this.#model, league);
+        deps.logger.info({ roomId: this.roomId, leagueId, version: snapshot.version, status: this.#model.status }, "draft restored from snapshot");
+      } else {
+        this.#model = createDraft(league, await loadDraftPool(deps.stores.leaderboards, league, limits.poolLimit));
+      }
+      this.#writer = new SnapshotWriter({
+        save: (s) => leagues.saveDraftSnapshot(leagueId, s),
+        logger: deps.logger.child({ roomId: this.roomId, leagueId }),
+      });
+      this.state = new DraftState();
+      syncDraftState(this.#model, this.state, Date.now());
+
+      this.handle("start", async (client) => this.#start(client));
+      this.handle("order.set", (client, { teamIds }) => {
+        setOrder(this.#model, this.#actor(client), teamIds);
+        this.#changed();
+      });
+      this.handle("pick", (client, request) => {
+        let outcome;
+        try {
+          outcome = makePick(this.#model, this.#actor(client), request, Date.now());
+        } catch (error) {
+          // The pick id rides along so a client matches the refusal to its attempt.
+          if (error instanceof AppError) throw new AppError(error.code, error.message, { details: { ...(error.details as object), pickId: request.pickId } });
+          throw error;
+        }
+        if (!outcome.replayed) this.#picked([outcome.pick]);
+        client.send(
+          DraftServerMessage.PICK_RESULT,
+          { pickId: request.pickId, replayed: outcome.replayed, undone: outcome.undone, pick: pickMessage(this.#model, outcome.pick) } satisfies DraftPickResult,
+          { afterNextPatch: true },
+        );
+      });
+      this.handle("queue.set", (client, { playerIds }) => {
+        setQueue(this.#model, this.#actor(client), playerIds);
+        this.#changed();
+      });
+      this.handle("autopick.set", (client, { enabled, teamId }) => {
+        setAutopick(this.#model, this.#actor(client), enabled, teamId);
+        this.#changed();
+      });
+      this.handle("pause", (client) => {
+        pauseDraft(this.#model, this.#actor(client), Date.now());
+        this.#changed();
+      });
+      this.handle("resume", (client) => {
+        resumeDraft(this.#model, this.#actor(client), Date.now());
+        this.#changed();
+      });
+      this.handle("undo", (client, { pickNumber }) => {
+        const undone = undoPicks(this.#model, this.#actor(client), pickNumber, Date.now());
+        this.#changed();
+        this.broadcast(DraftServerMessage.UNDONE, { fromPick: undone[0].number, undone: undone.map((p) => pickMessage(this.#model, p)) } satisfies DraftUndoneMessage, { afterNextPatch: true });
+      });
+
+      this.clock.setInterval(() => this.#tick(), limits.clockTickMs);
+      this.setupProjectRoom();
+      this.#updateListing();
+      if (this.#model.status === "complete") this.#finish();
+    }
+
+    /** Managers and the commissioner keep their seat for the whole draft; before and after it, the usual window. */
+    protected override reconnectionSeconds(_client: Client): number {
+      const live = this.#model.status === "running" || this.#model.status === "paused";
+      return live ? Infinity : deps.reconnectWindowSeconds;
+    }
+
+    protected override async playerJoined(client: Client, rawOptions: unknown) {
+      const options = parseOptions(DraftJoinOptions, rawOptions, "join options");
+      if (options.leagueId !== undefined && options.leagueId !== this.#model.leagueId) {
+        throw refusal("VALIDATION_FAILED", `This room drafts league ${this.#model.leagueId}, not ${options.leagueId}`);
+      }
+      const { playerId } = this.claimsOf(client);
+      if (!teamOf(this.#model, playerId) && !isCommissioner(this.#model, { playerId }) && this.#model.status === "waiting") {
+        // Joined the league after this room loaded it.
+        const league = await leagues.get(this.#model.leagueId);
+        if (league && syncTeams(this.#model, league).length > 0) this.#changed();
+      }
+      const team = teamOf(this.#model, playerId);
+      if (!team && !isCommissioner(this.#model, { playerId })) {
+        throw refusal("FORBIDDEN", `Only the managers and the commissioner of league ${this.#model.leagueId} may join its draft`);
+      }
+      this.#seats.set(client.sessionId, { playerId, teamId: team?.teamId, live: true });
+      // Private information: this client's view holds its own team, so only it receives that team's queue.
+      client.view = new StateView();
+      if (team) client.view.add(this.state.teams.get(team.teamId)!);
+      this.#syncConnected();
+    }
+
+    protected override playerDropped(client: Client) {
+      const seat = this.#seats.get(client.sessionId);
+      if (seat) seat.live = false;
+      this.#syncConnected();
+    }
+
+    protected override playerReconnected(client: Client) {
+      const seat = this.#seats.get(client.sessionId);
+      if (seat) seat.live = true;
+      this.#syncConnected();
+    }
+
+    protected override playerLeft(client: Client) {
+      this.#seats.delete(client.sessionId);
+      client.view?.dispose();
+      this.#syncConnected();
+    }
+
+    override async onDispose() {
+      if (!this.#writer) return; // onCreate refused
+      await this.#writer.flush();
+      this.#writer.stop();
+    }
+
+    get model(): DraftModel {
+      return this.#model;
+    }
+
+    flushSnapshots(): Promise<void> {
+      return this.#writer.flush();
+    }
+
+    #actor(client: Client) {
+      return { playerId: this.claimsOf(client).playerId };
+    }
+
+    async #start(client: Client): Promise<void> {
+      const actor = this.#actor(client);
+      if (this.#starting) throw draftRefusal("STARTING", "The draft is being started");
+      assertCanStart(this.#model, actor);
+      this.#starting = true;
+      try {
+        // Re-read the teams, then close the league to joins: the teams are final from here.
+        const league = await leagues.get(this.#model.leagueId);
+        if (league) syncTeams(this.#model, league);
+        assertCanStart(this.#model, actor);
+        const final = await leagues.markDraftStarted(this.#model.leagueId);
+        startDraft(this.#model, actor, final, Date.now());
+      } finally {
+        this.#starting = false;
+      }
+      deps.logger.info({ roomId: this.roomId, leagueId: this.#model.leagueId, order: this.#model.order }, "draft started");
+      this.#changed();
+    }
+
+    #tick(): void {
+      try {
+        const picks = tick(this.#model, Date.now());
+        if (picks.length > 0) this.#picked(picks);
+        else syncClock(this.#model, this.state, Date.now());
+      } catch (error) {
+        deps.logger.error({ err: error, roomId: this.roomId }, "draft clock failed");
+      }
+    }
+
+    #picked(picks: DraftPick[]): void {
+      this.#changed();
+      for (const pick of picks) this.broadcast(DraftServerMessage.PICKED, pickMessage(this.#model, pick), { afterNextPatch: true });
+      if (this.#model.status === "complete") this.#finish();
+    }
+
+    /** After every change: version, state, snapshot, listing. */
+    #changed(): void {
+      this.#model.version++;
+      syncDraftState(this.#model, this.state, Date.now());
+      this.#syncConnected();
+      this.#writer.write({ version: this.#model.version, data: JSON.stringify(this.#model) });
+      this.#updateListing();
+    }
+
+    #syncConnected(): void {
+      const live = new Set([...this.#seats.values()].filter((s) => s.live && s.teamId).map((s) => s.teamId!));
+      this.state.teams.forEach((team, teamId) => {
+        const connected = live.has(teamId);
+        if (team.connected !== connected) team.connected = connected;
+      });
+    }
+
+    /**
+     * A complete draft writes its rosters to the fantasy roster store (which
+     * creates the standings board; match results credit points from then
+     * on), marks the league complete, tells everyone, and closes later.
+     * Retried with backoff until it lands (the store may be down).
+     */
+    #finish(): void {
+      if (this.#finishing) return;
+      if (this.#model.rostersSaved) return this.#scheduleClose();
+      this.#finishing = true;
+      const model = this.#model;
+      const write = async () => {
+        for (const team of rostersOf(model)) {
+          for (const playerId of team.playerIds) {
+            try {
+              await deps.stores.rosters.assign({ leagueId: model.leagueId, fantasyTeamId: team.teamId, playerId, teamName: team.name });
+            } catch (error) {
+              // Another team owns the player (an admin assigned it by hand): retrying cannot help.
+              if (error instanceof AppError && error.code === "CONFLICT") deps.logger.warn({ err: error, leagueId: model.leagueId, playerId }, "roster entry refused");
+              else throw error;
+            }
+          }
+        }
+        await leagues.markDraftComplete(model.leagueId);
+      };
+      write()
+        .then(() => {
+          this.#finishing = false;
+          model.rostersSaved = true;
+          this.#changed();
+          const message: DraftCompleteMessage = { leagueId: model.leagueId, standingsBoardId: fantasyStandingsBoardId(model.leagueId), rosters: rostersOf(model) };
+          this.broadcast(DraftServerMessage.COMPLETE, message, { afterNextPatch: true });
+          deps.logger.info({ roomId: this.roomId, leagueId: model.leagueId }, "draft complete; rosters saved");
+          this.#scheduleClose();
+        })
+        .catch((error) => {
+          this.#finishing = false;
+          const delay = Math.min(limits.maxRetryMs, 500 * 2 ** Math.min(this.#finishAttempts++, 10));
+          deps.logger.warn({ err: error, roomId: this.roomId, retryInMs: delay }, "saving the draft's rosters failed; retrying");
+          this.clock.setTimeout(() => this.#finish(), delay);
+        });
+    }
+
+    #scheduleClose(): void {
+      this.clock.setTimeout(() => void this.disconnect(CloseCodes.ROOM_CLOSED.code).catch(() => undefined), limits.closeAfterSeconds * 1000);
+    }
+
+    #updateListing(): void {
+      // An empty room may go away before the start (the snapshot keeps the queues); a live draft must run its clock to the end.
+      this.autoDispose = this.#model.status === "waiting" || (this.#model.status === "complete" && this.#model.rostersSaved);
+      const metadata: DraftListingMetadata = { leagueId: this.#model.leagueId, status: this.#model.status };
+      const key = JSON.stringify(metadata);
+      if (key === this.#listingKey) return;
+      this.#listingKey = key;
+      this.setMetadata(metadata).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "setMetadata failed"));
+    }
+  }
+  return { name: "draft", room: DraftRoom, filterBy: ["leagueId"] };
+}
+
+/** What the draft room offers beyond Colyseus's Room (tests and operations reach it in-process). */
+export interface DraftRoomControls {
+  readonly model: DraftModel;
+  /** Resolves once every snapshot so far is in the store. */
+  flushSnapshots(): Promise<void>;
+}

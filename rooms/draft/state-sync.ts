@@ -1,0 +1,94 @@
+import type { ArraySchema } from "@colyseus/schema";
+import { DraftPickState, DraftPlayerState, DraftTeamState, type DraftState } from "../../shared/index.ts";
+import { onTheClock, remainingMs, totalPicks, type DraftModel } from "./engine.ts";
+
+/** Schema setters only send values that changed; still, skip no-op writes to keep patches minimal. */
+function setIfChanged<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
+  if (target[key] !== value) target[key] = value;
+}
+
+function syncStrings(target: ArraySchema<string>, values: readonly string[]): void {
+  // Keep the common prefix; delete and append the rest (plain deletes and pushes: the simplest ops to encode).
+  let same = 0;
+  while (same < target.length && same < values.length && target[same] === values[same]) same++;
+  if (target.length > same) target.splice(same, target.length - same);
+  if (values.length > same) target.push(...values.slice(same));
+}
+
+/**
+ * Mirrors the model into the synchronised state. Cheap enough to run after
+ * every change (pools are hundreds of players). `connected` is runtime-only
+ * and set by the room.
+ */
+export function syncDraftState(model: DraftModel, state: DraftState, now: number): void {
+  setIfChanged(state, "leagueId", model.leagueId);
+  setIfChanged(state, "leagueName", model.leagueName);
+  setIfChanged(state, "commissionerId", model.commissionerId);
+  setIfChanged(state, "status", model.status);
+  setIfChanged(state, "draftType", model.rules.draftType);
+  setIfChanged(state, "thirdRoundReversal", model.rules.thirdRoundReversal);
+  setIfChanged(state, "orderMode", model.rules.orderMode);
+  setIfChanged(state, "rounds", model.rules.rounds);
+  setIfChanged(state, "pickSeconds", model.rules.pickSeconds);
+  setIfChanged(state, "rostersSaved", model.rostersSaved);
+  syncStrings(state.order, model.order);
+  setIfChanged(state, "totalPicks", model.status === "waiting" ? 0 : totalPicks(model));
+  const slot = onTheClock(model);
+  setIfChanged(state, "currentPick", slot?.number ?? 0);
+  setIfChanged(state, "currentRound", slot?.round ?? 0);
+  setIfChanged(state, "onClock", slot?.teamId ?? "");
+  setIfChanged(state, "deadlineAt", model.status === "running" ? model.clock.deadline : 0);
+  syncClock(model, state, now);
+
+  for (const team of model.teams) {
+    let view = state.teams.get(team.teamId);
+    if (!view) {
+      view = new DraftTeamState();
+      view.teamId = team.teamId;
+      state.teams.set(team.teamId, view);
+    }
+    setIfChanged(view, "name", team.name);
+    setIfChanged(view, "managerId", team.managerId);
+    setIfChanged(view, "position", model.order.indexOf(team.teamId) + 1);
+    setIfChanged(view, "autopick", team.autopick);
+    syncStrings(view.roster, model.picks.filter((p) => p.teamId === team.teamId).map((p) => p.playerId));
+    syncStrings(view.queue, team.queue);
+  }
+
+  const byPlayer = new Map(model.picks.map((p) => [p.playerId, p]));
+  for (const player of model.pool) {
+    let view = state.players.get(player.playerId);
+    if (!view) {
+      view = new DraftPlayerState();
+      view.playerId = player.playerId;
+      view.name = player.name;
+      view.rating = player.rating;
+      view.rank = player.rank;
+      state.players.set(player.playerId, view);
+    }
+    const pick = byPlayer.get(player.playerId);
+    setIfChanged(view, "draftedBy", pick?.teamId ?? "");
+    setIfChanged(view, "pickNumber", pick?.number ?? 0);
+  }
+
+  // Picks only grow, except when undone: keep the common prefix, rewrite the rest.
+  let same = 0;
+  while (same < state.picks.length && same < model.picks.length && state.picks[same].number === model.picks[same].number && state.picks[same].playerId === model.picks[same].playerId) same++;
+  if (state.picks.length > same) state.picks.splice(same, state.picks.length - same);
+  for (const pick of model.picks.slice(same)) {
+    const view = new DraftPickState();
+    view.number = pick.number;
+    view.round = pick.round;
+    view.teamId = pick.teamId;
+    view.playerId = pick.playerId;
+    view.by = pick.by;
+    view.source = pick.source ?? "";
+    view.at = pick.at;
+    state.picks.push(view);
+  }
+}
+
+/** The clock field alone (the room refreshes it a few times a second). */
+export function syncClock(model: DraftModel, state: DraftState, now: number): void {
+  setIfChanged(state, "remainingMs", remainingMs(model, now));
+}

@@ -1,0 +1,3 @@
+export * from "./state.ts";
+export * from "./messages.ts";
+export * from "./refusals.ts";

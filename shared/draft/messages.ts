@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { FantasyLeagueId, FantasyTeamId } from "../fantasy.ts";
+import { OwnerId } from "../leaderboards.ts";
+import type { MessageSchemas } from "../room-protocol.ts";
+import type { AutopickSource, DraftPickBy } from "./state.ts";
+
+/** The most player ids a queue holds. */
+export const MAX_QUEUE_LENGTH = 100;
+
+/** A client's id for one pick attempt: a retry with the same id never picks twice (idempotency key). */
+export const ClientPickId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "pickId: 1..64 letters, digits, _ . : -");
+
+/**
+ * Join options of the `draft` room (joinOrCreate sends one object for create
+ * and join). `joinOrCreate("draft", {leagueId})` lands every member of a
+ * league in the same room (the matchmaker filters by `leagueId`).
+ */
+export const DraftRoomOptions = z.strictObject({ leagueId: FantasyLeagueId });
+export type DraftRoomOptionsInput = z.input<typeof DraftRoomOptions>;
+/** joinById may omit the league id; if given it must be the room's. */
+export const DraftJoinOptions = z.strictObject({ leagueId: FantasyLeagueId.optional() });
+
+/**
+ * Client → server messages of the `draft` room. A payload failing its schema
+ * gets `error VALIDATION_FAILED`; a rule refusal gets `error` with the code
+ * from {@link DraftRefusals} and `details.reason` naming the rule.
+ */
+export const DraftClientMessages = {
+  /** Commissioner, `waiting`: starts the draft (fixes the order, starts the clock). */
+  start: z.strictObject({}),
+  /** Commissioner, `waiting`, `manual`-order leagues: round 1's order, every team exactly once. */
+  "order.set": z.strictObject({ teamIds: z.array(FantasyTeamId).min(1).max(64) }),
+  /**
+   * A pick for the team on the clock. Managers pick for their own team;
+   * the commissioner picks on behalf of the team on the clock (`teamId`, or
+   * their own team if they have one), also while the draft is paused (the
+   * clock stays stopped). Answered with `draft.pick.result` (and
+   * a `draft.picked` broadcast) or an `error` whose `details.pickId` echoes it.
+   */
+  pick: z.strictObject({ pickId: ClientPickId, playerId: OwnerId, teamId: FantasyTeamId.optional() }),
+  /** Replaces the caller's private queue (player ids from the pool, no repeats). Allowed until the draft is complete. */
+  "queue.set": z
+    .strictObject({ playerIds: z.array(OwnerId).max(MAX_QUEUE_LENGTH) })
+    .refine((q) => new Set(q.playerIds).size === q.playerIds.length, { message: "a queue must not repeat a player", path: ["playerIds"] }),
+  /** Turns autopick mode on or off for the caller's team (the commissioner may pass any `teamId`). */
+  "autopick.set": z.strictObject({ enabled: z.boolean(), teamId: FantasyTeamId.optional() }),
+  /** Commissioner, `running`: stops the clock. */
+  pause: z.strictObject({}),
+  /** Commissioner, `paused`: restarts the clock with the FULL pick time for the team on the clock. */
+  resume: z.strictObject({}),
+  /** Commissioner: undoes pick `pickNumber` and every later pick (default: the last pick). The clock restarts for the team on the clock. */
+  undo: z.strictObject({ pickNumber: z.number().int().min(1).max(65535).optional() }),
+} satisfies MessageSchemas;
+
+export type DraftClientMessageType = keyof typeof DraftClientMessages;
+export type DraftPickRequest = z.output<(typeof DraftClientMessages)["pick"]>;
+
+/** Server → client messages of the `draft` room (besides the common `error`, `auth.*`). All are sent after the patch that shows them. */
+export const DraftServerMessage = {
+  /** `DraftPickResult`, to the client that sent `pick`: the pick it made, or, for a retried pick id, the pick the first attempt made. */
+  PICK_RESULT: "draft.pick.result",
+  /** `DraftPickMessage`, to everyone, for every pick (manager, commissioner or autopick). */
+  PICKED: "draft.picked",
+  /** `DraftUndoneMessage`, to everyone, when the commissioner undoes picks. */
+  UNDONE: "draft.undone",
+  /** `DraftCompleteMessage`, to everyone, once the rosters are saved. */
+  COMPLETE: "draft.complete",
+} as const;
+
+export interface DraftPickMessage {
+  number: number;
+  round: number;
+  teamId: string;
+  playerId: string;
+  playerName: string;
+  by: DraftPickBy;
+  source?: AutopickSource;
+}
+
+export interface DraftPickResult {
+  pickId: string;
+  /** True when this answers a retry: the pick was made by the first attempt, nothing changed now. */
+  replayed: boolean;
+  /** True when the commissioner has since undone this pick. */
+  undone: boolean;
+  pick: DraftPickMessage;
+}
+
+export interface DraftUndoneMessage {
+  /** The first undone pick number; every later pick was undone too. */
+  fromPick: number;
+  undone: DraftPickMessage[];
+}
+
+export interface DraftCompleteMessage {
+  leagueId: string;
+  standingsBoardId: string;
+  rosters: { teamId: string; name: string; playerIds: string[] }[];
+}
+
+/** Server → client events of the `draft` room, payload by type (for typed SDK handles). */
+export interface DraftEvents {
+  [DraftServerMessage.PICK_RESULT]: DraftPickResult;
+  [DraftServerMessage.PICKED]: DraftPickMessage;
+  [DraftServerMessage.UNDONE]: DraftUndoneMessage;
+  [DraftServerMessage.COMPLETE]: DraftCompleteMessage;
+}

@@ -1,0 +1,36 @@
+import { AppError, type ErrorCode } from "../errors.ts";
+
+/**
+ * Why the draft room refused a message: a table (CONVENTIONS habit 2). The
+ * room answers `error {code, message, details: {reason, …}}`: `code` is the
+ * project-wide error code below, `details.reason` the draft rule, and the
+ * message starts with the reason and explains the case at hand.
+ */
+export const DraftRefusals = {
+  COMMISSIONER_ONLY: { code: "FORBIDDEN", doc: "Only the league's commissioner may do this." },
+  NOT_A_MANAGER: { code: "FORBIDDEN", doc: "The caller has no team in this league (a commissioner without a team picks with `teamId`)." },
+  NOT_STARTED: { code: "CONFLICT", doc: "The draft has not started yet." },
+  ALREADY_STARTED: { code: "CONFLICT", doc: "The draft has started: the order and the start are fixed." },
+  PAUSED: { code: "CONFLICT", doc: "The commissioner paused the draft; picks wait for `resume`." },
+  NOT_PAUSED: { code: "CONFLICT", doc: "`resume` needs a paused draft." },
+  COMPLETE: { code: "CONFLICT", doc: "The draft is complete; rosters are final." },
+  NOT_YOUR_TURN: { code: "CONFLICT", doc: "Another team is on the clock." },
+  PLAYER_TAKEN: { code: "CONFLICT", doc: "That player was already drafted." },
+  NOT_IN_POOL: { code: "NOT_FOUND", doc: "That player is not in this draft's pool." },
+  ROSTER_FULL: { code: "CONFLICT", doc: "The team already has `rosterSize` players." },
+  PICK_ID_REUSED: { code: "CONFLICT", doc: "This pick id already made a different pick; use a new id for a new pick." },
+  UNKNOWN_TEAM: { code: "NOT_FOUND", doc: "No team with that id in this league." },
+  BAD_ORDER: { code: "VALIDATION_FAILED", doc: "The order must list every team of the league exactly once." },
+  ORDER_IS_RANDOM: { code: "CONFLICT", doc: "This league's order is random (drawn at start); create it with `draftOrder: manual` to set it." },
+  NOT_ENOUGH_TEAMS: { code: "CONFLICT", doc: "A draft needs at least two teams." },
+  NOT_ENOUGH_PLAYERS: { code: "CONFLICT", doc: "The pool has fewer players than the draft has picks (teams × rosterSize)." },
+  NOTHING_TO_UNDO: { code: "CONFLICT", doc: "No such pick to undo." },
+  STARTING: { code: "CONFLICT", doc: "The draft is being started; try again in a moment." },
+} as const satisfies Record<string, { code: ErrorCode; doc: string }>;
+
+export type DraftRefusalReason = keyof typeof DraftRefusals;
+
+/** An `AppError` for a draft rule: `<REASON>: <explanation>` with `details.reason`. */
+export function draftRefusal(reason: DraftRefusalReason, explanation: string, details: Record<string, unknown> = {}): AppError {
+  return new AppError(DraftRefusals[reason].code, `${reason}: ${explanation}`, { details: { reason, ...details } });
+}

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { deleteKeys, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
+import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { waitFor } from "../helpers/wait.ts";
+import { draftControls, joinDraft, leagueWith, leaveAll, player, seedRatings, type DraftSeat } from "./draft-helpers.ts";
+
+describe("draft room restore after a restart (Redis)", () => {
+  const prefix = uniquePrefix("draft-restore");
+  const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, DRAFT_POOL_LIMIT: "10" };
+  let server: TestServer | undefined;
+  const seats: DraftSeat[] = [];
+
+  after(async () => {
+    await leaveAll(...seats);
+    await server?.close();
+    await deleteKeys(prefix);
+  });
+
+  it("a new process restores the draft from its last snapshot: picks, order, clock, private queues", async () => {
+    server = await startTestServer({ env });
+    await seedRatings(server, Array.from({ length: 4 }, (_, i) => ({ ownerId: `r${i + 1}`, name: `Rated ${i + 1}`, score: 1900 - i })));
+    const [comm, ann, bob] = [await player(server, "Comm"), await player(server, "Ann"), await player(server, "Bob")];
+    const league = await leagueWith(server, comm, [ann, bob], { rosterSize: 2, draftOrder: "manual", pickSeconds: 600 });
+    const [a, b, c] = [await joinDraft(server, ann, league.id), await joinDraft(server, bob, league.id), await joinDraft(server, comm, league.id)];
+    a.send("queue.set", { playerIds: ["r4", "r3"] });
+    c.send("start", {});
+    await waitFor(() => a.room.state.status === "running", "running");
+    a.send("pick", { pickId: "a1", playerId: "r1" });
+    await waitFor(() => b.room.state.picks.length === 1, "one pick");
+    await draftControls(a.room.roomId).flushSnapshots();
+    const firstRoom = a.room.roomId;
+
+    // The process goes away (graceful: rooms close with a rejoin code); another one starts on the same Redis.
+    await server.close();
+    await Promise.all([a, b, c].map((seat) => waitFor(() => !seat.room.connection.isOpen, "closed by the shutdown")));
+    server = await startTestServer({ env });
+
+    const bob2 = await joinDraft(server, bob, league.id);
+    const ann2 = await joinDraft(server, ann, league.id);
+    seats.push(bob2, ann2);
+    assert.notEqual(bob2.room.roomId, firstRoom, "a new room");
+    assert.equal(ann2.room.roomId, bob2.room.roomId);
+    const state = bob2.room.state;
+    assert.deepEqual([state.status, state.picks.length, state.picks[0]?.playerId, state.onClock, [...state.order]], ["running", 1, "r1", "t2", ["t1", "t2"]]);
+    assert.ok(state.deadlineAt - Date.now() > 590_000, "the team on the clock gets a fresh clock");
+    await waitFor(() => ann2.room.state.teams.get("t1")?.queue?.length === 2, "Ann's queue, restored");
+    assert.deepEqual([...ann2.room.state.teams.get("t1")!.queue], ["r4", "r3"]);
+    assert.equal(bob2.room.state.teams.get("t1")?.queue?.length ?? 0, 0, "and still private");
+
+    bob2.send("pick", { pickId: "b1", playerId: "r2" });
+    await waitFor(() => state.picks.length === 2, "Bob's first pick");
+    bob2.send("pick", { pickId: "b2", playerId: "r3" });
+    await waitFor(() => state.onClock === "t1", "Ann's turn");
+    ann2.send("pick", { pickId: "a2", playerId: "r4" });
+    await waitFor(() => state.rostersSaved, "rosters saved");
+    assert.deepEqual((await server.server.stores.rosters.league(league.id)).map((t) => t.playerIds), [["r1", "r4"], ["r2", "r3"]]);
+  });
+});
