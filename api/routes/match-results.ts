@@ -58,8 +58,11 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
     wakeups: new Counter({ name: "longpoll_wakeups_total", help: "Store reads that woke parked polls", labelNames: ["kind"] as const, registers }),
     answers: new Counter({ name: "longpoll_answers_total", help: "Long-poll answers by outcome", labelNames: ["outcome"] as const, registers }),
   };
-  /** The feed position parked feed polls are waiting beyond. */
-  let feedSeen = -1;
+  /**
+   * The feed position parked feed polls wait beyond, in the epoch it belongs
+   * to: a seq from an older epoch (the feed restarted) must not hide new results.
+   */
+  let feedSeen = { epoch: "", seq: -1 };
 
   const wakeMatch = async (matchId: string) => {
     if (!waiters.has(matchId)) return;
@@ -69,8 +72,8 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
     waiters.wake(matchId, result);
   };
   const wakeFeed = async () => {
-    if (!waiters.has(FEED_KEY) || feedSeen < 0) return;
-    const fresh = await deps.results.after(feedSeen, 100);
+    if (!waiters.has(FEED_KEY) || feedSeen.seq < 0) return;
+    const fresh = await deps.results.after(feedSeen.seq, 100);
     if (fresh.length === 0) return;
     metrics.wakeups.inc({ kind: "feed" });
     waiters.wake(FEED_KEY, fresh);
@@ -84,8 +87,9 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
       wakeFeed().catch(deps.onError);
     }
   });
+  // Each drained poll counts itself in `longpoll_answers_total{outcome="drained"}` when it answers.
   deps.lifecycle.onDrain(() => {
-    metrics.answers.inc({ outcome: "drained" }, waiters.drain());
+    waiters.drain();
   });
 
   /**
@@ -133,20 +137,23 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
     } else {
       const match = /^([A-Za-z0-9_-]{1,64}):(\d{1,15})$/.exec(query.after);
       if (!match) throw new AppError("BAD_CURSOR", "`after` must be the cursor from a previous answer (`epoch:seq`)");
-      reset = match[1] !== head.epoch;
+      // A cursor ahead of the head cannot come from this feed (it lost its tail, or the cursor was made up):
+      // start over like a cursor from another epoch rather than wait for seqs that may never be these.
+      reset = match[1] !== head.epoch || Number(match[2]) > head.seq;
       after = reset ? 0 : Number(match[2]);
     }
     const cursorOf = (seq: number) => `${head.epoch}:${seq}`;
     let results = after < head.seq ? await deps.results.after(after, query.limit) : [];
-    if (results.length === 0 && query.wait > 0 && !reset) {
-      feedSeen = Math.max(feedSeen, after);
+    // Without `after` the answer is the head's cursor, at once (nothing to wait beyond yet).
+    if (results.length === 0 && query.wait > 0 && !reset && query.after !== undefined) {
+      feedSeen = feedSeen.epoch === head.epoch ? { epoch: head.epoch, seq: Math.max(feedSeen.seq, after) } : { epoch: head.epoch, seq: after };
       const outcome = await park(ctx, FEED_KEY, query.wait, async () => (await deps.results.head()).seq > after);
       metrics.answers.inc({ outcome: outcome.kind });
       if (outcome.kind === "woken" || outcome.kind === "timeout") {
         const woken = outcome.kind === "woken" ? (outcome.value as RecordedMatchResult[]).filter((r) => r.seq > after) : [];
         // A wake-up read from an older position, or a result recorded while this poll was parking: read our own gap.
         results = woken.length > 0 && woken[0].seq === after + 1 ? woken.slice(0, query.limit) : await deps.results.after(after, query.limit);
-        if (results.length > 0) feedSeen = Math.max(feedSeen, results[results.length - 1].seq);
+        if (results.length > 0 && feedSeen.epoch === head.epoch) feedSeen.seq = Math.max(feedSeen.seq, results[results.length - 1].seq);
       }
     }
     const last = results.length > 0 ? results[results.length - 1].seq : after;

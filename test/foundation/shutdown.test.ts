@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import http from "node:http";
-import { createInterface } from "node:readline";
 import { Client } from "@colyseus/sdk";
 import { projectRooms } from "../../rooms/index.ts";
 import { CloseCodes, closeActionFor } from "../../shared/index.ts";
 import { echoRoom, EchoState } from "../helpers/echo-room.ts";
+import { spawnServer, stopServer } from "../helpers/server-process.ts";
 import { startTestServer, TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
 
 describe("graceful shutdown", () => {
@@ -47,35 +45,16 @@ describe("graceful shutdown", () => {
 
   it("SIGTERM on the real process closes room clients with a rejoinable code and exits 0", async function () {
     this.timeout(20_000);
-    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-      cwd: new URL("../..", import.meta.url),
-      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", TOKEN_SECRET: TEST_TOKEN_SECRET, ADMIN_KEY: TEST_ADMIN_KEY, SHUTDOWN_GRACE_MS: "1000" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const exited = once(child, "exit");
+    const child = await spawnServer("main", { TOKEN_SECRET: TEST_TOKEN_SECRET, ADMIN_KEY: TEST_ADMIN_KEY, SHUTDOWN_GRACE_MS: "1000" });
     try {
-      const lines = createInterface({ input: child.stdout! });
-      let httpUrl = "";
-      for await (const line of lines) {
-        const entry = JSON.parse(line);
-        if (entry.msg === "listening") {
-          httpUrl = entry.httpUrl;
-          break;
-        }
-      }
-      lines.close();
-      child.stdout!.resume();
-      assert.ok(httpUrl, "the server logged its URL");
       // The production room set has no rooms yet in the foundation; the process
       // still serves the API and drains on SIGTERM.
-      assert.equal((await fetch(`${httpUrl}/healthz`)).status, 200);
+      assert.equal((await fetch(`${child.httpUrl}/healthz`)).status, 200);
       const started = Date.now();
-      child.kill("SIGTERM");
-      const [code] = (await exited) as [number | null];
-      assert.equal(code, 0);
+      assert.equal(await stopServer(child, "SIGTERM"), 0);
       assert.ok(Date.now() - started < 10_000, "exited within the bounded drain time");
     } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
+      await stopServer(child, "SIGKILL");
     }
   });
 

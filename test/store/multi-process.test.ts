@@ -1,55 +1,16 @@
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { Client, type Room } from "@colyseus/sdk";
 import { GameState, type LeaderboardPage, type LeaderboardPlayerResponse, type MatchFinishedMessage } from "../../shared/index.ts";
+import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
 import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "./store-harness.ts";
 
-interface Child {
-  name: string;
-  process: ChildProcess;
-  httpUrl: string;
-  wsUrl: string;
-  publicAddress: string;
-}
-
-/** A real `server/main.ts` process on port 0; resolves once it logged "listening". */
-async function spawnServer(name: string, env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    cwd: new URL("../..", import.meta.url),
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", SHUTDOWN_GRACE_MS: "1000", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  try {
-    for await (const line of lines) {
-      const entry = JSON.parse(line) as { msg: string; httpUrl?: string; wsUrl?: string; publicAddress?: string; level: number };
-      if (entry.level >= 60) throw new Error(`${name} failed to start: ${entry.msg}`);
-      if (entry.msg === "listening") return { name, process: child, httpUrl: entry.httpUrl!, wsUrl: entry.wsUrl!, publicAddress: entry.publicAddress! };
-    }
-    throw new Error(`${name} exited before listening`);
-  } finally {
-    lines.close();
-    // Keep draining its log so the child never blocks on a full pipe.
-    child.stdout!.resume();
-  }
-}
-
-async function stopServer(child: Child | undefined): Promise<void> {
-  if (!child || child.process.exitCode !== null) return;
-  const exited = once(child.process, "exit");
-  child.process.kill("SIGTERM");
-  await exited;
-}
-
 describe("two server processes sharing one Redis", function () {
   this.timeout(60_000);
   const prefix = uniquePrefix("multi");
-  let a: Child;
-  let b: Child;
+  let a: ServerProcess;
+  let b: ServerProcess;
 
   before(async () => {
     const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, TOKEN_SECRET: TEST_TOKEN_SECRET, ADMIN_KEY: TEST_ADMIN_KEY };
@@ -60,7 +21,7 @@ describe("two server processes sharing one Redis", function () {
     await deleteKeys(prefix);
   });
 
-  const guest = async (server: Child, name: string) => {
+  const guest = async (server: ServerProcess, name: string) => {
     const response = await fetch(`${server.httpUrl}/v1/auth/guest`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
     return (await response.json()) as { token: string; player: { playerId: string } };
   };
