@@ -14,6 +14,7 @@ import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { leaderboardRoutes } from "./routes/leaderboards.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { leagueRoutes } from "./routes/leagues.ts";
 import type { Stores } from "../store/index.ts";
 import { StreamHub } from "./leaderboard-streams/stream-hub.ts";
 import { leaderboardStreamRoutes, type StreamOptions } from "./routes/leaderboard-streams.ts";
@@ -60,7 +61,7 @@ export interface AppDeps {
    * stores). Without them (unit tests of the app shell) the leaderboard and
    * admin routes are not mounted.
    */
-  stores?: Pick<Stores, "leaderboards" | "results" | "rosters" | "notifications" | "spectators">;
+  stores?: Pick<Stores, "leaderboards" | "results" | "rosters" | "notifications" | "spectators"> & Partial<Pick<Stores, "leagues">>;
   /** `X-Admin-Key` for /v1/admin/*. Required with `stores`. */
   adminKey?: string;
 }
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
       adminRoutes({ adminKey: deps.adminKey, leaderboards: deps.stores.leaderboards, rosters: deps.stores.rosters, results: deps.stores.results }),
     );
     routers.push(...liveRoutes(deps, deps.stores));
+    if (deps.stores.leagues) routers.push(leagueRoutes({ leagues: deps.stores.leagues, tokens: deps.tokens }));
   }
   if (deps.options.webRoot) routers.push(webRoutes(deps.options.webRoot));
   for (const router of routers) {

@@ -32,6 +32,7 @@ import {
   type World,
 } from "./arena/index.ts";
 import { ProjectRoom } from "./base-room.ts";
+import { publishLobbyListing } from "./lobby-room.ts";
 import { initGameState, syncGameState } from "./game-state-sync.ts";
 import { ResultSubmitter } from "./result-submitter.ts";
 import { verifyRoomToken } from "./room-auth.ts";
@@ -61,6 +62,8 @@ export interface GameListingMetadata {
   players: number;
   maxPlayers: number;
   spectators: number;
+  /** Shown in the lobby (option `listed`, default `!private`), also while live. */
+  listed: boolean;
 }
 
 /**
@@ -276,22 +279,27 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
         players: seated,
         maxPlayers: world.config.teamSize * 2,
         spectators: this.#spectators.size,
+        listed: this.#settings.listed ?? !this.#settings.private,
       };
       const key = JSON.stringify(metadata);
+      const updates: Promise<void>[] = [];
       if (key !== this.#listingKey) {
         this.#listingKey = key;
-        this.setMetadata(metadata).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "setMetadata failed"));
+        updates.push(this.setMetadata(metadata).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "setMetadata failed")));
       }
       // Full player seats do not lock the room (spectators still join by id);
       // they hide it from joinOrCreate instead, as `private` rooms are.
       const visible = !this.#settings.private && world.phase === "waiting" && seated < world.config.teamSize * 2;
       if (visible !== this.#visible) {
         this.#visible = visible;
-        this.setPrivate(!visible).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "setPrivate failed"));
+        updates.push(this.setPrivate(!visible).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "setPrivate failed")));
       }
+      // Colyseus's lobby events skip private rooms; a listed game hidden from
+      // joinOrCreate (live, full, matchmade) is announced here, after them.
+      if (updates.length > 0 && metadata.listed && !visible) void Promise.all(updates).then(() => publishLobbyListing(this));
     }
   }
-  return { name: "game", room: GameRoom, filterBy: ["teamSize", "friendly"] };
+  return { name: "game", room: GameRoom, filterBy: ["teamSize", "friendly"], realtimeListing: true };
 }
 
 /** What the game room offers beyond Colyseus's Room (tests and operations reach it in-process). */

@@ -25,6 +25,10 @@ export interface RoomDeps {
   reconnectWindowSeconds: number;
   /** Seconds before token expiry that rooms ask the client to refresh in-band. */
   authRefreshLeadSeconds: number;
+  /** Team matchmaking (issue 7); defaults in rooms/matchmaking/ when unset. */
+  matchmaking?: MatchmakingDeps;
+  /** Draft room limits (issue 8); defaults in rooms/draft-room.ts when unset. */
+  draft?: { poolLimit: number; closeAfterSeconds: number };
 }
 
 /** A room type to register with the matchmaker. */
@@ -39,4 +43,19 @@ export interface RoomDefinition {
    * same value. The room must keep these keys in its metadata.
    */
   filterBy?: string[];
+  /**
+   * Announce this type's rooms to the `lobby` room (Colyseus's
+   * `enableRealtimeListing`: create, join, leave, metadata and visibility
+   * changes, dispose). Private or unlisted rooms stay out of it.
+   */
+  realtimeListing?: boolean;
+}
+
+/** Team matchmaking settings from the configuration (MATCHMAKING_* variables). */
+export interface MatchmakingDeps {
+  policy: { initialGap: number; gapGrowthPerSecond: number; maxGap: number };
+  /** How often a process with waiting tickets looks for matches. */
+  intervalMs: number;
+  /** Options of every matchmade `game` room (MATCH_GAME_OPTIONS), e.g. `{ matchSeconds: 60 }`. */
+  gameOptions: Record<string, unknown>;
 }

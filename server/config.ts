@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { GameRoomOptions } from "../shared/game/options.ts";
 
 /**
  * The only reader of `process.env` (DESIGN §3). Every variable is declared
@@ -18,6 +19,26 @@ const url = (protocols: string[]) =>
       return false;
     }
   }, `must be a URL with protocol ${protocols.join(" or ")}`);
+
+/** Options the matchmaker sets itself on every matchmade game (MATCH_GAME_OPTIONS may not). */
+const MATCHMAKER_GAME_KEYS = ["teamSize", "teams", "matchId", "private", "listed", "side", "spectate", "friendly"];
+const matchGameOptions = z
+  .string()
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON object" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), z.unknown()))
+  .superRefine((options, ctx) => {
+    const reserved = MATCHMAKER_GAME_KEYS.filter((key) => key in options);
+    if (reserved.length > 0) ctx.addIssue({ code: "custom", message: `the matchmaker sets ${reserved.join(", ")} itself` });
+    const parsed = GameRoomOptions.safeParse(options);
+    if (!parsed.success) ctx.addIssue({ code: "custom", message: `not game room options: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}` });
+  });
 
 interface VariableSpec {
   schema: z.ZodType;
@@ -49,6 +70,13 @@ export const CONFIG_VARIABLES = {
   WS_MESSAGE_BURST: { schema: positiveInt(10_000), default: "120", doc: "Token-bucket burst for room messages per client." },
   RECONNECT_WINDOW_SECONDS: { schema: z.coerce.number().int().min(0).max(3600), default: "20", doc: "How long a dropped room client keeps its seat (0 disables)." },
   AUTH_REFRESH_LEAD_SECONDS: { schema: z.coerce.number().int().min(1).max(3600), default: "60", doc: "Rooms send `auth.expiring` this long before a client's token expires; unrefreshed clients are closed with 4101 at expiry." },
+  DRAFT_POOL_LIMIT: { schema: positiveInt(5000), default: "500", doc: "Most players a draft room reads from the `rating` board into its pool (the league's rankings); players supplied at league creation come on top." },
+  DRAFT_CLOSE_AFTER_SECONDS: { schema: z.coerce.number().int().min(0).max(86_400), default: "120", doc: "How long a complete draft's room stays open (rosters saved) before it closes with 4107." },
+  MATCHMAKING_RATING_GAP: { schema: z.coerce.number().int().min(0).max(10_000), default: "100", doc: "Team matchmaking: largest difference of average ratings (Glicko-2) accepted at once." },
+  MATCHMAKING_GAP_GROWTH_PER_SECOND: { schema: z.coerce.number().min(0).max(10_000), default: "10", doc: "Team matchmaking: the accepted rating gap grows by this much per second the older ticket has waited." },
+  MATCHMAKING_MAX_RATING_GAP: { schema: z.coerce.number().int().min(0).max(10_000), default: "600", doc: "Team matchmaking: the accepted rating gap never grows past this." },
+  MATCHMAKING_INTERVAL_MS: { schema: z.coerce.number().int().min(50).max(60_000), default: "500", doc: "How often a process with teams in the queue looks for matches." },
+  MATCH_GAME_OPTIONS: { schema: matchGameOptions.optional(), doc: "JSON object of `game` room options for every matchmade game, e.g. `{\"matchSeconds\":120}` (not teamSize, teams, matchId, private, listed, friendly)." },
   LEADERBOARDS_PUBLIC: { schema: bool, default: "true", doc: "Leaderboard reads and streams need no token (a token, when sent, is still verified and bounds the stream)." },
   STREAM_HEARTBEAT_MS: { schema: z.coerce.number().int().min(100).max(300_000), default: "15000", doc: "SSE comment heartbeat; below the 30 s idle timeout of strict proxies." },
   STREAM_LIFETIME_MS: { schema: z.coerce.number().int().min(1000).max(86_400_000), default: "600000", doc: "SSE streams end after about this long (±10%) or at token expiry; clients resume with Last-Event-ID." },
@@ -84,6 +112,10 @@ export interface Config {
   ws: { maxPayloadBytes: number; pingIntervalMs: number; pingMaxRetries: number; messagesPerSecond: number; messageBurst: number };
   reconnectWindowSeconds: number;
   authRefreshLeadSeconds: number;
+  /** Draft rooms (issue 8). */
+  draft: { poolLimit: number; closeAfterSeconds: number };
+  /** Team matchmaking (issue 7). */
+  matchmaking: { policy: { initialGap: number; gapGrowthPerSecond: number; maxGap: number }; intervalMs: number; gameOptions: Record<string, unknown> };
   http: { bodyLimitBytes: number };
   streams: { public: boolean; heartbeatMs: number; lifetimeMs: number; writeDeadlineMs: number; history: number; perClient: number };
   polls: { perClient: number; maxWaitSeconds: number };
@@ -173,6 +205,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       reconnectWindowSeconds: values.RECONNECT_WINDOW_SECONDS as number,
       authRefreshLeadSeconds: values.AUTH_REFRESH_LEAD_SECONDS as number,
+      draft: { poolLimit: values.DRAFT_POOL_LIMIT as number, closeAfterSeconds: values.DRAFT_CLOSE_AFTER_SECONDS as number },
+      matchmaking: {
+        policy: {
+          initialGap: values.MATCHMAKING_RATING_GAP as number,
+          gapGrowthPerSecond: values.MATCHMAKING_GAP_GROWTH_PER_SECOND as number,
+          maxGap: values.MATCHMAKING_MAX_RATING_GAP as number,
+        },
+        intervalMs: values.MATCHMAKING_INTERVAL_MS as number,
+        gameOptions: (values.MATCH_GAME_OPTIONS as Record<string, unknown> | undefined) ?? {},
+      },
       http: { bodyLimitBytes: values.HTTP_BODY_LIMIT_BYTES as number },
       streams: {
         public: values.LEADERBOARDS_PUBLIC as boolean,

@@ -146,11 +146,14 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     messageLimits: { perSecond: config.ws.messagesPerSecond, burst: config.ws.messageBurst },
     reconnectWindowSeconds: config.reconnectWindowSeconds,
     authRefreshLeadSeconds: config.authRefreshLeadSeconds,
+    matchmaking: config.matchmaking,
+    draft: config.draft,
   };
   const definitions = (options.rooms ?? projectRooms)(roomDeps);
   for (const definition of definitions) {
     const handler = matchMaker.defineRoomType(definition.name, definition.room, definition.defaultOptions);
     if (definition.filterBy) handler.filterBy(definition.filterBy);
+    if (definition.realtimeListing) handler.enableRealtimeListing();
     handler.on("create", () => {
       metrics.roomsOpen.inc({ room: definition.name });
       metrics.roomsCreated.inc({ room: definition.name });

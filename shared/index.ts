@@ -9,5 +9,8 @@ export * from "./leaderboard-stream.ts";
 export * from "./match-polling.ts";
 export * from "./spectate.ts";
 export * from "./game/index.ts";
+export * from "./team/index.ts";
 export * from "./leaderboards.ts";
 export * from "./fantasy.ts";
+export * from "./fantasy-leagues.ts";
+export * from "./draft/index.ts";

@@ -16,17 +16,23 @@ import { RedisLeaderboardStore } from "./redis/leaderboards.ts";
 import { RedisMatchResultStore } from "./redis/match-results.ts";
 import { RedisNotifications } from "./redis/notifications.ts";
 import { MemorySpectatorFeed, RedisSpectatorFeed, type SpectatorFeed } from "./spectator-feed.ts";
+import { MemoryMatchmakingStore, type MatchmakingStore } from "./matchmaking.ts";
+import { RedisMatchmakingStore } from "./redis/matchmaking.ts";
 import { RedisPipelineBackend } from "./redis/pipeline-backend.ts";
 import { RedisRatingStore } from "./redis/ratings.ts";
 import { RedisRosterStore } from "./redis/rosters.ts";
 import { leagueStandingsBoard, REFERENCE_BOARDS } from "./reference-boards.ts";
 import { ResultRecorder, type RecordOutcome } from "./result-recorder.ts";
 import { MemoryRosterStore, type RosterStore } from "./rosters.ts";
+import { MemoryLeagueStore, type LeagueStore } from "./leagues.ts";
+import { RedisLeagueStore } from "./redis/leagues.ts";
 
 export type { LeaderboardStore } from "./leaderboards.ts";
 export type { ResultStore, MatchResultStore } from "./match-results.ts";
 export type { RosterStore } from "./rosters.ts";
+export type { LeagueStore, DraftSnapshot, NewLeague } from "./leagues.ts";
 export type { RatingStore, PlayerRating } from "./ratings.ts";
+export type { MatchmakingStore, QueueTicket } from "./matchmaking.ts";
 export type { ChangeNotifications, StoreEvent, StoreEventListener } from "./notifications.ts";
 export type { ResultPipeline } from "./pipeline.ts";
 export type { RecordOutcome } from "./result-recorder.ts";
@@ -55,11 +61,15 @@ export interface Stores {
   readonly results: ResultsFront;
   /** Assigning a player also creates the league's standings board. */
   readonly rosters: RosterStore;
+  /** Fantasy leagues and their draft snapshots (issue 8). */
+  readonly leagues: LeagueStore;
   readonly ratings: RatingStore;
   readonly notifications: ChangeNotifications;
   readonly pipeline: ResultPipeline;
   /** Live match frames from game rooms to SSE spectators (pub/sub, never stored). */
   readonly spectators: SpectatorFeed;
+  /** Team join codes and the team matchmaking queue (issue 7). */
+  readonly matchmaking: MatchmakingStore;
   /** Readiness checks for `/readyz`: the store is reachable and nothing waits in the outbox. */
   ping(): Promise<StoreChecks>;
   /** Stops the pipeline, gives the outbox `graceMs` to drain, closes connections. */
@@ -107,12 +117,14 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
     leaderboards: LeaderboardStore;
     results: ResultStore;
     rosters: RosterStore;
+    leagues: LeagueStore;
     ratings: RatingStore;
     notifications: ChangeNotifications;
     backend: PipelineBackend;
     ping: () => Promise<{ ok: boolean; message?: string }>;
     onReconnect?: (listener: () => void) => void;
     spectators: SpectatorFeed;
+    matchmaking: MatchmakingStore;
     close: () => Promise<void>;
   };
 
@@ -124,11 +136,13 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
       leaderboards,
       results: new MemoryMatchResultStore({ notifications, clock }),
       rosters: new MemoryRosterStore(),
+      leagues: new MemoryLeagueStore({ clock }),
       ratings,
       notifications,
       backend: new MemoryPipelineBackend({ leaderboards, ratings, notifications, clock }),
       ping: async () => ({ ok: true }),
       spectators: new MemorySpectatorFeed(logger),
+      matchmaking: new MemoryMatchmakingStore({ clock }),
       close: async () => undefined,
     };
   } else {
@@ -144,12 +158,14 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
         leaderboards,
         results: new RedisMatchResultStore(redis, keys, { clock }),
         rosters: new RedisRosterStore(redis, keys),
+        leagues: new RedisLeagueStore(redis, keys, { clock }),
         ratings,
         notifications,
         backend: new RedisPipelineBackend({ redis, prefix, leaderboards, ratingsKey: ratings.key, clock }),
         ping: () => redis.ping(),
         onReconnect: (listener) => redis.onReady(listener),
         spectators: new RedisSpectatorFeed(redis, prefix, logger),
+        matchmaking: new RedisMatchmakingStore(redis, keys),
         close: () => redis.close(),
       };
     } catch (error) {
@@ -201,9 +217,11 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
     leaderboards,
     results: recorder,
     rosters,
+    leagues: parts.leagues,
     ratings: parts.ratings,
     notifications: parts.notifications,
     spectators: parts.spectators,
+    matchmaking: parts.matchmaking,
     pipeline,
     async ping() {
       const store = await parts.ping();

@@ -1,4 +1,4 @@
-import { Client, Protocol, type Room } from "@colyseus/sdk";
+import { Client, Protocol, type Room, type SeatReservation } from "@colyseus/sdk";
 import { GameServerMessage, GameState, ServerMessage, type GameJoinOptionsInput, type GameRoomOptionsInput, type MatchFinishedMessage, type RoomErrorMessage } from "../../shared/index.ts";
 import { decideArenaInput, type BotDecision } from "./arena-brain.ts";
 
@@ -15,6 +15,8 @@ export interface ArenaBotOptions {
   token: string;
   /** Join this room (by id); otherwise joinOrCreate with `roomOptions`. */
   roomId?: string;
+  /** Take this reserved seat (a team room's `matchFound`); wins over `roomId` and `roomOptions`. */
+  reservation?: SeatReservation;
   roomOptions?: GameRoomOptionsInput;
   join?: GameJoinOptionsInput;
   /** Decisions per second. @default 15 */
@@ -48,9 +50,11 @@ export async function startArenaBot(options: ArenaBotOptions): Promise<ArenaBot>
   const client = new Client(options.url);
   client.auth.token = options.token;
   const joinOptions = { ...options.roomOptions, ...options.join };
-  const room: Room<any, GameState> = options.roomId
-    ? await client.joinById(options.roomId, options.join ?? {}, GameState)
-    : await client.joinOrCreate("game", joinOptions, GameState);
+  const room: Room<any, GameState> = options.reservation
+    ? await client.consumeSeatReservation(options.reservation, GameState)
+    : options.roomId
+      ? await client.joinById(options.roomId, options.join ?? {}, GameState)
+      : await client.joinOrCreate("game", joinOptions, GameState);
 
   const errors: RoomErrorMessage[] = [];
   const wire: WireStats = { stateFrames: 0, stateBytes: 0, patchFrames: 0, patchBytes: 0, otherFrames: 0, otherBytes: 0 };

@@ -37,6 +37,12 @@ export const GameRoomOptions = z
     maxSpectators: z.number().int().min(0).max(200).default(50),
     /** Join by room id only (never found by joinOrCreate / listed as open). */
     private: z.boolean().default(false),
+    /**
+     * Shown in the `lobby` listing, also while hidden from joinOrCreate (full,
+     * live, or private). Default: `!private`. The matchmaker creates its games
+     * private (the seats are reserved) but listed, so they can be watched.
+     */
+    listed: z.boolean().optional(),
     /** A friendly: the host may start it before the sides are full. */
     friendly: z.boolean().default(false),
     /** Wait for every seated player's `ready` before the countdown. */
