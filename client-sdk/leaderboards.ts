@@ -1,0 +1,37 @@
+import type { LeaderboardAroundResponse, LeaderboardConfig, LeaderboardPage, LeaderboardPlayerResponse } from "../shared/index.ts";
+import type { LeaderboardAroundOptions, LeaderboardTopOptions, LeaderboardPeriodOptions } from "./api-routes.ts";
+import type { HttpClient } from "./http.ts";
+
+/**
+ * `client.leaderboards`: typed reads of the public leaderboard API
+ * (DESIGN §5; api/routes/leaderboards.ts). Boards are public, so no token is
+ * sent. Live updates (`subscribe`, SSE with a long-poll fallback) plug in
+ * here on the shared connection-state model and backoff (issue 5).
+ */
+export class LeaderboardsClient {
+  protected readonly http: HttpClient;
+
+  constructor(http: HttpClient) {
+    this.http = http;
+  }
+
+  /** Every board's configuration. */
+  async list(options: { signal?: AbortSignal } = {}): Promise<LeaderboardConfig[]> {
+    return (await this.http.call("GET /v1/leaderboards", { signal: options.signal })).leaderboards;
+  }
+
+  /** The top of a board (keyset-paginated: pass `nextCursor` back as `cursor`), with the period state it was read at. */
+  top(id: string, query: LeaderboardTopOptions = {}, options: { signal?: AbortSignal } = {}): Promise<LeaderboardPage> {
+    return this.http.call("GET /v1/leaderboards/:id", { params: { id }, query: { ...query }, signal: options.signal });
+  }
+
+  /** One player's (or fantasy team's) record and rank; HttpError NOT_FOUND when they have none this period. */
+  get(id: string, playerId: string, query: LeaderboardPeriodOptions = {}, options: { signal?: AbortSignal } = {}): Promise<LeaderboardPlayerResponse> {
+    return this.http.call("GET /v1/leaderboards/:id/players/:playerId", { params: { id, playerId }, query: { ...query }, signal: options.signal });
+  }
+
+  /** The window of records centred on a player ("around me"). */
+  around(id: string, playerId: string, query: LeaderboardAroundOptions = {}, options: { signal?: AbortSignal } = {}): Promise<LeaderboardAroundResponse> {
+    return this.http.call("GET /v1/leaderboards/:id/around/:playerId", { params: { id, playerId }, query: { ...query }, signal: options.signal });
+  }
+}

@@ -1,0 +1,66 @@
+import type { SeatReservation } from "@colyseus/sdk";
+import type { MatchmakeMethod } from "./colyseus-adapter.ts";
+import type { AnyRoomContract, JoinOptionsOf } from "./contract.ts";
+import { RoomConnection, type RoomConnectOptions, type RoomCore } from "./room-connection.ts";
+
+/**
+ * The typed entry point for one room type (`client.rooms.game`, ...). Every
+ * join returns a {@link RoomConnection} that keeps itself connected; the
+ * promise-returning methods resolve once it is open and reject with the
+ * typed error if it closes first. Room-specific handles (team: `joinByCode`,
+ * `onMatchFound`) extend this class.
+ */
+export class RoomHandle<C extends AnyRoomContract> {
+  readonly contract: C;
+  protected readonly core: RoomCore;
+
+  constructor(core: RoomCore, contract: C) {
+    this.core = core;
+    this.contract = contract;
+  }
+
+  get name(): C["name"] {
+    return this.contract.name;
+  }
+
+  /** Starts a connection without waiting for it (watch `on("state")`, await `ready()`). */
+  connect(method: Extract<MatchmakeMethod, "joinOrCreate" | "create" | "join">, options?: JoinOptionsOf<C>, control?: RoomConnectOptions): RoomConnection<C> {
+    return new RoomConnection(this.core, this.contract, { method, target: this.contract.name, options: options ?? {} }, control).start();
+  }
+
+  joinOrCreate(options?: JoinOptionsOf<C>, control?: RoomConnectOptions): Promise<RoomConnection<C>> {
+    return this.connect("joinOrCreate", options, control).ready();
+  }
+
+  create(options?: JoinOptionsOf<C>, control?: RoomConnectOptions): Promise<RoomConnection<C>> {
+    return this.connect("create", options, control).ready();
+  }
+
+  join(options?: JoinOptionsOf<C>, control?: RoomConnectOptions): Promise<RoomConnection<C>> {
+    return this.connect("join", options, control).ready();
+  }
+
+  joinById(roomId: string, options?: JoinOptionsOf<C>, control?: RoomConnectOptions): Promise<RoomConnection<C>> {
+    return new RoomConnection(this.core, this.contract, { method: "joinById", target: roomId, options: options ?? {} }, control).start().ready();
+  }
+
+  /**
+   * Takes a seat the server reserved for this player (Colyseus's seat
+   * reservation, e.g. handed over by a team room's matchmaker). After a
+   * drop it recovers like any other connection; its rejoin target is the
+   * reserved room, joined with `options`.
+   */
+  consumeSeatReservation(reservation: SeatReservation, options?: JoinOptionsOf<C>, control?: RoomConnectOptions): Promise<RoomConnection<C>> {
+    return new RoomConnection(this.core, this.contract, { method: "seat", target: reservation.roomId, reservation, options: options ?? {} }, control).start().ready();
+  }
+
+  /**
+   * Resumes a session from a saved `connection.reconnectionToken` (e.g. after
+   * a page reload, within the room's reconnection window).
+   */
+  reconnect(reconnectionToken: string, control?: RoomConnectOptions): Promise<RoomConnection<C>> {
+    const [roomId, secret] = reconnectionToken.split(":");
+    if (!roomId || !secret) return Promise.reject(new TypeError("client-sdk: a reconnection token looks like `roomId:secret`"));
+    return new RoomConnection(this.core, this.contract, { method: "reconnect", target: roomId, reconnectionToken: secret }, control).start().ready();
+  }
+}
