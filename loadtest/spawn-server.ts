@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+
+export interface SpawnedServer {
+  httpUrl: string;
+  wsUrl: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `server/main.ts` in its own process on a free port (the load
+ * generator must not share a process, or a core, with what it measures).
+ */
+export async function spawnServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
+  const root = new URL("..", import.meta.url);
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "development", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    let entry: { msg?: string; httpUrl?: string; wsUrl?: string; level?: number };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if ((entry.level ?? 0) >= 60) throw new Error(`server failed to start: ${entry.msg}`);
+    if (entry.msg === "listening") {
+      lines.close();
+      child.stdout!.resume();
+      return {
+        httpUrl: entry.httpUrl!,
+        wsUrl: entry.wsUrl!,
+        pid: child.pid!,
+        stop: () =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+          }),
+      };
+    }
+  }
+  throw new Error("server exited before listening");
+}
+
+/** CPU seconds (user+system) and RSS bytes of a local process, from /proc. */
+export function procStats(pid: number): { cpuSeconds: number; rssBytes: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = 100; // USER_HZ on Linux
+    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / ticks;
+    const rssBytes = Number(fields[21]) * 4096;
+    return { cpuSeconds, rssBytes };
+  } catch {
+    return undefined;
+  }
+}
