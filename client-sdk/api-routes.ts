@@ -1,6 +1,16 @@
 import type {
+  CreateLeagueRequest,
+  JoinLeagueRequest,
+  JoinLeagueResponse,
+  League,
+  LeagueListResponse,
   GuestAuthRequest,
   HealthResponse,
+  LeaderboardStreamMessage,
+  MatchFeedResponse,
+  MatchResultPollResponse,
+  PlayerMatchesResponse,
+  RecordedMatchResult,
   LeaderboardAroundResponse,
   LeaderboardListResponse,
   LeaderboardPage,
@@ -29,6 +39,18 @@ export interface ApiRoutes {
   "GET /v1/leaderboards/:id": { query: LeaderboardTopOptions; response: LeaderboardPage; auth: "none" };
   "GET /v1/leaderboards/:id/players/:playerId": { query: LeaderboardPeriodOptions; response: LeaderboardPlayerResponse; auth: "none" };
   "GET /v1/leaderboards/:id/around/:playerId": { query: LeaderboardAroundOptions; response: LeaderboardAroundResponse; auth: "none" };
+  // The long-poll twin of the leaderboard stream (api/routes/leaderboard-streams.ts); public like the stream.
+  "GET /v1/leaderboards/:id/changes": { query: LeaderboardChangesQuery; response: LeaderboardChangesResponse; auth: "optional" };
+  // Match results over long polling (api/routes/match-results.ts): every route needs a player token.
+  "GET /v1/matches/:id/result": { query: MatchResultPollOptions; response: MatchResultPollResponse; auth: "required" };
+  "GET /v1/matches/results": { query: MatchFeedOptions; response: MatchFeedResponse; auth: "required" };
+  "GET /v1/matches/:id": { response: RecordedMatchResult; auth: "required" };
+  "GET /v1/players/:id/matches": { query: PlayerMatchesOptions; response: PlayerMatchesResponse; auth: "required" };
+  // Fantasy leagues (api/routes/leagues.ts): every route needs a player token.
+  "POST /v1/leagues": { body: CreateLeagueRequest; response: League; auth: "required" };
+  "POST /v1/leagues/join": { body: JoinLeagueRequest; response: JoinLeagueResponse; auth: "required" };
+  "GET /v1/leagues": { response: LeagueListResponse; auth: "required" };
+  "GET /v1/leagues/:id": { response: League; auth: "required" };
 }
 
 /**
@@ -48,6 +70,45 @@ export interface LeaderboardTopOptions extends LeaderboardPeriodOptions {
 export interface LeaderboardAroundOptions extends LeaderboardPeriodOptions {
   /** 1..100, default 20 */
   limit?: number;
+}
+
+/** `GET /v1/leaderboards/:id/changes` (the SDK's subscription falls back to it). */
+export interface LeaderboardChangesQuery {
+  /** `epoch:version`, an event id; omitted: answer a snapshot at once. */
+  after?: string;
+  /** Seconds to hold when nothing is new (the server clamps to 25). */
+  wait?: number;
+  /** 1..100, default 10 */
+  top?: number;
+  period?: string;
+}
+export interface LeaderboardChangesResponse {
+  events: LeaderboardStreamMessage[];
+  /** The board's position after these events. */
+  cursor: string;
+  changed: boolean;
+}
+/** `GET /v1/matches/:id/result` */
+export interface MatchResultPollOptions {
+  /** Seconds to hold (clamped to 1..25 by the server). @default 25 */
+  wait?: number;
+  /** The cursor from the previous answer. */
+  cursor?: string;
+}
+/** `GET /v1/matches/results` */
+export interface MatchFeedOptions {
+  /** `epoch:seq` from the previous answer; omitted: start at the head. */
+  after?: string;
+  wait?: number;
+  /** 1..100, default 50 */
+  limit?: number;
+}
+/** `GET /v1/players/:id/matches` */
+export interface PlayerMatchesOptions {
+  /** 1..100, default 20 */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
 }
 
 export type ApiRoute = keyof ApiRoutes;
@@ -95,6 +156,15 @@ export const ROUTE_AUTH: { [R in ApiRoute]: { auth: ApiRoutes[R]["auth"] } } = {
   "GET /v1/leaderboards/:id": { auth: "none" },
   "GET /v1/leaderboards/:id/players/:playerId": { auth: "none" },
   "GET /v1/leaderboards/:id/around/:playerId": { auth: "none" },
+  "GET /v1/leaderboards/:id/changes": { auth: "optional" },
+  "GET /v1/matches/:id/result": { auth: "required" },
+  "GET /v1/matches/results": { auth: "required" },
+  "GET /v1/matches/:id": { auth: "required" },
+  "GET /v1/players/:id/matches": { auth: "required" },
+  "POST /v1/leagues": { auth: "required" },
+  "POST /v1/leagues/join": { auth: "required" },
+  "GET /v1/leagues": { auth: "required" },
+  "GET /v1/leagues/:id": { auth: "required" },
 };
 
 /** Fills `:name` segments from `params`, URL-encoding each value. */

@@ -2,6 +2,8 @@ import { AuthClient, type GetToken } from "./auth.ts";
 import { resolveBackoff, type BackoffOptions } from "./backoff.ts";
 import { HttpClient } from "./http.ts";
 import { LeaderboardsClient } from "./leaderboards.ts";
+import { MatchesClient } from "./matches.ts";
+import { LeaguesClient } from "./leagues.ts";
 import { httpBaseUrl, resolvePlatform, type Platform, type PlatformOptions } from "./platform.ts";
 import { SdkColyseusClient } from "./rooms/colyseus-adapter.ts";
 import type { AnyRoomContract } from "./rooms/contract.ts";
@@ -9,8 +11,8 @@ import { projectRoomContracts, type ProjectRoomContracts } from "./rooms/project
 import type { RoomCore } from "./rooms/room-connection.ts";
 import { RoomHandle } from "./rooms/room-handle.ts";
 
-/** A `rooms` entry: a contract (gets a plain RoomHandle) or a factory of a specialised handle. */
-export type RoomEntry = AnyRoomContract | ((core: RoomCore) => RoomHandle<any>);
+/** A `rooms` entry: a contract (gets a plain RoomHandle) or a factory of a specialised handle (usually a RoomHandle subclass). */
+export type RoomEntry = AnyRoomContract | ((core: RoomCore) => object);
 export type HandleOf<E> = E extends (core: RoomCore) => infer H ? H : E extends AnyRoomContract ? RoomHandle<E> : never;
 export type ClientRooms<Rooms> = { readonly [K in keyof Rooms]: HandleOf<Rooms[K]> };
 
@@ -36,8 +38,12 @@ export interface ArenaClient<Rooms extends Record<string, RoomEntry>> {
   /** The typed HTTP helper (`call("GET /v1/...", ...)`), for routes without a dedicated module. */
   readonly http: HttpClient;
   readonly rooms: ClientRooms<Rooms>;
-  /** Typed leaderboard reads (top, a player's record, around a player). */
+  /** Typed leaderboard reads (top, a player's record, around a player) and live `subscribe` (SSE, long-poll fallback). */
   readonly leaderboards: LeaderboardsClient;
+  /** Match results: `waitForResult` and `feed` (long polling), `get`, `history`. */
+  readonly matches: MatchesClient;
+  /** Fantasy leagues: create, join by invite code, list mine, get one. */
+  readonly leagues: LeaguesClient;
   /** A handle for a contract that is not registered in `rooms`. */
   roomHandle<C extends AnyRoomContract>(contract: C): RoomHandle<C>;
   readonly platform: Platform;
@@ -71,7 +77,7 @@ export function createClient<Rooms extends Record<string, RoomEntry> = {}>(
     onListenerError: options.onListenerError,
   };
   const entries: Record<string, RoomEntry> = { ...projectRoomContracts, ...options.rooms };
-  const rooms: Record<string, RoomHandle<any>> = {};
+  const rooms: Record<string, object> = {};
   for (const [key, entry] of Object.entries(entries)) {
     rooms[key] = typeof entry === "function" ? entry(core) : new RoomHandle(core, entry);
   }
@@ -80,7 +86,15 @@ export function createClient<Rooms extends Record<string, RoomEntry> = {}>(
     auth,
     http,
     rooms: rooms as ClientRooms<ProjectRoomContracts & Rooms>,
-    leaderboards: new LeaderboardsClient(http),
+    leaderboards: new LeaderboardsClient(http, {
+      tokens: auth,
+      fetch: platform.fetch,
+      backoff: options.backoff,
+      network: platform.network,
+      onListenerError: options.onListenerError,
+    }),
+    matches: new MatchesClient(http, options.backoff, { tokens: auth, fetch: platform.fetch, onListenerError: options.onListenerError }),
+    leagues: new LeaguesClient(http),
     roomHandle: (contract) => new RoomHandle(core, contract),
     platform,
   };

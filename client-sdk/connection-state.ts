@@ -48,6 +48,8 @@ export const StateReasons = {
   "transport-lost": "the transport dropped; reconnecting",
   /** open → reconnecting: the server closed with a `rejoin` code (drain, restart). */
   "server-rejoin": "the server asked the client to join again elsewhere",
+  /** open → reconnecting: a long-poll subscription tries SSE again (it fell back earlier). */
+  "transport-upgrade": "trying the streaming transport (SSE) again",
   /** open → reconnecting: the server closed with a `refresh-token` code. */
   "token-expired": "the token expired; fetching a new one and joining again",
   /** → closed: the app closed it (`leave()`, `close()`). */

@@ -6,8 +6,36 @@
 export { createClient, type ArenaClient, type ClientOptions, type ClientRooms, type HandleOf, type RoomEntry } from "./client.ts";
 export { AuthClient, decodeJwtClaims, type AuthOptions, type GetToken, type TokenChange, type TokenGrant } from "./auth.ts";
 export { HttpClient, type HttpResponse, type HttpRetryEvent, type RawRequestOptions, type TokenRequest, type TokenRequestReason, type TokenSource } from "./http.ts";
-export type { ApiRoute, ApiRoutes, AuthMode, CallOptions, LeaderboardAroundOptions, LeaderboardTopOptions, LeaderboardPeriodOptions, PathParams, RouteResponse } from "./api-routes.ts";
+export type {
+  ApiRoute,
+  ApiRoutes,
+  AuthMode,
+  CallOptions,
+  LeaderboardAroundOptions,
+  LeaderboardChangesQuery,
+  LeaderboardChangesResponse,
+  LeaderboardTopOptions,
+  LeaderboardPeriodOptions,
+  MatchFeedOptions,
+  MatchResultPollOptions,
+  PathParams,
+  PlayerMatchesOptions,
+  RouteResponse,
+} from "./api-routes.ts";
 export { LeaderboardsClient } from "./leaderboards.ts";
+export {
+  LeaderboardSubscription,
+  type LeaderboardHandler,
+  type LeaderboardRetryEvent,
+  type LeaderboardSubscribeOptions,
+  type LeaderboardSubscriptionEvents,
+  type LeaderboardTransport,
+  type LeaderboardTransportChange,
+} from "./leaderboard-subscription.ts";
+export { MatchFeed, MatchesClient, type MatchFeedIteratorOptions, type WaitForResultOptions } from "./matches.ts";
+export { SseParser, readSseBody, type SseEvent } from "./sse.ts";
+export { SpectateConnection, type SpectateHandler, type SpectateMessage, type SpectateOptions } from "./spectate.ts";
+export { LeaguesClient } from "./leagues.ts";
 export { DEFAULT_BACKOFF, backoffCeiling, backoffDelay, parseRetryAfter, retryDelay, type BackoffOptions } from "./backoff.ts";
 export {
   CONNECTION_TRANSITIONS,
@@ -39,6 +67,9 @@ export { RoomConnection, type RoomConnectOptions, type RoomConnectionEvents, typ
 export type { JoinRequest, MatchmakeMethod } from "./rooms/colyseus-adapter.ts";
 export { RoomHandle } from "./rooms/room-handle.ts";
 export { projectRoomContracts, type ProjectRoomContracts } from "./rooms/project-rooms.ts";
+export { gameContract, type GameContract } from "./rooms/game-contract.ts";
+export { TeamRoomHandle, teamContract, type GameConnection, type MatchFoundEvent, type MatchFoundOptions, type TeamConnection, type TeamContract } from "./rooms/team.ts";
+export { DraftConnection, DraftRoomHandle, draftContract, newPickId, type DraftContract, type DraftPickOptions } from "./rooms/draft.ts";
 export { getStateCallbacks, type Room, type SeatReservation } from "@colyseus/sdk";
 /**
  * The contract itself (shared/): state classes such as GameState, message

@@ -1,18 +1,32 @@
 import type { LeaderboardAroundResponse, LeaderboardConfig, LeaderboardPage, LeaderboardPlayerResponse } from "../shared/index.ts";
 import type { LeaderboardAroundOptions, LeaderboardTopOptions, LeaderboardPeriodOptions } from "./api-routes.ts";
 import type { HttpClient } from "./http.ts";
+import { LeaderboardSubscription, type LeaderboardHandler, type LeaderboardSubscribeOptions, type SubscriptionDeps } from "./leaderboard-subscription.ts";
 
 /**
  * `client.leaderboards`: typed reads of the public leaderboard API
  * (DESIGN §5; api/routes/leaderboards.ts). Boards are public, so no token is
- * sent. Live updates (`subscribe`, SSE with a long-poll fallback) plug in
- * here on the shared connection-state model and backoff (issue 5).
+ * sent. Live updates: `subscribe` (SSE with a long-poll fallback, on the
+ * shared connection-state model and backoff; leaderboard-subscription.ts).
  */
 export class LeaderboardsClient {
   protected readonly http: HttpClient;
+  readonly #live?: Omit<SubscriptionDeps, "http">;
 
-  constructor(http: HttpClient) {
+  /** `live`: what `subscribe` needs beyond HTTP (the client passes its auth, fetch, backoff and network). */
+  constructor(http: HttpClient, live?: Omit<SubscriptionDeps, "http">) {
     this.http = http;
+    this.#live = live;
+  }
+
+  /**
+   * A live top N: SSE with resume, heartbeat watchdog and backoff, falling
+   * back to long polling when a proxy buffers or blocks SSE. `handler` gets
+   * every `snapshot`/`delta` with the table after it; `close()` ends it.
+   */
+  subscribe(id: string, options: LeaderboardSubscribeOptions, handler: LeaderboardHandler): LeaderboardSubscription {
+    if (!this.#live) throw new Error("client-sdk: this LeaderboardsClient was made without live deps; use createClient()");
+    return new LeaderboardSubscription({ http: this.http, ...this.#live }, id, options, handler);
   }
 
   /** Every board's configuration. */

@@ -107,7 +107,8 @@ export class RoomConnection<C extends AnyRoomContract> {
   readonly #queue: { type: string; payload: unknown }[] = [];
   readonly #ready: Promise<this>;
   readonly #closed: Promise<void>;
-  #resolveReady!: (value: this) => void;
+  // Typed as the base class (not `this`) so subclasses (the draft's DraftConnection) stay assignable to RoomConnection<C>.
+  #resolveReady!: (value: RoomConnection<C>) => void;
   #rejectReady!: (error: SdkError) => void;
   #resolveClosed!: () => void;
   #room?: Room<any, StateOf<C>>;
@@ -143,7 +144,7 @@ export class RoomConnection<C extends AnyRoomContract> {
     this.#stateListeners = new Emitter(core.onListenerError);
     this.#machine.onChange((change) => this.#events.emit("state", change));
     this.#ready = new Promise<this>((resolve, reject) => {
-      this.#resolveReady = resolve;
+      this.#resolveReady = resolve as (value: RoomConnection<C>) => void;
       this.#rejectReady = reject;
     });
     this.#ready.catch(() => undefined); // an app that never awaits ready() must not see an unhandled rejection

@@ -1,5 +1,5 @@
 import type { SeatReservation } from "@colyseus/sdk";
-import type { MatchmakeMethod } from "./colyseus-adapter.ts";
+import type { JoinRequest, MatchmakeMethod } from "./colyseus-adapter.ts";
 import type { AnyRoomContract, JoinOptionsOf } from "./contract.ts";
 import { RoomConnection, type RoomConnectOptions, type RoomCore } from "./room-connection.ts";
 
@@ -23,9 +23,19 @@ export class RoomHandle<C extends AnyRoomContract> {
     return this.contract.name;
   }
 
+  /**
+   * Builds (does not start) the connection object of every join below.
+   * Room-specific handles override it to return their own RoomConnection
+   * subclass (draft: queue and pick helpers) or to wire listeners (team:
+   * `onMatchFound`).
+   */
+  protected open(request: JoinRequest, control?: RoomConnectOptions): RoomConnection<C> {
+    return new RoomConnection(this.core, this.contract, request, control);
+  }
+
   /** Starts a connection without waiting for it (watch `on("state")`, await `ready()`). */
   connect(method: Extract<MatchmakeMethod, "joinOrCreate" | "create" | "join">, options?: JoinOptionsOf<C>, control?: RoomConnectOptions): RoomConnection<C> {
-    return new RoomConnection(this.core, this.contract, { method, target: this.contract.name, options: options ?? {} }, control).start();
+    return this.open({ method, target: this.contract.name, options: options ?? {} }, control).start();
   }
 
   joinOrCreate(options?: JoinOptionsOf<C>, control?: RoomConnectOptions): Promise<RoomConnection<C>> {
@@ -41,7 +51,7 @@ export class RoomHandle<C extends AnyRoomContract> {
   }
 
   joinById(roomId: string, options?: JoinOptionsOf<C>, control?: RoomConnectOptions): Promise<RoomConnection<C>> {
-    return new RoomConnection(this.core, this.contract, { method: "joinById", target: roomId, options: options ?? {} }, control).start().ready();
+    return this.open({ method: "joinById", target: roomId, options: options ?? {} }, control).start().ready();
   }
 
   /**
@@ -51,7 +61,7 @@ export class RoomHandle<C extends AnyRoomContract> {
    * reserved room, joined with `options`.
    */
   consumeSeatReservation(reservation: SeatReservation, options?: JoinOptionsOf<C>, control?: RoomConnectOptions): Promise<RoomConnection<C>> {
-    return new RoomConnection(this.core, this.contract, { method: "seat", target: reservation.roomId, reservation, options: options ?? {} }, control).start().ready();
+    return this.open({ method: "seat", target: reservation.roomId, reservation, options: options ?? {} }, control).start().ready();
   }
 
   /**
@@ -61,6 +71,6 @@ export class RoomHandle<C extends AnyRoomContract> {
   reconnect(reconnectionToken: string, control?: RoomConnectOptions): Promise<RoomConnection<C>> {
     const [roomId, secret] = reconnectionToken.split(":");
     if (!roomId || !secret) return Promise.reject(new TypeError("client-sdk: a reconnection token looks like `roomId:secret`"));
-    return new RoomConnection(this.core, this.contract, { method: "reconnect", target: roomId, reconnectionToken: secret }, control).start().ready();
+    return this.open({ method: "reconnect", target: roomId, reconnectionToken: secret }, control).start().ready();
   }
 }

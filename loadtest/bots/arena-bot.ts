@@ -1,14 +1,16 @@
-import { Client, Protocol, type Room, type SeatReservation } from "@colyseus/sdk";
-import { GameServerMessage, GameState, ServerMessage, type GameJoinOptionsInput, type GameRoomOptionsInput, type MatchFinishedMessage, type RoomErrorMessage } from "../../shared/index.ts";
+import { Protocol, type Room, type SeatReservation } from "@colyseus/sdk";
+import { createClient, type GameConnection, type RoomConnectOptions } from "../../client-sdk/index.ts";
+import { GameServerMessage, type GameJoinOptionsInput, type GameRoomOptionsInput, type GameState, type MatchFinishedMessage, type RoomErrorMessage } from "../../shared/index.ts";
 import { decideArenaInput, type BotDecision } from "./arena-brain.ts";
 
 export { decideArenaInput, type BotDecision, type BotStateView } from "./arena-brain.ts";
 
 /**
- * The connection half of the arena bot: joins a `game` room with the stock
- * SDK, says ready, and sends `decideArenaInput` at `inputHz` (only when the
- * decision changed, plus a keep-alive). Kept small so it can move onto the
- * project SDK (client-sdk/) once that exists.
+ * The connection half of the arena bot: joins a `game` room through the
+ * project SDK (`createClient` + `client.rooms.game`, so loadtest drives the
+ * server the way a game client does: DESIGN rule), says ready, and sends
+ * `decideArenaInput` at `inputHz` (only when the decision changed, plus a
+ * keep-alive).
  */
 export interface ArenaBotOptions {
   url: string;
@@ -23,6 +25,8 @@ export interface ArenaBotOptions {
   inputHz?: number;
   /** Count received bytes by frame kind (cheap; for wire-size measurements). */
   measureWire?: boolean;
+  /** Options of the SDK room connection (backoff, maxAttempts, …). */
+  connection?: RoomConnectOptions;
 }
 
 export interface WireStats {
@@ -36,6 +40,9 @@ export interface WireStats {
 }
 
 export interface ArenaBot {
+  /** The SDK's typed game connection (recovers from drops by itself). */
+  readonly connection: GameConnection;
+  /** Its current @colyseus/sdk Room (replaced when the connection recovers). */
   readonly room: Room<any, GameState>;
   readonly errors: RoomErrorMessage[];
   readonly wire: WireStats;
@@ -47,50 +54,54 @@ export interface ArenaBot {
 }
 
 export async function startArenaBot(options: ArenaBotOptions): Promise<ArenaBot> {
-  const client = new Client(options.url);
-  client.auth.token = options.token;
+  const client = createClient({ url: options.url, getToken: () => options.token });
+  const game = client.rooms.game;
   const joinOptions = { ...options.roomOptions, ...options.join };
-  const room: Room<any, GameState> = options.reservation
-    ? await client.consumeSeatReservation(options.reservation, GameState)
+  const connection: GameConnection = options.reservation
+    ? await game.consumeSeatReservation(options.reservation, options.join, options.connection)
     : options.roomId
-      ? await client.joinById(options.roomId, options.join ?? {}, GameState)
-      : await client.joinOrCreate("game", joinOptions, GameState);
+      ? await game.joinById(options.roomId, options.join ?? {}, options.connection)
+      : await game.joinOrCreate(joinOptions, options.connection);
 
   const errors: RoomErrorMessage[] = [];
   const wire: WireStats = { stateFrames: 0, stateBytes: 0, patchFrames: 0, patchBytes: 0, otherFrames: 0, otherBytes: 0 };
-  if (options.measureWire) countFrames(room, wire);
-  room.onMessage(ServerMessage.ERROR, (error: RoomErrorMessage) => errors.push(error));
-  room.onMessage(GameServerMessage.GOAL, () => undefined);
+  // onRoom: also for the room that replaces this one after a recovery.
+  if (options.measureWire) connection.onRoom((room) => countFrames(room, wire));
+  connection.on("error", (error) => errors.push({ code: error.code as RoomErrorMessage["code"], message: error.message, type: error.type, details: error.details }));
   const finished = new Promise<MatchFinishedMessage>((resolve, reject) => {
-    room.onMessage(GameServerMessage.FINISHED, resolve);
-    room.onLeave((code) => reject(new Error(`left the room (${code}) before the end of the match`)));
+    connection.onMessage(GameServerMessage.FINISHED, resolve);
+    void connection.closed().then(() => reject(new Error(`left the room (${connection.error?.message ?? "closed"}) before the end of the match`)));
   });
   finished.catch(() => undefined); // a caller that does not wait for the end must not see an unhandled rejection
 
   const spectating = options.join?.spectate === true;
-  if (!spectating) room.send("ready", { ready: true });
+  if (!spectating) connection.send("ready", { ready: true });
   let seq = 0;
   let sent = 0;
   let last: BotDecision | undefined;
   let lastSentAt = 0;
   const timer = setInterval(() => {
     if (spectating) return; // watchers send nothing
-    const state = room.state;
-    if (!state?.players || room.connection?.isOpen === false) return;
-    const decision = decideArenaInput(state, room.sessionId);
+    const state = connection.state;
+    const sessionId = connection.sessionId;
+    if (!state?.players || !sessionId || connection.status !== "open") return;
+    const decision = decideArenaInput(state, sessionId);
     const now = Date.now();
     if (last && sameDecision(last, decision) && now - lastSentAt < 500) return;
     // Continue above whatever the server acknowledged (e.g. after a reconnect).
-    seq = Math.max(seq, state.players.get(room.sessionId)?.lastProcessedInputSeq ?? 0) + 1;
-    room.send("input", { seq, dir: decision.dir, kick: decision.kick });
+    seq = Math.max(seq, state.players.get(sessionId)?.lastProcessedInputSeq ?? 0) + 1;
+    connection.send("input", { seq, dir: decision.dir, kick: decision.kick });
     sent++;
     last = decision;
     lastSentAt = now;
   }, 1000 / (options.inputHz ?? 15));
-  room.onLeave(() => clearInterval(timer));
+  void connection.closed().then(() => clearInterval(timer));
 
   return {
-    room,
+    connection,
+    get room() {
+      return connection.room!;
+    },
     errors,
     wire,
     finished,
@@ -99,7 +110,7 @@ export async function startArenaBot(options: ArenaBotOptions): Promise<ArenaBot>
     },
     async stop() {
       clearInterval(timer);
-      if (room.connection?.isOpen) await room.leave();
+      await connection.leave();
     },
   };
 }

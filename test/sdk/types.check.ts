@@ -120,3 +120,161 @@ export function errorCodeTypes(): void {
   void local;
   void bad;
 }
+
+export async function teamDraftLeagueTypes(): Promise<void> {
+  const client = createClient({ url: "http://localhost:2567" });
+
+  // Team: create options and messages come from shared/team.
+  const team = await client.rooms.team.create({ name: "Reds", size: 2, private: true });
+  // @ts-expect-error: not a create option
+  await client.rooms.team.create({ colour: "red" });
+  // @ts-expect-error: a size is a number
+  await client.rooms.team.create({ size: "2" });
+  const code: string | undefined = team.state?.code;
+  // @ts-expect-error: no such team state field
+  void team.state?.score;
+  void code;
+  team.send("ready", { ready: true });
+  team.send("queue", { mode: "2v2" });
+  // @ts-expect-error: wrong team message name
+  team.send("start", {});
+  // @ts-expect-error: not a match mode
+  team.send("queue", { mode: "11v11" });
+  // @ts-expect-error: wrong payload field
+  team.send("ready", { isReady: true });
+  // @ts-expect-error: a code is a string
+  await client.rooms.team.joinByCode(12345);
+  client.rooms.team.onMatchFound(({ match, game }) => {
+    const side: "home" | "away" = match.side;
+    // @ts-expect-error: the game connection speaks the game's messages, not the team's
+    game?.send("queue", { mode: "2v2" });
+    game?.send("input", { seq: 1, dir: { x: 0, y: 0 } });
+    // @ts-expect-error: no such field on matchFound
+    void match.gameId;
+    void side;
+  });
+  team.onMessage("matchFound", (match) => void match.reservation.roomId);
+  // @ts-expect-error: the team room sends no such message
+  team.onMessage("match.finished", () => undefined);
+
+  // Draft: typed state, messages and events from shared/draft.
+  const draft = await client.rooms.draft.join("lg_0123456789abcdef");
+  const status: "waiting" | "running" | "paused" | "complete" | undefined = draft.state?.status;
+  void status;
+  draft.send("queue.set", { playerIds: ["p1"] });
+  // @ts-expect-error: wrong draft message name
+  draft.send("queue.add", { playerId: "p1" });
+  // @ts-expect-error: wrong payload field
+  draft.send("autopick.set", { on: true });
+  // @ts-expect-error: a pick needs a pickId (use draft.pick() to get one generated)
+  draft.send("pick", { playerId: "p1" });
+  const result = await draft.pick("p1");
+  const replayed: boolean = result.replayed;
+  void replayed;
+  // @ts-expect-error: a player id is a string
+  await draft.pick(42);
+  // @ts-expect-error: no such pick option
+  await draft.pick("p1", { idempotencyKey: "x" });
+  draft.onMessage("draft.picked", (pick) => {
+    const by: "manager" | "commissioner" | "autopick" = pick.by;
+    // @ts-expect-error: no such field on a pick
+    void pick.player;
+    void by;
+  });
+  // @ts-expect-error: the draft room sends no such message
+  draft.onMessage("draft.started", () => undefined);
+  // @ts-expect-error: a queue is a list of player ids
+  draft.setQueue("p1");
+
+  // Leagues: DTOs from shared/fantasy-leagues.
+  const league = await client.leagues.create({ name: "Friday league", teamCount: 4, draftType: "snake" });
+  const inviteCode: string = league.inviteCode;
+  // @ts-expect-error: wrong DTO field in the response
+  void league.invite;
+  // @ts-expect-error: wrong DTO field in the request
+  await client.leagues.create({ name: "x", rounds: 3 });
+  // @ts-expect-error: not a draft type
+  await client.leagues.create({ name: "x", draftType: "auction" });
+  const joined = await client.leagues.join(inviteCode, "Rovers FC");
+  const created: boolean = joined.created;
+  // @ts-expect-error: the join answer has no `teams` (it is `league.teams`)
+  void joined.teams;
+  // @ts-expect-error: teamName is required
+  await client.leagues.join(inviteCode);
+  const leagues = await client.leagues.list();
+  void leagues[0]?.standingsBoardId;
+  // @ts-expect-error: the league's teams are LeagueTeam DTOs
+  void (await client.leagues.get(league.id)).teams[0]?.manager;
+  // @ts-expect-error: the join route's body needs an inviteCode
+  await client.http.call("POST /v1/leagues/join", { body: { teamName: "x" } });
+  void created;
+}
+
+export async function liveTypes(): Promise<void> {
+  const client = createClient({ url: "http://localhost:2567" });
+
+  // Leaderboard subscriptions: the handler gets the shared stream messages and table.
+  const sub = client.leaderboards.subscribe("rating", { top: 10 }, (message, table) => {
+    const rows: number = table.rows.length;
+    if (message.event === "delta") {
+      const removes: string[] = message.data.removes;
+      void removes;
+      // @ts-expect-error: a delta has upserts, not rows
+      void message.data.rows;
+    } else {
+      const top: number = message.data.top;
+      void top;
+    }
+    // @ts-expect-error: not a stream event name
+    if (message.event === "update") void message;
+    void rows;
+  });
+  // @ts-expect-error: wrong handler type (a spectate frame is not a board event)
+  client.leaderboards.subscribe("rating", {}, (frame: { seq: number; state: Record<string, unknown> }) => void frame);
+  // @ts-expect-error: `top` is a number
+  client.leaderboards.subscribe("rating", { top: "10" }, () => undefined);
+  // @ts-expect-error: no such subscription option
+  client.leaderboards.subscribe("rating", { limit: 10 }, () => undefined);
+  const state: ConnectionState = sub.state;
+  const transport: "sse" | "long-poll" = sub.transport;
+  sub.on("transport", (change) => {
+    // @ts-expect-error: not a transport
+    const bad: typeof change.to = "websocket";
+    void bad;
+  });
+  // @ts-expect-error: no such subscription event
+  sub.on("message", () => undefined);
+  void state;
+  void transport;
+
+  // Match results: DTOs from shared/match-result.ts and shared/match-polling.ts.
+  const result = await client.matches.waitForResult("m_abcdef", { signal: new AbortController().signal });
+  const seq: number = result.seq;
+  const home: number = result.teams.home.score;
+  // @ts-expect-error: wrong DTO field (a result has `winner`, not `winningSide`)
+  void result.winningSide;
+  // @ts-expect-error: no such option
+  await client.matches.waitForResult("m_abcdef", { timeout: 5 });
+  for await (const item of client.matches.feed({ after: "e:1" })) {
+    const id: string = item.matchId;
+    // @ts-expect-error: wrong DTO field
+    void item.match_id;
+    void id;
+  }
+  const page = await client.matches.history("p_1", { limit: 5 });
+  const next: string | null = page.nextCursor;
+  // @ts-expect-error: history takes `limit`, not `count`
+  await client.matches.history("p_1", { count: 5 });
+  const poll = await client.http.call("GET /v1/matches/:id/result", { params: { id: "m_abcdef" }, query: { wait: 1 } });
+  if (poll.final) void poll.result.matchId;
+  // @ts-expect-error: a pending answer carries no result
+  else void poll.result;
+  // @ts-expect-error: the path parameter is required
+  await client.http.call("GET /v1/matches/:id/result", { query: { wait: 1 } });
+  const changes = await client.http.call("GET /v1/leaderboards/:id/changes", { params: { id: "rating" }, query: { after: "e:1", wait: 1 } });
+  // @ts-expect-error: wrong DTO field (events, not messages)
+  void changes.messages;
+  void seq;
+  void home;
+  void next;
+}
