@@ -338,6 +338,9 @@ export class RoomConnection<C extends AnyRoomContract> {
       }
       failures = 0;
       const closed = this.#adopt(room);
+      // Open only once the first full state is in, so `connection.state` is
+      // usable as soon as a join resolves (Colyseus sends it right after the join).
+      await firstState(room, closed);
       // Queued messages go first, before anything a `state` listener sends on open.
       this.#flushQueue(room);
       this.#machine.transition("open", this.#machine.state === "connecting" ? "opened" : "reconnected", { transport: "websocket" });
@@ -524,4 +527,19 @@ export class RoomConnection<C extends AnyRoomContract> {
     this.#rejectReady(error ?? new SdkError(reason === "aborted" ? "ABORTED" : "NOT_CONNECTED", `the room connection closed before it opened (${reason})`));
     this.#resolveClosed();
   }
+}
+
+/** How long a joined room may take to send its first state before the connection opens anyway. */
+const FIRST_STATE_TIMEOUT_MS = 3000;
+
+function firstState(room: Room<any, any>, closed: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, FIRST_STATE_TIMEOUT_MS);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    room.onStateChange.once(done);
+    void closed.then(done);
+  });
 }
