@@ -17,11 +17,37 @@ import {
 import type { RoomDeps } from "./room-deps.ts";
 import { TokenBucket } from "./token-bucket.ts";
 
+/** Default for `RoomDeps.maxBufferedBytes` (WS_MAX_BUFFERED_BYTES). */
+export const DEFAULT_WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** How often the base room looks at each client's send backlog. */
+export const SLOW_CONSUMER_CHECK_MS = 250;
+/**
+ * After closing a slow consumer with 4104, how long its socket may take to
+ * flush the close frame before it is destroyed: a client that is only slow
+ * still learns the code; one that stopped reading stops costing memory.
+ */
+export const SLOW_CONSUMER_CLOSE_GRACE_MS = 2000;
+
+/** The part of the server-side `ws` socket the backlog check reads. */
+interface BufferedSocket {
+  bufferedAmount?: number;
+  readyState?: number;
+  terminate?: () => void;
+}
+
 interface ClientSession {
   bucket: TokenBucket;
   /** Set once the server decided to close this client: later messages are ignored. */
   closing: boolean;
   claims: TokenClaims;
+  /**
+   * The socket failed a WebSocket protocol check (frame over
+   * WS_MAX_PAYLOAD_BYTES → 1009, invalid UTF-8 → 1007, bad framing → 1002).
+   * `ws` sends that code but never reads the peer's echo, so the room sees
+   * 1006 as if the network dropped; this flag keeps such a client from
+   * holding its seat for reconnection (those codes are final).
+   */
+  protocolError?: boolean;
   expiryWarning?: Delayed;
   expiry?: Delayed;
 }
@@ -36,6 +62,9 @@ interface ClientSession {
  *   logged and answered INTERNAL, and the room keeps running;
  * - unknown message types get `UNKNOWN_MESSAGE`;
  * - per-client token-bucket rate limit: a flood closes with 4103 RATE_LIMITED;
+ * - slow consumers: a client whose send backlog (ws `bufferedAmount`) passes
+ *   `maxBufferedBytes` is closed with 4104 SLOW_CONSUMER, so a reader that
+ *   stalls cannot grow the server's memory while the room keeps broadcasting;
  * - in-band token refresh: `auth.expiring` before expiry, `auth.refresh`
  *   accepted for the same player, 4101 AUTH_EXPIRED when not refreshed,
  *   4102 AUTH_REVOKED for a token of another player or a forged one;
@@ -85,6 +114,7 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
 
   /** Subclasses call this at the end of their onCreate. */
   protected setupProjectRoom(): void {
+    this.clock.setInterval(() => this.#dropSlowConsumers(), SLOW_CONSUMER_CHECK_MS);
     this.onMessage("*", (client: Client, type: string | number) => {
       if (!this.#admit(client)) return;
       this.sendError(client, "UNKNOWN_MESSAGE", `This room does not handle "${String(type).slice(0, 64)}"`, { type: String(type).slice(0, 64) });
@@ -99,12 +129,13 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
 
   override async onJoin(client: Client, options: unknown): Promise<void> {
     this.#startSession(client, client.auth as TokenClaims);
+    this.#watchProtocolErrors(client);
     await this.playerJoined?.(client, options);
   }
 
   override async onDrop(client: Client, code?: number): Promise<void> {
     const seconds = this.reconnectionSeconds(client);
-    if (code === undefined || closeActionFor(code) !== "reconnect" || seconds <= 0) {
+    if (code === undefined || closeActionFor(code) !== "reconnect" || seconds <= 0 || this.#sessions.get(client.sessionId)?.protocolError) {
       // Not a network drop (rate limit, auth, validation): the seat is not held;
       // Colyseus calls onLeave right after onDrop returns.
       return;
@@ -120,7 +151,13 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
 
   override async onReconnect(client: Client): Promise<void> {
     const session = this.#sessions.get(client.sessionId);
-    if (session) this.#scheduleAuth(client, session);
+    if (session) {
+      // A client closed with a reconnectable code (4104) may come back: listen to it again.
+      session.closing = false;
+      session.protocolError = false;
+      this.#scheduleAuth(client, session);
+      this.#watchProtocolErrors(client);
+    }
     await this.playerReconnected?.(client);
   }
 
@@ -149,6 +186,35 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
     this.deps.logger.warn({ roomId: this.roomId, sessionId: client.sessionId }, "client exceeded its message rate; closing");
     this.#closeClient(client, session, CloseCodes.RATE_LIMITED.code, "message rate limit exceeded");
     return false;
+  }
+
+  #watchProtocolErrors(client: Client): void {
+    // `ws` emits "error" only when the peer broke the protocol; Colyseus's transport already logs it.
+    const socket = (client as { ref?: { once?: (event: "error", listener: () => void) => void } }).ref;
+    socket?.once?.("error", () => {
+      const session = this.#sessions.get(client.sessionId);
+      if (session) session.protocolError = true;
+    });
+  }
+
+  /** Closes every client whose unsent backlog passed the limit (4104, reconnectable). */
+  #dropSlowConsumers(): void {
+    const limit = this.deps.maxBufferedBytes ?? DEFAULT_WS_MAX_BUFFERED_BYTES;
+    for (const client of this.clients) {
+      const socket = (client as { ref?: BufferedSocket }).ref;
+      const buffered = socket?.bufferedAmount ?? 0;
+      if (buffered <= limit) continue;
+      const session = this.#sessions.get(client.sessionId);
+      if (session?.closing) continue;
+      this.deps.logger.warn({ roomId: this.roomId, sessionId: client.sessionId, buffered, limit }, "slow consumer: send backlog over the limit; closing");
+      if (session) this.#closeClient(client, session, CloseCodes.SLOW_CONSUMER.code, "send backlog over the limit");
+      else client.leave(CloseCodes.SLOW_CONSUMER.code, "send backlog over the limit");
+      // The close frame waits behind the backlog; a reader that stopped never
+      // gets it, so its socket (and the backlog) is destroyed after a grace.
+      setTimeout(() => {
+        if (socket && socket.readyState !== 3 /* CLOSED */) socket.terminate?.();
+      }, SLOW_CONSUMER_CLOSE_GRACE_MS).unref();
+    }
   }
 
   #run(client: Client, type: string, work: () => void | Promise<void>): void {

@@ -21,6 +21,12 @@ export interface RoomDeps {
   shutdownGraceMs: number;
   /** Per-client room message limits (token bucket). */
   messageLimits: { perSecond: number; burst: number };
+  /**
+   * Largest send backlog (ws `bufferedAmount`) a room client may build up by
+   * not reading; past it the base room closes it with 4104 SLOW_CONSUMER.
+   * Unset: rooms/base-room.ts's default.
+   */
+  maxBufferedBytes?: number;
   /** Default seconds a dropped client keeps its seat. */
   reconnectWindowSeconds: number;
   /** Seconds before token expiry that rooms ask the client to refresh in-band. */

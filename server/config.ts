@@ -68,6 +68,7 @@ export const CONFIG_VARIABLES = {
   WS_PING_MAX_RETRIES: { schema: positiveInt(100), default: "2", doc: "Missed pings before a socket is terminated." },
   WS_MESSAGES_PER_SECOND: { schema: positiveInt(10_000), default: "60", doc: "Sustained room messages per second per client (token bucket); a flood past it closes with 4103 RATE_LIMITED." },
   WS_MESSAGE_BURST: { schema: positiveInt(10_000), default: "120", doc: "Token-bucket burst for room messages per client." },
+  WS_MAX_BUFFERED_BYTES: { schema: positiveInt(256 * 1024 * 1024), default: "4194304", doc: "Largest send backlog (bytes the server holds for a room client that does not read its socket); past it the client is closed with 4104 SLOW_CONSUMER." },
   RECONNECT_WINDOW_SECONDS: { schema: z.coerce.number().int().min(0).max(3600), default: "20", doc: "How long a dropped room client keeps its seat (0 disables)." },
   AUTH_REFRESH_LEAD_SECONDS: { schema: z.coerce.number().int().min(1).max(3600), default: "60", doc: "Rooms send `auth.expiring` this long before a client's token expires; unrefreshed clients are closed with 4101 at expiry." },
   DRAFT_POOL_LIMIT: { schema: positiveInt(5000), default: "500", doc: "Most players a draft room reads from the `rating` board into its pool (the league's rankings); players supplied at league creation come on top." },
@@ -109,7 +110,7 @@ export interface Config {
   tickRateHz: number;
   patchRateHz: number;
   spectateRateHz: number;
-  ws: { maxPayloadBytes: number; pingIntervalMs: number; pingMaxRetries: number; messagesPerSecond: number; messageBurst: number };
+  ws: { maxPayloadBytes: number; pingIntervalMs: number; pingMaxRetries: number; messagesPerSecond: number; messageBurst: number; maxBufferedBytes: number };
   reconnectWindowSeconds: number;
   authRefreshLeadSeconds: number;
   /** Draft rooms (issue 8). */
@@ -202,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         pingMaxRetries: values.WS_PING_MAX_RETRIES as number,
         messagesPerSecond: values.WS_MESSAGES_PER_SECOND as number,
         messageBurst: values.WS_MESSAGE_BURST as number,
+        maxBufferedBytes: values.WS_MAX_BUFFERED_BYTES as number,
       },
       reconnectWindowSeconds: values.RECONNECT_WINDOW_SECONDS as number,
       authRefreshLeadSeconds: values.AUTH_REFRESH_LEAD_SECONDS as number,

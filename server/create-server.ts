@@ -144,6 +144,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     spectateRateHz: config.spectateRateHz,
     shutdownGraceMs: config.shutdownGraceMs,
     messageLimits: { perSecond: config.ws.messagesPerSecond, burst: config.ws.messageBurst },
+    maxBufferedBytes: config.ws.maxBufferedBytes,
     reconnectWindowSeconds: config.reconnectWindowSeconds,
     authRefreshLeadSeconds: config.authRefreshLeadSeconds,
     matchmaking: config.matchmaking,

@@ -57,16 +57,23 @@ export async function startArenaBot(options: ArenaBotOptions): Promise<ArenaBot>
   const client = createClient({ url: options.url, getToken: () => options.token });
   const game = client.rooms.game;
   const joinOptions = { ...options.roomOptions, ...options.join };
-  const connection: GameConnection = options.reservation
-    ? await game.consumeSeatReservation(options.reservation, options.join, options.connection)
-    : options.roomId
-      ? await game.joinById(options.roomId, options.join ?? {}, options.connection)
-      : await game.joinOrCreate(joinOptions, options.connection);
+  const wire: WireStats = { stateFrames: 0, stateBytes: 0, patchFrames: 0, patchBytes: 0, otherFrames: 0, otherBytes: 0 };
+  let connection: GameConnection;
+  if (!options.reservation && !options.roomId) {
+    // Start without waiting, so the counter sees the first full state too (a join resolves after it).
+    connection = game.connect("joinOrCreate", joinOptions, options.connection);
+    // onRoom: also for the room that replaces this one after a recovery.
+    if (options.measureWire) connection.onRoom((room) => countFrames(room, wire));
+    await connection.ready();
+  } else {
+    connection = options.reservation
+      ? await game.consumeSeatReservation(options.reservation, options.join, options.connection)
+      : await game.joinById(options.roomId!, options.join ?? {}, options.connection);
+    // Joined by id or reservation: frames are counted from after the first full state.
+    if (options.measureWire) connection.onRoom((room) => countFrames(room, wire));
+  }
 
   const errors: RoomErrorMessage[] = [];
-  const wire: WireStats = { stateFrames: 0, stateBytes: 0, patchFrames: 0, patchBytes: 0, otherFrames: 0, otherBytes: 0 };
-  // onRoom: also for the room that replaces this one after a recovery.
-  if (options.measureWire) connection.onRoom((room) => countFrames(room, wire));
   connection.on("error", (error) => errors.push({ code: error.code as RoomErrorMessage["code"], message: error.message, type: error.type, details: error.details }));
   const finished = new Promise<MatchFinishedMessage>((resolve, reject) => {
     connection.onMessage(GameServerMessage.FINISHED, resolve);

@@ -1,0 +1,38 @@
+import { once } from "node:events";
+import WebSocket from "ws";
+import type { TestServer } from "../helpers/test-server.ts";
+
+/** Colyseus protocol byte a client sends to acknowledge JOIN_ROOM (@colyseus/shared-types Protocol). */
+const JOIN_ROOM = 10;
+
+export interface RawSeat {
+  ws: WebSocket;
+  roomId: string;
+  sessionId: string;
+  /** Resolves with the close code the client saw. */
+  closed: Promise<number>;
+}
+
+/**
+ * Joins a room the way the SDK does (matchmake POST, then the WebSocket with
+ * the seat reservation), but over a raw `ws` socket the test controls: it can
+ * pause reading, send arbitrary bytes or oversized frames.
+ */
+export async function rawJoin(server: TestServer, token: string, how: { create: string; options?: unknown } | { roomId: string; options?: unknown }): Promise<RawSeat> {
+  const path = "create" in how ? `create/${how.create}` : `joinById/${how.roomId}`;
+  const response = await fetch(`${server.httpUrl}/matchmake/${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify(how.options ?? {}),
+  });
+  if (response.status !== 200) throw new Error(`matchmake ${path}: ${response.status} ${await response.text()}`);
+  const seat = (await response.json()) as { roomId: string; processId: string; sessionId: string };
+  const url = `${server.wsUrl}/${seat.processId}/${seat.roomId}?sessionId=${seat.sessionId}&_authToken=${encodeURIComponent(token)}`;
+  const ws = new WebSocket(url);
+  const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+  ws.on("error", () => undefined); // a close follows; tests look at the code
+  const [first] = (await once(ws, "message")) as [Buffer];
+  if (first[0] !== JOIN_ROOM) throw new Error(`expected JOIN_ROOM, got protocol byte ${first[0]}: ${first.subarray(1).toString("latin1")}`);
+  ws.send(Buffer.from([JOIN_ROOM]));
+  return { ws, roomId: seat.roomId, sessionId: seat.sessionId, closed };
+}
