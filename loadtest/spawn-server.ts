@@ -13,39 +13,51 @@ export interface SpawnedServer {
  * Starts `server/main.ts` in its own process on a free port (the load
  * generator must not share a process, or a core, with what it measures).
  */
-export async function spawnServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
-  const root = new URL("..", import.meta.url);
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    cwd: root,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "development", ...env },
+export function spawnServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
+  return spawnUntilListening(["server/main.ts"], { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "development", ...env }, (entry) => {
+    if (typeof entry.level === "number" && entry.level >= 60) throw new Error(`server failed to start: ${entry.msg}`);
+    return entry.msg === "listening" ? { httpUrl: String(entry.httpUrl), wsUrl: String(entry.wsUrl) } : undefined;
+  });
+}
+
+/**
+ * Spawns `node --import tsx <args>` and resolves once one of its JSON stdout
+ * lines says where it listens (`listening` returns the URLs, or throws).
+ */
+export async function spawnUntilListening(
+  args: string[],
+  env: Record<string, string>,
+  listening: (entry: Record<string, unknown>) => { httpUrl: string; wsUrl: string } | undefined,
+): Promise<SpawnedServer> {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd: new URL("..", import.meta.url),
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
-    let entry: { msg?: string; httpUrl?: string; wsUrl?: string; level?: number };
+    let entry: Record<string, unknown>;
     try {
       entry = JSON.parse(line);
     } catch {
       continue;
     }
-    if ((entry.level ?? 0) >= 60) throw new Error(`server failed to start: ${entry.msg}`);
-    if (entry.msg === "listening") {
-      lines.close();
-      child.stdout!.resume();
-      return {
-        httpUrl: entry.httpUrl!,
-        wsUrl: entry.wsUrl!,
-        pid: child.pid!,
-        stop: () =>
-          new Promise((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once("exit", () => resolve());
-            child.kill("SIGTERM");
-          }),
-      };
-    }
+    const urls = listening(entry);
+    if (!urls) continue;
+    lines.close();
+    child.stdout!.resume();
+    return {
+      ...urls,
+      pid: child.pid!,
+      stop: () =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          child.kill("SIGTERM");
+        }),
+    };
   }
-  throw new Error("server exited before listening");
+  throw new Error(`${args[0]} exited before listening`);
 }
 
 /** CPU seconds (user+system) and RSS bytes of a local process, from /proc. */
