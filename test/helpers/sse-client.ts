@@ -1,4 +1,5 @@
 import http from "node:http";
+import zlib from "node:zlib";
 
 export interface SseEvent {
   event: string;
@@ -25,8 +26,10 @@ export class RawSseClient {
     this.#request = http.get(url, { headers }, (res) => {
       this.response = res;
       this.status = res.statusCode;
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
+      // A gzip-encoding proxy (asked with `accept-encoding: gzip`): inflate each flushed block as it comes.
+      const body = res.headers["content-encoding"] === "gzip" ? res.pipe(zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH })) : res;
+      body.setEncoding("utf8");
+      body.on("data", (chunk: string) => {
         if (res.statusCode !== 200) {
           this.body += chunk;
           return;
@@ -38,6 +41,7 @@ export class RawSseClient {
           this.#buffer = this.#buffer.slice(index + 2);
         }
       });
+      if (body !== res) body.on("error", () => (this.ended = true));
       res.on("end", () => (this.ended = true));
       res.on("close", () => (this.ended = true));
     });

@@ -1,0 +1,189 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Debian's nginx (`apt-get install nginx`; .ci/run installs it when missing). */
+export const NGINX_BIN = process.env.NGINX_BIN ?? "/usr/sbin/nginx";
+
+export interface ArenaProxyServer {
+  /** What nginx listens on (`80`, `443 ssl`, `127.0.0.1:8080`). */
+  listen: string;
+  /** nginx `proxy_read_timeout` and `proxy_send_timeout`, e.g. `75s`. */
+  readTimeout: string;
+  /**
+   * `true` (the default, production): `proxy_buffering off`. `false`: nginx's
+   * default buffering, left to the server's `X-Accel-Buffering: no` header to
+   * switch off for SSE (the proxy test proves the header alone works).
+   */
+  bufferingOff?: boolean;
+}
+
+/**
+ * The `upstream` + `map` + `server` blocks (inside `http {}`) in front of the
+ * arena server: the config docs/operations.md shows (production timeouts)
+ * and the proxy test and `npm run proxy:check` run (short timeouts). One
+ * location carries everything: API, SSE streams, long polls, `/matchmake`
+ * and room WebSockets.
+ */
+export function arenaProxyConfig(options: { upstreams: string[]; servers: ArenaProxyServer[] }): string {
+  const lines = [
+    "upstream arena {",
+    ...options.upstreams.map((address) => `  server ${address};`),
+    "  # Idle HTTP/1.1 connections kept open to the arena (needs the empty Connection header below).",
+    "  keepalive 32;",
+    "}",
+    "",
+    "# WebSocket upgrades pass `Connection: upgrade`; every other request an empty",
+    "# Connection header (not sent), so upstream connections are kept alive.",
+    "map $http_upgrade $connection_upgrade {",
+    "  default upgrade;",
+    "  ''      '';",
+    "}",
+  ];
+  for (const server of options.servers) {
+    lines.push(
+      "",
+      "server {",
+      `  listen ${server.listen};`,
+      "",
+      "  location / {",
+      "    proxy_pass http://arena;",
+      "    proxy_http_version 1.1;",
+      "    proxy_set_header Upgrade $http_upgrade;",
+      "    proxy_set_header Connection $connection_upgrade;",
+      "    proxy_set_header Host $host;",
+      "    # With TRUST_PROXY=true the server takes the first X-Forwarded-For address as the client's.",
+      "    proxy_set_header X-Forwarded-For $remote_addr;",
+      "    proxy_set_header X-Forwarded-Proto $scheme;",
+      "",
+      "    # Longer than STREAM_HEARTBEAT_MS, LONG_POLL_MAX_WAIT_SECONDS and WS_PING_INTERVAL_MS.",
+      `    proxy_read_timeout ${server.readTimeout};`,
+      `    proxy_send_timeout ${server.readTimeout};`,
+      ...(server.bufferingOff === false
+        ? []
+        : ["    # SSE events pass at once (the server also sends X-Accel-Buffering: no).", "    proxy_buffering off;"]),
+      "    proxy_cache off;",
+      "    gzip off;",
+      "  }",
+      "",
+      "  # Unauthenticated: scrape each process directly, do not publish it.",
+      "  location = /metrics {",
+      "    return 404;",
+      "  }",
+      "}",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The config docs/operations.md shows: one process on 2567, production timeouts (a test checks the doc has it verbatim). */
+export const PRODUCTION_PROXY_CONFIG = arenaProxyConfig({ upstreams: ["127.0.0.1:2567"], servers: [{ listen: "80", readTimeout: "75s" }] });
+
+export interface NginxChild {
+  /** The whole nginx.conf it runs. */
+  config: string;
+  dir: string;
+  /** The access log so far (`… "GET /path HTTP/1.1" 200 <bytes> upstream=<s> total=<s>`). */
+  accessLog(): string;
+  /** The error log so far (proxy timeouts show up as `upstream timed out`). */
+  errorLog(): string;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (bound then released). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Runs Debian's nginx as a child process (`-p <tmpdir> -c <conf> -g 'daemon
+ * off;'`) with the given `http {}` blocks; logs, pid and temp files live in a
+ * temp dir removed by `stop()`. Resolves once every port in `ports` accepts
+ * connections. Throws a clear error if nginx is not installed.
+ */
+export async function startNginx(options: { httpBlocks: string; ports: number[]; workerConnections?: number }): Promise<NginxChild> {
+  if (!existsSync(NGINX_BIN)) {
+    throw new Error(`nginx is not installed (${NGINX_BIN} is missing): install Debian's package (apt-get install -y nginx), as .ci/run does`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "arena-nginx-"));
+  const connections = options.workerConnections ?? 1024;
+  const config = [
+    "worker_processes 1;",
+    `worker_rlimit_nofile ${connections * 4};`,
+    `error_log ${dir}/error.log info;`,
+    `pid ${dir}/nginx.pid;`,
+    `events { worker_connections ${connections}; }`,
+    "http {",
+    // The combined log's `"$request" $status` plus how long the arena took to answer (the hold, for a long poll).
+    `  log_format arena '$remote_addr [$time_local] "$request" $status $body_bytes_sent upstream=$upstream_response_time total=$request_time';`,
+    `  access_log ${dir}/access.log arena;`,
+    `  client_body_temp_path ${dir}/client_body;`,
+    `  proxy_temp_path ${dir}/proxy;`,
+    `  fastcgi_temp_path ${dir}/fastcgi;`,
+    `  uwsgi_temp_path ${dir}/uwsgi;`,
+    `  scgi_temp_path ${dir}/scgi;`,
+    ...options.httpBlocks.trimEnd().split("\n").map((line) => (line ? `  ${line}` : line)),
+    "}",
+    "",
+  ].join("\n");
+  const confPath = join(dir, "nginx.conf");
+  writeFileSync(confPath, config);
+
+  let output = "";
+  const child: ChildProcess = spawn(NGINX_BIN, ["-p", dir, "-c", confPath, "-g", "daemon off;"], { stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const read = (file: string) => {
+    try {
+      return readFileSync(join(dir, file), "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM"); // fast shutdown: the master stops its worker and exits
+      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 10_000;
+  for (const port of options.ports) {
+    for (;;) {
+      if (child.exitCode !== null) {
+        const log = read("error.log");
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`nginx exited with ${child.exitCode}: ${output}${log}\n--- nginx.conf ---\n${config}`);
+      }
+      if (await accepts(port)) break;
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`nginx did not listen on ${port} within 10 s: ${output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return { config, dir, accessLog: () => read("access.log"), errorLog: () => read("error.log"), stop };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
