@@ -19,6 +19,14 @@ export class RedisPipelineBackend implements PipelineBackend {
   readonly #leaderboards: RedisLeaderboardStore;
   readonly #leaseMs: number;
   readonly #clock: () => number;
+  /**
+   * One lease token per backend (per process), not per acquire: a run cut
+   * short by a Redis outage cannot release its lease, and with a fresh token
+   * the same process would then wait out the whole TTL before applying the
+   * results queued during the outage. Runs in a process never overlap
+   * (ResultPipeline serialises them), so re-taking its own lease is safe.
+   */
+  readonly #token = randomBytes(12).toString("hex");
 
   constructor(deps: {
     redis: RedisConnection;
@@ -43,7 +51,7 @@ export class RedisPipelineBackend implements PipelineBackend {
   }
 
   async acquire(): Promise<PipelineLease | undefined> {
-    const token = randomBytes(12).toString("hex");
+    const token = this.#token;
     const take = async () => (await this.#redis.script(ACQUIRE_LEASE, [this.#leaseKey, token, this.#leaseMs])) === 1;
     if (!(await take())) return undefined;
     return {
