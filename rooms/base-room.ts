@@ -12,6 +12,7 @@ import {
   type ErrorCode,
   type MessageSchemas,
   type RoomErrorMessage,
+  type ServerDrainingMessage,
   type TokenClaims,
 } from "../shared/index.ts";
 import type { RoomDeps } from "./room-deps.ts";
@@ -100,6 +101,34 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
   /** The verified identity of a seated client. */
   protected claimsOf(client: Client): TokenClaims {
     return (this.#sessions.get(client.sessionId)?.claims ?? client.auth) as TokenClaims;
+  }
+
+  /**
+   * Whether the room should keep running while its process drains, up to
+   * `shutdownGraceMs` (e.g. a match that can finish inside the window, so
+   * its result is recorded). Default: no — the room closes at once with
+   * 4106 DRAINING and clients rejoin on another process.
+   */
+  protected keepRunningWhileDraining(_graceMs: number): boolean {
+    return false;
+  }
+
+  /**
+   * Colyseus calls this on every room when the matchmaker shuts down (the
+   * room is already locked). Its default closes everyone at once with 4001;
+   * project rooms close with 4106 DRAINING instead, or — when
+   * `keepRunningWhileDraining` says so — tell their clients with
+   * `server.draining` and close by the end of the grace window.
+   * server/create-server.ts also closes whatever is left after the window.
+   */
+  override onBeforeShutdown(): void {
+    const graceMs = this.deps.shutdownGraceMs;
+    const closeCode = CloseCodes.DRAINING.code;
+    const close = () => void this.disconnect(closeCode).catch(() => undefined);
+    if (this.clients.length === 0 || !this.keepRunningWhileDraining(graceMs)) return close();
+    this.deps.logger.info({ roomId: this.roomId, graceMs }, "draining: the room keeps running inside the grace window");
+    this.broadcast(ServerMessage.DRAINING, { closesAt: Date.now() + graceMs, closeCode } satisfies ServerDrainingMessage);
+    this.clock.setTimeout(close, graceMs);
   }
 
   /** Seconds a dropped client keeps its seat (0: none). Override per client kind (e.g. spectators). */

@@ -183,6 +183,13 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       this.#updateListing();
     }
 
+    /** A match that can end inside the grace window plays on, so its result is recorded; anything else closes at once. */
+    protected override keepRunningWhileDraining(graceMs: number): boolean {
+      const world = this.#world;
+      if (!world || world.phase !== "playing") return false;
+      return (world.clockLeft + world.freezeLeft) * 1000 <= graceMs;
+    }
+
     override onDispose() {
       // Undefined when onCreate refused the options; and a throw here would
       // keep Colyseus from clearing the room's intervals.

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     const hardStop = setTimeout(() => {
       logger.error("drain did not finish in time; exiting");
       process.exit(1);
-    }, config.shutdownGraceMs * 2 + 5_000);
+    }, config.drainDelayMs + config.shutdownGraceMs * 2 + 5_000);
     hardStop.unref();
     server.close().then(
       () => process.exit(0),

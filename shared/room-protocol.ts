@@ -16,6 +16,8 @@ export const ServerMessage = {
   AUTH_EXPIRING: "auth.expiring",
   /** `{ expiresAt }`: the refreshed token was accepted. */
   AUTH_REFRESHED: "auth.refreshed",
+  /** `ServerDrainingMessage`: this process is shutting down (SIGTERM); the room closes with 4106 DRAINING by `closesAt`. */
+  DRAINING: "server.draining",
 } as const;
 
 /** Client → server message types common to every project room. */
@@ -35,6 +37,18 @@ export interface RoomErrorMessage {
 export interface AuthExpiryMessage {
   /** Seconds since the epoch. */
   expiresAt: number;
+}
+
+/**
+ * Sent to every client of a room that keeps running while its process
+ * drains (a match that can still finish inside the grace window). The room
+ * closes with `closeCode` (4106 DRAINING, action `rejoin`) at `closesAt` at
+ * the latest, or earlier as usual when the match ends.
+ */
+export interface ServerDrainingMessage {
+  /** ms since the epoch. */
+  closesAt: number;
+  closeCode: number;
 }
 
 /** A room's client → server messages: message type → zod schema of its payload. */

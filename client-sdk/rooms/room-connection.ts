@@ -1,5 +1,5 @@
 import type { Room } from "@colyseus/sdk";
-import { ServerMessage, closeActionFor, describeIssues, type AuthExpiryMessage, type RoomErrorMessage } from "../../shared/index.ts";
+import { ServerMessage, closeActionFor, describeIssues, type AuthExpiryMessage, type RoomErrorMessage, type ServerDrainingMessage } from "../../shared/index.ts";
 import type { AuthClient } from "../auth.ts";
 import { resolveBackoff, retryDelay, type BackoffOptions, type ResolvedBackoff } from "../backoff.ts";
 import { ConnectionStateMachine, type ConnectionState, type StateChange, type StateReason } from "../connection-state.ts";
@@ -77,6 +77,12 @@ export interface RoomConnectionEvents {
   error: RoomMessageError;
   /** Each in-band token refresh (`auth.refresh` → `auth.refreshed`), or its failure. */
   token: TokenRefreshEvent;
+  /**
+   * The server process is draining and this room plays on until `closesAt`
+   * at the latest; then it closes with 4106 DRAINING and the connection
+   * rejoins elsewhere on its own. A UI can show "server restarting".
+   */
+  draining: ServerDrainingMessage;
 }
 
 /** What a room connection needs from its client. */
@@ -448,6 +454,9 @@ export class RoomConnection<C extends AnyRoomContract> {
         if (this.#pendingRoomToken) this.#roomToken = this.#pendingRoomToken;
         this.#pendingRoomToken = undefined;
         this.#events.emit("token", { ok: true, expiresAt: (payload as AuthExpiryMessage).expiresAt });
+        return;
+      case ServerMessage.DRAINING:
+        this.#events.emit("draining", payload as ServerDrainingMessage);
         return;
       default:
         this.#messages.emit(type, payload);
