@@ -22,6 +22,7 @@ import { matchResultRoutes, type LongPollOptions } from "./routes/match-results.
 import { webRoutes } from "./routes/web.ts";
 import { spectateRoutes } from "./routes/spectate.ts";
 import { StreamAdmission } from "./sse/stream-admission.ts";
+import { JoinAttemptLimiter, limitJoinAttempts } from "./middleware/join-attempts.ts";
 
 /** A raw Node handler mounted under a path prefix (e.g. Colyseus's `/matchmake/`). */
 export interface RawMount {
@@ -30,6 +31,8 @@ export interface RawMount {
   label: string;
   /** Calls `next()` when it does not handle the request. */
   handle: (req: IncomingMessage, res: ServerResponse, next: () => void) => Promise<void> | void;
+  /** Which requests are join attempts (counted against `joinAttemptsPerMinute`). */
+  isJoinAttempt?: (method: string, path: string) => boolean;
 }
 
 export interface ApiOptions {
@@ -42,6 +45,11 @@ export interface ApiOptions {
   polls?: LongPollOptions;
   /** The leaderboard page's folder (web/); not served when unset. */
   webRoot?: string;
+  /**
+   * Join attempts (matchmaking joins of mounts that mark them, league joins
+   * by invite code) per player, or per IP without a valid token. Unset: no limit.
+   */
+  joinAttemptsPerMinute?: number;
 }
 
 export interface AppDeps {
@@ -82,7 +90,10 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   app.use(errorMiddleware());
   app.use(corsMiddleware(deps.options.corsOrigins));
 
-  for (const mount of deps.mounts ?? []) app.use(rawMountMiddleware(mount));
+  const joinLimit = deps.options.joinAttemptsPerMinute
+    ? limitJoinAttempts(new JoinAttemptLimiter({ perMinute: deps.options.joinAttemptsPerMinute }), deps.tokens)
+    : undefined;
+  for (const mount of deps.mounts ?? []) app.use(rawMountMiddleware(mount, joinLimit));
   app.use(notFoundInErrorShape());
 
   app.use(async (ctx, next) => {
@@ -114,7 +125,7 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
       adminRoutes({ adminKey: deps.adminKey, leaderboards: deps.stores.leaderboards, rosters: deps.stores.rosters, results: deps.stores.results }),
     );
     routers.push(...liveRoutes(deps, deps.stores));
-    if (deps.stores.leagues) routers.push(leagueRoutes({ leagues: deps.stores.leagues, tokens: deps.tokens }));
+    if (deps.stores.leagues) routers.push(leagueRoutes({ leagues: deps.stores.leagues, tokens: deps.tokens, joinLimit }));
   }
   if (deps.options.webRoot) routers.push(webRoutes(deps.options.webRoot));
   for (const router of routers) {
@@ -186,6 +197,30 @@ function liveRoutes(deps: AppDeps, stores: NonNullable<AppDeps["stores"]>): Rout
   return routers;
 }
 
+/** One endpoint of the app: a router route, or a raw mount's prefix (`methods` empty: any). */
+export interface RouteInfo {
+  methods: string[];
+  path: string;
+  mount?: RawMount;
+}
+
+/**
+ * Every endpoint the app answers, read from its middleware stack (the
+ * routers' layers and the raw mounts), so a test can enumerate them and a
+ * new route cannot slip past it.
+ */
+export function listRoutes(app: Koa<ApiState>): RouteInfo[] {
+  const routes: RouteInfo[] = [];
+  for (const middleware of app.middleware as (Koa.Middleware & { router?: Router<ApiState>; mount?: RawMount })[]) {
+    if (middleware.mount) routes.push({ methods: [], path: middleware.mount.prefix, mount: middleware.mount });
+    for (const layer of middleware.router?.stack ?? []) {
+      // router.use() layers have no methods: they are middleware, not endpoints.
+      if (layer.methods.length > 0) routes.push({ methods: [...layer.methods], path: String(layer.path) });
+    }
+  }
+  return routes;
+}
+
 /** Routers leave unmatched requests at 404 (or 405/501 from allowedMethods); answer those in the error shape. */
 function notFoundInErrorShape(): Koa.Middleware<ApiState> {
   return async (ctx, next) => {
@@ -211,10 +246,11 @@ function corsMiddleware(origins: "*" | string[]): Koa.Middleware<ApiState> {
 }
 
 /** Hands a path prefix to a raw Node handler (Koa's documented escape hatch `ctx.respond = false`). */
-function rawMountMiddleware(mount: RawMount): Koa.Middleware<ApiState> {
-  return async (ctx, next) => {
+function rawMountMiddleware(mount: RawMount, joinLimit?: Koa.Middleware<ApiState>): Koa.Middleware<ApiState> {
+  return Object.assign(async (ctx: Koa.ParameterizedContext<ApiState>, next: Koa.Next) => {
     if (!ctx.path.startsWith(mount.prefix)) return next();
     ctx.state.routeLabel = mount.label;
+    if (joinLimit && mount.isJoinAttempt?.(ctx.method, ctx.path)) await joinLimit(ctx, async () => undefined);
     let passed = false;
     ctx.respond = false;
     try {
@@ -230,5 +266,5 @@ function rawMountMiddleware(mount: RawMount): Koa.Middleware<ApiState> {
       ctx.respond = true;
       await next();
     }
-  };
+  }, { mount });
 }

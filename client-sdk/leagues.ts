@@ -6,7 +6,8 @@ import type { HttpClient } from "./http.ts";
  * "Fantasy leagues"; api/routes/leagues.ts). Every call needs a player
  * token. Failures are HttpErrors with the server's code: VALIDATION_FAILED,
  * NOT_FOUND (unknown invite code or league), FORBIDDEN (not a member),
- * CONFLICT with `details.reason` LEAGUE_FULL / DRAFT_STARTED / TEAM_NAME_TAKEN.
+ * CONFLICT with `details.reason` LEAGUE_FULL / DRAFT_STARTED / TEAM_NAME_TAKEN,
+ * RATE_LIMITED (`join` past JOIN_ATTEMPTS_PER_MINUTE; `retryAfterMs` says when to try again).
  * The draft itself runs in `client.rooms.draft.join(league.id)`.
  */
 export class LeaguesClient {

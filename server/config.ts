@@ -50,7 +50,7 @@ export const CONFIG_VARIABLES = {
   NODE_ENV: { schema: z.enum(["development", "production", "test"]), default: "development", doc: "`production` makes a missing TOKEN_SECRET / ADMIN_KEY an error and turns off permissive CORS." },
   PORT: { schema: port, default: "2567", doc: "HTTP + WebSocket port (one port for both). 0 picks a free port." },
   HOST: { schema: z.string().min(1), default: "0.0.0.0", doc: "Interface to bind." },
-  PUBLIC_ADDRESS: { schema: z.string().min(1).optional(), doc: "host:port (optionally /path) that clients use to reach THIS process's rooms; needed when several processes share Redis. Defaults to the bound host:port." },
+  PUBLIC_ADDRESS: { schema: z.string().min(1).optional(), doc: "host:port (optionally /path) that clients use to reach THIS process's rooms; set it on every process when several share Redis. Unset: one process → the SDK uses the URL it already has (right behind a proxy); with REDIS_URL → the bound host:port (right only without a proxy, on one machine)." },
   REDIS_URL: { schema: url(["redis:", "rediss:"]).optional(), doc: "Unset: embedded mode (memory stores, local presence). Set: Redis stores, pub/sub, presence and driver (distributed mode)." },
   REDIS_KEY_PREFIX: { schema: z.string().regex(/^[A-Za-z0-9:_.-]{0,64}$/, "letters, digits and : _ . - only"), default: "arena:", doc: "Prefix of every key (and the pub/sub channel) the stores write in Redis; processes sharing data must use the same one." },
   REDIS_CONNECT_TIMEOUT_MS: { schema: positiveInt(120_000), default: "5000", doc: "Distributed mode: how long start-up waits for Redis before failing (exit 1)." },
@@ -86,6 +86,7 @@ export const CONFIG_VARIABLES = {
   STREAMS_PER_CLIENT: { schema: positiveInt(10_000), default: "8", doc: "Concurrent leaderboard streams (and change polls) per player or IP; more answer 429 TOO_MANY_STREAMS." },
   POLLS_PER_CLIENT: { schema: positiveInt(10_000), default: "8", doc: "Pending match-result long polls per player; more answer 429 TOO_MANY_POLLS." },
   LONG_POLL_MAX_WAIT_SECONDS: { schema: z.coerce.number().int().min(1).max(25), default: "25", doc: "Longest hold of a long poll (the `wait` parameter is clamped to 1..this)." },
+  JOIN_ATTEMPTS_PER_MINUTE: { schema: positiveInt(100_000), default: "60", doc: "Join attempts per minute per player (per IP for requests without a valid token), also the burst: matchmaking joins (`POST /matchmake/{joinOrCreate,create,join,joinById}/…`; reconnects are not counted) and league joins by invite code. More answer 429 RATE_LIMITED with Retry-After." },
   HTTP_BODY_LIMIT_BYTES: { schema: positiveInt(10 * 1024 * 1024), default: "65536", doc: "Largest JSON request body; larger answers 413 PAYLOAD_TOO_LARGE." },
   CORS_ORIGINS: { schema: z.string().optional(), doc: "Comma-separated origins allowed by CORS, or `*`. Default: `*` outside production, none in production." },
   TRUST_PROXY: { schema: bool, default: "false", doc: "Trust `X-Forwarded-For` for client IPs (set behind a reverse proxy)." },
@@ -117,7 +118,7 @@ export interface Config {
   draft: { poolLimit: number; closeAfterSeconds: number };
   /** Team matchmaking (issue 7). */
   matchmaking: { policy: { initialGap: number; gapGrowthPerSecond: number; maxGap: number }; intervalMs: number; gameOptions: Record<string, unknown> };
-  http: { bodyLimitBytes: number };
+  http: { bodyLimitBytes: number; joinAttemptsPerMinute: number };
   streams: { public: boolean; heartbeatMs: number; lifetimeMs: number; writeDeadlineMs: number; history: number; perClient: number };
   polls: { perClient: number; maxWaitSeconds: number };
   corsOrigins: "*" | string[];
@@ -172,6 +173,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
+  if (values.REDIS_URL && !values.PUBLIC_ADDRESS) {
+    warnings.push("REDIS_URL is set without PUBLIC_ADDRESS: rooms of this process are announced at its bound host:port, which clients reach only on the same machine without a proxy. Set PUBLIC_ADDRESS per process (docs/operations.md).");
+  }
 
   const corsRaw = (values.CORS_ORIGINS as string | undefined)?.trim();
   const corsOrigins: Config["corsOrigins"] =
@@ -217,7 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         intervalMs: values.MATCHMAKING_INTERVAL_MS as number,
         gameOptions: (values.MATCH_GAME_OPTIONS as Record<string, unknown> | undefined) ?? {},
       },
-      http: { bodyLimitBytes: values.HTTP_BODY_LIMIT_BYTES as number },
+      http: { bodyLimitBytes: values.HTTP_BODY_LIMIT_BYTES as number, joinAttemptsPerMinute: values.JOIN_ATTEMPTS_PER_MINUTE as number },
       streams: {
         public: values.LEADERBOARDS_PUBLIC as boolean,
         heartbeatMs: values.STREAM_HEARTBEAT_MS as number,

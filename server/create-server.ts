@@ -1,11 +1,14 @@
 import http from "node:http";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
-import { matchMaker, createNodeMatchmakingMiddleware, type Presence } from "@colyseus/core";
+import type Koa from "koa";
+import { matchMaker, createNodeMatchmakingMiddleware, ErrorCode, ServerError, type Presence } from "@colyseus/core";
 import { setTransport } from "@colyseus/core/Transport";
 import { setLogger as setColyseusLogger } from "@colyseus/core/Logger";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { createApp, type RawMount } from "../api/app.ts";
+import { answerClientError } from "../api/client-error.ts";
+import type { ApiState } from "../api/context.ts";
 import { Lifecycle } from "../api/lifecycle.ts";
 import { projectRooms, type RoomDefinition, type RoomDeps } from "../rooms/index.ts";
 import { AppError, CloseCodes, type ReadinessResponse } from "../shared/index.ts";
@@ -35,6 +38,8 @@ export interface ListeningInfo {
 
 export interface AppServer {
   readonly httpServer: http.Server;
+  /** The Koa app (tests enumerate its routes with `listRoutes`). */
+  readonly api: Koa<ApiState>;
   readonly logger: Logger;
   readonly tokens: TokenService;
   readonly draining: boolean;
@@ -84,6 +89,8 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
   httpServer.requestTimeout = 0;
   httpServer.headersTimeout = 30_000;
   httpServer.keepAliveTimeout = 65_000;
+  // Requests Node refuses before Koa (huge headers, malformed HTTP) are answered in the error shape too.
+  httpServer.on("clientError", answerClientError);
 
   const lifecycle = new Lifecycle();
   let matchmakerReady = false;
@@ -107,6 +114,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
   const app = createApp({
     options: {
       bodyLimitBytes: config.http.bodyLimitBytes,
+      joinAttemptsPerMinute: config.http.joinAttemptsPerMinute,
       corsOrigins: config.corsOrigins,
       trustProxy: config.trustProxy,
       streams: { ...config.streams, maxWaitSeconds: config.polls.maxWaitSeconds },
@@ -123,10 +131,11 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     startedAt,
     stores,
     adminKey: config.adminKey,
-    mounts: [{ prefix: "/matchmake/", label: "/matchmake/:method/:roomName", handle: matchmaking }],
+    mounts: [{ prefix: "/matchmake/", label: "/matchmake/:method/:roomName", handle: matchmaking, isJoinAttempt: isMatchmakeJoin }],
   });
   httpServer.on("request", app.callback());
   applyCorsPolicyToMatchmaker(config.corsOrigins);
+  answerDeadProcessRoomsAsGone();
 
   const transport = new WebSocketTransport({
     noServer: true,
@@ -169,6 +178,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
 
   const server: AppServer = {
     httpServer,
+    api: app,
     logger,
     tokens,
     stores,
@@ -187,7 +197,11 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
       listening = true;
       const address = httpServer.address() as AddressInfo;
       const reachableHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-      const publicAddress = config.publicAddress ?? `${reachableHost}:${address.port}`;
+      // One process: no publicAddress, so the SDK reaches rooms through the
+      // URL it already uses (works behind a proxy). Several processes sharing
+      // Redis: each must name its own address (the default is only right on
+      // one machine without a proxy; config warns).
+      const publicAddress = config.publicAddress ?? (config.redisUrl ? `${reachableHost}:${address.port}` : undefined);
 
       transport.attachToServer(httpServer);
       setTransport(transport);
@@ -296,14 +310,60 @@ function ioredisOptions(redisUrl: string, keyPrefix: string) {
 }
 
 /**
- * Colyseus answers `/matchmake/*` with its own CORS headers (any origin by
- * default). Apply the same policy as the API. The controller is process-wide.
+ * Matchmaking calls that seat a client somewhere new count against
+ * JOIN_ATTEMPTS_PER_MINUTE; `reconnect` does not (it can only take back a
+ * seat the client held, and a proxy restart sends a whole crowd of them at once).
+ */
+const MATCHMAKE_JOIN = /^\/matchmake\/(joinOrCreate|create|join|joinById)\//;
+function isMatchmakeJoin(method: string, path: string): boolean {
+  return method === "POST" && MATCHMAKE_JOIN.test(path);
+}
+
+const DEAD_ROOM_PATCH = Symbol("arena:dead-room-answer");
+
+/**
+ * A room whose process died without a goodbye (SIGKILL, OOM) stays listed in
+ * Redis until a health check sweeps it. `joinById` to it then answers
+ * Colyseus's generic 523 `process … is not available.` (the sweep it
+ * triggered has just removed the room), while the next client, after the
+ * sweep, gets 522 `room not found`: clients of the same dead room would end
+ * differently depending on who asked first. Answer 522 in both cases, since
+ * the room is gone either way, so the SDK's documented fallback (the original join,
+ * docs/protocol.md "Process crash") applies to every client. The controller
+ * is process-wide: patched once.
+ */
+function answerDeadProcessRoomsAsGone(): void {
+  const controller = matchMaker.controller as typeof matchMaker.controller & { [DEAD_ROOM_PATCH]?: true };
+  if (controller[DEAD_ROOM_PATCH]) return;
+  controller[DEAD_ROOM_PATCH] = true;
+  const invoke = controller.invokeMethod.bind(controller);
+  controller.invokeMethod = async (method, roomName, clientOptions, authOptions) => {
+    try {
+      return await invoke(method, roomName, clientOptions, authOptions);
+    } catch (error) {
+      if (method === "joinById" && (error as ServerError).code === ErrorCode.MATCHMAKE_UNHANDLED && !(await matchMaker.driver.findOne({ roomId: roomName }))) {
+        throw new ServerError(ErrorCode.MATCHMAKE_INVALID_ROOM_ID, `room "${roomName}" not found`);
+      }
+      throw error;
+    }
+  };
+}
+
+/**
+ * Colyseus answers `/matchmake/*` with its own CORS headers (any origin, with
+ * credentials, by default). Apply the same policy as the API: an origin that
+ * is not allowed gets no `Access-Control-Allow-Origin` at all (not `null`,
+ * which a sandboxed iframe's `Origin: null` would match). The controller is process-wide.
  */
 function applyCorsPolicyToMatchmaker(origins: Config["corsOrigins"]): void {
   const allowed = origins === "*" ? null : new Set(origins);
-  matchMaker.controller.getCorsHeaders = (headers: Headers) => {
+  const controller = matchMaker.controller as { DEFAULT_CORS_HEADERS: Record<string, string> };
+  // Tokens travel in Authorization, never in cookies: no credentials, and no origin unless allowed below.
+  const { "Access-Control-Allow-Origin": _anyOrigin, "Access-Control-Allow-Credentials": _credentials, ...defaults } = controller.DEFAULT_CORS_HEADERS;
+  controller.DEFAULT_CORS_HEADERS = defaults;
+  matchMaker.controller.getCorsHeaders = (headers: Headers): Record<string, string> => {
     const origin = headers.get("origin");
     if (allowed === null) return { "Access-Control-Allow-Origin": origin || "*", Vary: "Origin" };
-    return { "Access-Control-Allow-Origin": origin && allowed.has(origin) ? origin : "null", Vary: "Origin" };
+    return origin && allowed.has(origin) ? { "Access-Control-Allow-Origin": origin, Vary: "Origin" } : { Vary: "Origin" };
   };
 }

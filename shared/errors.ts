@@ -20,6 +20,7 @@ export const ErrorCodes = {
   CONFLICT: { status: 409, expose: true },
   PAYLOAD_TOO_LARGE: { status: 413, expose: true },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, expose: true },
+  HEADERS_TOO_LARGE: { status: 431, expose: true },
   RATE_LIMITED: { status: 429, expose: true },
   TOO_MANY_STREAMS: { status: 429, expose: true },
   TOO_MANY_POLLS: { status: 429, expose: true },

@@ -1,4 +1,5 @@
 import Router from "@koa/router";
+import type { Middleware } from "koa";
 import {
   AppError,
   CreateLeagueRequest,
@@ -19,6 +20,8 @@ import { requireAuth } from "../middleware/auth.ts";
 export interface LeagueRoutesDeps {
   leagues: LeagueStore;
   tokens: TokenVerifier;
+  /** Join-attempt rate limit (invite codes are guessable only this fast); none when unset. */
+  joinLimit?: Middleware<ApiState>;
 }
 
 /**
@@ -41,7 +44,8 @@ export function leagueRoutes(deps: LeagueRoutesDeps): Router<ApiState> {
     ctx.body = await leagues.create({ ...body, commissionerId: player(ctx.state).playerId }) satisfies League;
   });
 
-  router.post("/join", async (ctx) => {
+  const joinLimit: Middleware<ApiState> = deps.joinLimit ?? ((_ctx, next) => next());
+  router.post("/join", joinLimit, async (ctx) => {
     const body = parseOrThrow(JoinLeagueRequest, ctx.request.body ?? {}, "league join");
     const joined = await leagues.join(body.inviteCode, { playerId: player(ctx.state).playerId, teamName: body.teamName });
     ctx.status = joined.created ? 201 : 200;

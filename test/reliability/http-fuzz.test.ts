@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import net from "node:net";
 import fc from "fast-check";
 import { ErrorCodes, type ErrorBody } from "../../shared/index.ts";
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
@@ -93,8 +94,6 @@ describe("reliability: hostile HTTP input (fast-check)", function () {
   async function check(response: Response, what: string): Promise<void> {
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     if (response.status < 400) return void (await response.body?.cancel());
-    // Node's HTTP parser refuses request lines + headers over 16 KiB before Koa runs (no JSON body).
-    if (response.status === 431) return void (await response.body?.cancel());
     const text = await response.text();
     assert.notEqual(response.status, 500, `500 for ${what}: ${text.slice(0, 300)}`);
     let body: ErrorBody;
@@ -152,13 +151,47 @@ describe("reliability: hostile HTTP input (fast-check)", function () {
     );
   });
 
-  it("huge headers are refused by the HTTP layer (431) and the server keeps serving", async () => {
-    for (const size of [20_000, 70_000]) {
+  it("huge headers are refused before routing with 431 HEADERS_TOO_LARGE in the error shape, and the server keeps serving", async () => {
+    for (const [path, size] of [["/v1/leaderboards", 20_000], ["/v1/leaderboards/rating/stream", 70_000], ["/matchmake/joinOrCreate/game", 17_000]] as const) {
       cases++;
-      const response = await fetch(`${server.httpUrl}/v1/leaderboards`, { headers: { "x-junk": "h".repeat(size), authorization: `Bearer ${"t".repeat(size)}` } });
-      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      const response = await fetch(`${server.httpUrl}${path}`, { headers: { "x-junk": "h".repeat(size), authorization: `Bearer ${"t".repeat(size)}` } });
       assert.equal(response.status, 431);
-      await response.body?.cancel();
+      assert.match(response.headers.get("content-type") ?? "", /^application\/json/);
+      assert.equal(response.headers.get("connection"), "close");
+      await check(response, `${size}-byte headers on ${path}`);
+    }
+    // Many small headers add up the same way.
+    cases++;
+    const many = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`x-h${i}`, "v".repeat(60)]));
+    const response = await fetch(`${server.httpUrl}/healthz`, { headers: many });
+    assert.equal(response.status, 431);
+    assert.equal(((await response.clone().json()) as ErrorBody).error.code, "HEADERS_TOO_LARGE");
+    await check(response, "400 headers");
+    const alive = await fetch(`${server.httpUrl}/healthz`);
+    assert.equal(alive.status, 200);
+    await alive.body?.cancel();
+  });
+
+  it("malformed HTTP is answered 400 BAD_REQUEST in the error shape (not Node's bare status line)", async () => {
+    const rawExchange = (bytes: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(server.port, "127.0.0.1", () => socket.write(bytes));
+        let answer = "";
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => (answer += chunk));
+        socket.on("close", () => resolve(answer));
+        socket.on("error", reject);
+      });
+    for (const bytes of ["GARBAGE\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n", "GET /healthz HTTP/1.1\r\nContent-Length: -1\r\n\r\n", "\u0000\u0001\u0002\r\n\r\n"]) {
+      cases++;
+      const answer = await rawExchange(bytes);
+      const [head, body] = answer.split("\r\n\r\n");
+      assert.match(head ?? "", /^HTTP\/1\.1 400 Bad Request\r\n/, JSON.stringify(bytes));
+      assert.match(head ?? "", /\r\nContent-Type: application\/json/i);
+      statuses.set(400, (statuses.get(400) ?? 0) + 1);
+      const parsed = JSON.parse(body ?? "") as ErrorBody;
+      assert.equal(parsed.error.code, "BAD_REQUEST");
+      assert.equal(ErrorCodes.BAD_REQUEST.status, 400);
     }
     const alive = await fetch(`${server.httpUrl}/healthz`);
     assert.equal(alive.status, 200);
