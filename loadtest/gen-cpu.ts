@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { procStats } from "./spawn-server.ts";
 
@@ -61,6 +62,61 @@ export interface WindowStats {
 
 export const round1 = (n: number): number => Math.round(n * 10) / 10;
 
+/** One load-generator thread's own cost over a run (main thread or a worker). */
+export interface ThreadStats {
+  /** "main" or "worker-N". */
+  thread: string;
+  seconds: number;
+  /** This thread's CPU (process.threadCpuUsage), % of one core. */
+  cpuPercent: number;
+  loopDelayP50Ms: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** Over GENERATOR_SATURATED_PERCENT of a core or a p99 event-loop delay over GENERATOR_LAG_MS. */
+  saturated: boolean;
+}
+
+/** monitorEventLoopDelay's sampling interval (ms); its histogram includes it, ThreadMonitor reports the delay beyond it. */
+const LOOP_RESOLUTION_MS = 10;
+
+/**
+ * Measures the calling thread: its own CPU time (process.threadCpuUsage,
+ * not the whole process) and its event-loop delay (beyond the 10 ms
+ * sampling interval: an idle loop reads ~0). Each load-generator thread
+ * runs one over the window, so the report can say which thread was the
+ * bottleneck.
+ */
+export class ThreadMonitor {
+  readonly #startedAt = performance.now();
+  readonly #cpu = process.threadCpuUsage();
+  readonly #loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+
+  constructor(readonly thread: string) {
+    this.#loopDelay.enable();
+  }
+
+  #delay(nanoseconds: number): number {
+    return round1(Math.max(0, nanoseconds / 1e6 - LOOP_RESOLUTION_MS));
+  }
+
+  finish(): ThreadStats {
+    this.#loopDelay.disable();
+    const seconds = (performance.now() - this.#startedAt) / 1000;
+    const cpu = process.threadCpuUsage(this.#cpu);
+    const cpuPercent = round1(((cpu.user + cpu.system) / 1e6 / seconds) * 100);
+    const p99 = this.#delay(this.#loopDelay.percentile(99));
+    return {
+      thread: this.thread,
+      seconds: round1(seconds),
+      cpuPercent,
+      loopDelayP50Ms: this.#delay(this.#loopDelay.percentile(50)),
+      loopDelayP99Ms: p99,
+      loopDelayMaxMs: this.#delay(this.#loopDelay.max),
+      saturated: cpuPercent > GENERATOR_SATURATED_PERCENT || p99 > GENERATOR_LAG_MS,
+    };
+  }
+}
+
 /** Runs `task` over `items` with at most `limit` at a time. */
 export async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -79,4 +135,17 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs: 
     await new Promise((r) => setTimeout(r, everyMs));
   }
   return false;
+}
+
+/** Busy and total CPU time of the whole machine (all cores) from /proc/stat, in ticks; undefined off Linux. */
+export function machineCpuTicks(): { busy: number; total: number } | undefined {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0];
+    const [, ...fields] = line.trim().split(/\s+/);
+    const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields.map(Number);
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busy, total: busy + idle + iowait };
+  } catch {
+    return undefined;
+  }
 }

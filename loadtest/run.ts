@@ -1,24 +1,45 @@
-import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { spawnNaiveServer } from "./baseline/spawn-naive.ts";
-import { GENERATOR_LAG_MS, GENERATOR_SATURATED_PERCENT, type WindowStats } from "./gen-cpu.ts";
-import { runArena } from "./scenarios/arena.ts";
-import { runLongPoll, type LongPollScenarioReport } from "./scenarios/longpoll.ts";
-import { runSse, type SseScenarioReport } from "./scenarios/sse.ts";
-import { procStats, spawnServer } from "./spawn-server.ts";
+import type { Target } from "./client-host.ts";
+import { renderHtml } from "./report/html.ts";
+import { comparisonRows, formatRows, reportRows } from "./report/text.ts";
+import { runLoad, SCENARIOS, type RunOptions, type RunReport, type Scenario } from "./runner.ts";
 
 /**
- * `npm run loadtest -- <scenario> [--url http://host:port] [--admin-key K]
- * [--clients N] [--rooms R] [--rate HZ] [--duration S] [--rounds K]
- * [--baseline] [--json out.json]`
+ * `npm run loadtest -- <arena|sse|longpoll|mixed> [options]`
  *
- * Without --url the server is started in its own process on a free port.
- * Scenarios: `arena` (SDK bots playing in R rooms), `sse` (N leaderboard
- * subscribers while scores change at --rate Hz), `longpoll` (N parked feed
- * polls, then --rounds results). `--baseline` (sse, longpoll) also runs the
- * naive node:http server of the same kind, same load, and prints ratios.
- * The mixed scenario, workers and HTML report are not built yet (issue 10).
+ *   --url http://host:port   a running server (else one is started in its own process on a free port);
+ *                            its CPU/RSS then come from /metrics instead of /proc
+ *   --admin-key K            that server's ADMIN_KEY (sse, longpoll, mixed write through the admin API)
+ *   --clients N              players (arena), subscribers (sse), parked polls (longpoll)   [20]
+ *   --rooms R                arena rooms                                                  [clients/10]
+ *   --rate HZ                arena: inputs per player per second [20]; sse: score changes per second [10]
+ *   --duration S             the measured window (arena, sse, mixed)                      [15; mixed 60]
+ *   --rounds K               longpoll: results recorded, one every --result-every s        [5]
+ *   --result-every S         seconds between results (longpoll, mixed)                    [2]
+ *   --top N                  rows per SSE subscriber                                      [10]
+ *   --ramp S                 spread the connections over S seconds                        [0]
+ *   --observe-every K        arena: only every K-th bot decodes patches and measures input→state;
+ *                            the others are SDK bots that skip decoding                   [1]
+ *   --workers W              client threads (worker_threads); 1 = in the main thread      [1]
+ *   --players/--subscribers/--polls N, --score-rate HZ
+ *                            mixed: arena players [500], SSE subscribers [2000], parked polls [2000],
+ *                            score changes per second [10] (--rate is the arena input rate there)
+ *   --memory-every S         sample the server's RSS (and heap, from /metrics) every S seconds
+ *   --baseline               also run the naive server of the same kind, same load (arena: a `ws`
+ *                            full-JSON broadcast server; sse: full top-N snapshot per change; longpoll:
+ *                            node:http), then print ours / naive ratios
+ *   --target ours|naive      run only one of them (bench uses it)                         [ours]
+ *   --json out.json          the report (with --baseline: {ours, naive})
+ *   --html out.html          a self-contained report with latency/connections/CPU/RSS charts
+ *
+ * Prints a live progress line on a TTY (connected, msgs/s, p50/p99 of the
+ * last second, errors; every 10 s as a plain line when not a TTY), then the final table, with a warning when the
+ * generator itself was saturated (a thread over 90% of a core or lagging,
+ * or generator + server using the machine's every core).
+ * `npm run soak` is `mixed --duration 600 --memory-every 60` at a size that
+ * fits 2 cores; `npm run bench` (bench.ts) runs every scenario against its
+ * baseline and prints the table of the issue's targets.
  */
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -28,146 +49,102 @@ const { positionals, values } = parseArgs({
     clients: { type: "string", default: "20" },
     rooms: { type: "string" },
     rate: { type: "string" },
-    duration: { type: "string", default: "15" },
+    "score-rate": { type: "string", default: "10" },
+    duration: { type: "string" },
     rounds: { type: "string", default: "5" },
+    "result-every": { type: "string", default: "2" },
     top: { type: "string", default: "10" },
+    ramp: { type: "string", default: "0" },
+    "observe-every": { type: "string", default: "1" },
+    workers: { type: "string", default: "1" },
+    players: { type: "string", default: "500" },
+    subscribers: { type: "string", default: "2000" },
+    polls: { type: "string", default: "2000" },
+    "memory-every": { type: "string" },
     baseline: { type: "boolean", default: false },
+    target: { type: "string", default: "ours" },
     json: { type: "string" },
+    html: { type: "string" },
   },
 });
 
-const SCENARIOS = ["arena", "sse", "longpoll"];
-const scenario = positionals[0] ?? "arena";
-if (!SCENARIOS.includes(scenario)) {
-  process.stderr.write(`unknown scenario "${scenario}"; available: ${SCENARIOS.join(", ")}\n`);
+const fail = (message: string): never => {
+  process.stderr.write(`${message}\n`);
   process.exit(2);
+};
+const scenario = (positionals[0] ?? "arena") as Scenario;
+if (!SCENARIOS.includes(scenario)) fail(`unknown scenario "${scenario}"; available: ${SCENARIOS.join(", ")}`);
+const target = values.target as Target;
+if (target !== "ours" && target !== "naive") fail(`--target must be ours or naive`);
+if (scenario === "mixed" && (values.baseline || target === "naive")) fail("mixed has no naive baseline (npm run bench compares it with its solo runs)");
+if (values.url && scenario !== "arena" && !values["admin-key"]) fail(`--admin-key is needed with --url for ${scenario} (scores/results go through the admin API)`);
+
+const positive = (name: string, text: string | undefined, { integer = false, zero = false } = {}): number => {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || (!zero && n === 0) || (integer && !Number.isInteger(n))) fail(`--${name} must be a ${zero ? "non-negative" : "positive"}${integer ? " integer" : " number"}`);
+  return n;
+};
+const mixed = scenario === "mixed";
+const clients = positive("clients", values.clients, { integer: true });
+const players = mixed ? positive("players", values.players, { integer: true }) : clients;
+const rateText = values.rate ?? (scenario === "sse" ? "10" : "20");
+const options: RunOptions = {
+  scenario,
+  target,
+  url: values.url,
+  adminKey: values["admin-key"],
+  durationSeconds: positive("duration", values.duration ?? (mixed ? "60" : "15")),
+  rampSeconds: positive("ramp", values.ramp, { zero: true }),
+  workers: positive("workers", values.workers, { integer: true }),
+  memoryEverySeconds: values["memory-every"] === undefined ? undefined : positive("memory-every", values["memory-every"]),
+};
+if (scenario === "arena" || mixed) {
+  options.arena = {
+    clients: players,
+    rooms: positive("rooms", values.rooms ?? String(Math.max(1, Math.ceil(players / 10))), { integer: true }),
+    rate: positive("rate", rateText),
+    observeEvery: positive("observe-every", values["observe-every"], { integer: true }),
+  };
 }
-const clients = Number(values.clients);
-const rooms = Number(values.rooms ?? Math.max(1, Math.ceil(clients / 10)));
-const rate = Number(values.rate ?? (scenario === "sse" ? 10 : 20));
-const duration = Number(values.duration);
-const rounds = Number(values.rounds);
-const top = Number(values.top);
-for (const [name, value] of Object.entries({ clients, rooms, rate, duration, rounds, top })) {
-  if (!Number.isFinite(value) || value <= 0) {
-    process.stderr.write(`--${name} must be a positive number\n`);
-    process.exit(2);
-  }
+if (scenario === "sse" || mixed) {
+  options.sse = {
+    clients: mixed ? positive("subscribers", values.subscribers, { integer: true }) : clients,
+    rate: positive(mixed ? "score-rate" : "rate", mixed ? values["score-rate"] : rateText),
+    top: positive("top", values.top, { integer: true }),
+  };
 }
-if (values.baseline && scenario === "arena") {
-  process.stderr.write("--baseline is not built for arena yet (the naive ws broadcast server); use it with sse or longpoll\n");
-  process.exit(2);
-}
-if (values.url && scenario !== "arena" && !values["admin-key"]) {
-  process.stderr.write(`--admin-key is needed with --url for ${scenario} (scores/results go through the admin API)\n`);
-  process.exit(2);
+if (scenario === "longpoll" || mixed) {
+  options.longpoll = {
+    clients: mixed ? positive("polls", values.polls, { integer: true }) : clients,
+    rounds: positive("rounds", values.rounds, { integer: true }),
+    intervalMs: positive("result-every", values["result-every"]) * 1000,
+  };
 }
 
 const tty = process.stdout.isTTY;
-const onProgress = (line: string) => (tty ? process.stdout.write(`\r\x1b[2K${line}`) : undefined);
-const printRows = (rows: [string, string][]) => {
-  if (tty) process.stdout.write("\r\x1b[2K");
-  const width = Math.max(...rows.map(([k]) => k.length));
-  for (const [key, value] of rows) process.stdout.write(`${key.padEnd(width)}  ${value}\n`);
+let lastLogged = 0;
+options.onProgress = (line) => {
+  if (tty) process.stdout.write(`\r\x1b[2K${line.slice(0, (process.stdout.columns || 200) - 1)}`);
+  else if (Date.now() - lastLogged >= 10_000) {
+    // Not a terminal (a log file, bench): one line every 10 s instead of in place.
+    lastLogged = Date.now();
+    process.stdout.write(`${line}\n`);
+  }
 };
-const ms = (l: { p50: number; p90: number; p99: number; max: number; count: number }) =>
-  `${l.p50.toFixed(1)} / ${l.p90.toFixed(1)} / ${l.p99.toFixed(1)} / ${l.max.toFixed(1)} ms (${l.count} samples)`;
-const windowRows = (w: WindowStats): [string, string][] => [
-  ...(w.server
-    ? ([["server CPU / RSS (before → end, peak)", `${w.server.cpuPercentOfOneCore}% of one core / ${w.server.rssBeforeMegabytes} → ${w.server.rssMegabytes} MB, peak ${w.server.peakRssMegabytes} MB`]] as [string, string][])
-    : []),
-  ["generator CPU", `${w.generatorCpuPercent}% of one core over ${w.seconds} s, event-loop delay p99 ${w.generatorLoopDelayP99Ms} ms${w.generatorSaturated ? `  ⚠ SATURATED (> ${GENERATOR_SATURATED_PERCENT}% of a core)` : ""}${w.generatorLoopDelayP99Ms > GENERATOR_LAG_MS ? `  ⚠ generator event loop lagged (p99 > ${GENERATOR_LAG_MS} ms): latencies include the generator's own queueing` : ""}`],
-];
-const ratio = (ours: number, naive: number) => (naive > 0 ? `${(ours / naive).toFixed(2)}×` : "n/a");
+const print = (text: string) => process.stdout.write(`${tty ? "\r\x1b[2K" : ""}${text}`);
 
-async function runArenaScenario(): Promise<unknown> {
-  const server = values.url ? undefined : await spawnServer({ WS_MESSAGES_PER_SECOND: String(Math.max(60, rate * 2)) });
-  const url = values.url ?? server!.httpUrl;
-  const before = server && procStats(server.pid);
-  try {
-    const report = await runArena({ url, clients, rooms, rate, durationSeconds: duration, onProgress });
-    const after = server && procStats(server.pid);
-    const serverStats =
-      before && after ? { cpuPercentOfOneCore: Math.round(((after.cpuSeconds - before.cpuSeconds) / duration) * 1000) / 10, rssMegabytes: Math.round(after.rssBytes / 1048576) } : undefined;
-    const l = report.inputToStateMs;
-    printRows([
-      ["scenario", `${report.scenario}: ${report.joined}/${clients} clients in ${rooms} rooms, ${rate} Hz input, ${duration} s`],
-      ["inputs sent", String(report.inputsSent)],
-      ["input→state p50 / p90 / p99 / max", `${l.p50.toFixed(1)} / ${l.p90.toFixed(1)} / ${l.p99.toFixed(1)} / ${l.max.toFixed(1)} ms (${l.count} samples)`],
-      ["errors / disconnects", `${report.errors} / ${report.disconnects}`],
-      ...(serverStats ? ([["server CPU / RSS", `${serverStats.cpuPercentOfOneCore}% of one core / ${serverStats.rssMegabytes} MB`]] as [string, string][]) : []),
-    ]);
-    return { ...report, server: serverStats };
-  } finally {
-    await server?.stop();
-  }
+const reports: RunReport[] = [];
+if (!values.baseline || target === "naive") reports.push(await runLoad(options));
+else {
+  reports.push(await runLoad({ ...options, target: "ours" }));
+  print(formatRows(reportRows(reports[0])) + "\n");
+  reports.push(await runLoad({ ...options, target: "naive", url: undefined }));
 }
-
-/** Runs one target of sse/longpoll against its own freshly spawned server (or --url). */
-async function runTarget(target: "ours" | "naive"): Promise<SseScenarioReport | LongPollScenarioReport> {
-  const adminKey = values["admin-key"] ?? randomBytes(24).toString("hex");
-  const server =
-    target === "naive"
-      ? await spawnNaiveServer(scenario as "sse" | "longpoll")
-      : values.url
-        ? undefined
-        : await spawnServer({ ADMIN_KEY: adminKey, STREAMS_PER_CLIENT: "10000", POLLS_PER_CLIENT: "10000", LOG_LEVEL: "info" });
-  const url = target === "naive" ? server!.httpUrl : (values.url ?? server!.httpUrl);
-  try {
-    return scenario === "sse"
-      ? await runSse({ target, url, adminKey, clients, rate, durationSeconds: duration, top, serverPid: server?.pid, onProgress })
-      : await runLongPoll({ target, url, adminKey, clients, rounds, serverPid: server?.pid, onProgress });
-  } finally {
-    await server?.stop();
-  }
+print(formatRows(reportRows(reports.at(-1)!)));
+if (reports.length === 2) {
+  print(`\nours vs naive (${scenario}; < 1× means ours is lower)\n`);
+  print(formatRows(comparisonRows(reports[0], reports[1])));
 }
-
-function printSse(r: SseScenarioReport) {
-  printRows([
-    ["scenario", `sse (${r.target}): ${r.connected}/${r.clients} subscribers, ${r.rateHz} Hz score changes, ${r.durationSeconds} s`],
-    ["writes sent / failed", `${r.writesSent} / ${r.writeErrors}`],
-    ["events received", `${r.eventsReceived} (${(r.eventsReceived / Math.max(1, r.connected)).toFixed(1)} per subscriber)`],
-    ["fan-out p50 / p90 / p99 / max", ms(r.fanOutMs)],
-    ["errors / disconnects / SSE fallbacks", `${r.errors} / ${r.disconnects} / ${r.fallbacks}`],
-    ...windowRows(r.window),
-  ]);
-}
-
-function printLongPoll(r: LongPollScenarioReport) {
-  printRows([
-    ["scenario", `longpoll (${r.target}): ${r.parked}/${r.clients} polls parked, ${r.rounds} results`],
-    ["wake-ups received", `${r.wakeups} of ${r.parked * r.rounds}`],
-    ["wake-up (from POST) p50 / p90 / p99 / max", ms(r.wakeUpMs)],
-    ["since recordedAt p50 / p99", `${r.sinceRecordedMs.p50.toFixed(1)} / ${r.sinceRecordedMs.p99.toFixed(1)} ms`],
-    ["errors", String(r.errors)],
-    ...windowRows(r.window),
-  ]);
-}
-
-let output: unknown;
-if (scenario === "arena") {
-  output = await runArenaScenario();
-} else {
-  const print = (r: SseScenarioReport | LongPollScenarioReport) => (r.scenario === "sse" ? printSse(r) : printLongPoll(r));
-  const ours = await runTarget("ours");
-  print(ours);
-  output = ours;
-  if (values.baseline) {
-    process.stdout.write("\n");
-    const naive = await runTarget("naive");
-    print(naive);
-    const lat = (r: SseScenarioReport | LongPollScenarioReport) => (r.scenario === "sse" ? r.fanOutMs : r.wakeUpMs);
-    const cpu = (r: SseScenarioReport | LongPollScenarioReport) => r.window.server?.cpuPercentOfOneCore ?? NaN;
-    const rss = (r: SseScenarioReport | LongPollScenarioReport) => r.window.server?.peakRssMegabytes ?? NaN;
-    process.stdout.write(`\nours vs naive (${scenario}; < 1× means ours is lower)\n`);
-    printRows([
-      ["p50 latency", `${lat(ours).p50.toFixed(1)} vs ${lat(naive).p50.toFixed(1)} ms = ${ratio(lat(ours).p50, lat(naive).p50)}`],
-      ["p99 latency", `${lat(ours).p99.toFixed(1)} vs ${lat(naive).p99.toFixed(1)} ms = ${ratio(lat(ours).p99, lat(naive).p99)}`],
-      ["server CPU", `${cpu(ours)}% vs ${cpu(naive)}% = ${ratio(cpu(ours), cpu(naive))}`],
-      ["server peak RSS", `${rss(ours)} vs ${rss(naive)} MB = ${ratio(rss(ours), rss(naive))}`],
-    ]);
-    output = { ours, naive };
-  }
-}
-if (values.json) writeFileSync(values.json, JSON.stringify(output, null, 2));
+if (values.json) writeFileSync(values.json, JSON.stringify(reports.length === 2 ? { ours: reports[0], naive: reports[1] } : reports[0], null, 2));
+if (values.html) writeFileSync(values.html, renderHtml(reports, `Load test: ${scenario}${reports.length === 2 ? " (ours vs naive)" : ` (${reports[0].target})`}`));
 process.exit(0);

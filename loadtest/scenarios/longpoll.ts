@@ -1,37 +1,18 @@
 import { createClient } from "../../client-sdk/index.ts";
 import type { MatchResult } from "../../shared/index.ts";
-import { CpuWindow, pool, until, type WindowStats } from "../gen-cpu.ts";
+import { pool } from "../gen-cpu.ts";
+import { epochNow, sleepUntil, type LongPollClientTask, type PartContext, type PartRunner, type PartSink, type Target } from "../client-host.ts";
 import { LatencySamples } from "../latency.ts";
+import { groupFetch } from "../http-agents.ts";
+import { countingFetch } from "../wire.ts";
 
-export interface LongPollScenarioOptions {
-  /** `ours`: SDK feed followers (`client.matches.feed`) + admin API results; `naive`: baseline/naive-server.ts longpoll (raw fetch). */
-  target: "ours" | "naive";
-  url: string;
-  adminKey?: string;
-  clients: number;
-  /** Results recorded, one at a time, each after every poll is parked again. @default 5 */
-  rounds?: number;
-  /** At least this long between results, so CPU is averaged over a fixed window. @default 2000 */
-  intervalMs?: number;
-  serverPid?: number;
-  onProgress?: (line: string) => void;
-}
+/** Sign-ins at once when there is no ramp (each SDK poller is its own guest player). */
+const SIGN_INS_AT_ONCE = 50;
 
-export interface LongPollScenarioReport {
-  scenario: "longpoll";
-  target: "ours" | "naive";
-  clients: number;
-  /** Polls parked before the first result (server's count). */
-  parked: number;
-  rounds: number;
-  /** Wake-ups received, all rounds together (ideal: clients × rounds). */
-  wakeups: number;
-  /** Receive time − the time the result's POST was sent. */
-  wakeUpMs: ReturnType<LatencySamples["summary"]>;
-  /** Receive time − the result's `recordedAt` (server clock, ms resolution). */
-  sinceRecordedMs: ReturnType<LatencySamples["summary"]>;
-  errors: number;
-  window: WindowStats;
+/** Main → long-poll clients: this result's POST was sent at `at` (epoch ms), so wake-ups can be timed. */
+export interface ResultSent {
+  matchId: string;
+  at: number;
 }
 
 let counter = 0;
@@ -54,109 +35,135 @@ export function makeLoadResult(): MatchResult {
   };
 }
 
-/** `longpoll_pending` from the server's Prometheus text. */
-async function pendingOf(options: LongPollScenarioOptions): Promise<number> {
+/** Long polls parked on the server right now (`longpoll_pending` from /metrics; the naive server's /stats). */
+export async function parkedPolls(target: Target, url: string, unreadable = 0): Promise<number> {
   try {
-    if (options.target === "naive") return ((await (await fetch(`${options.url}/stats`)).json()) as { pending: number }).pending;
-    const text = await (await fetch(`${options.url}/metrics`)).text();
+    if (target === "naive") return ((await (await fetch(`${url}/stats`)).json()) as { pending: number }).pending;
+    const text = await (await fetch(`${url}/metrics`)).text();
     const line = /^longpoll_pending(?:\{[^}]*\})? (\d+)/m.exec(text);
-    return line ? Number(line[1]) : 0;
+    return line ? Number(line[1]) : unreadable;
   } catch {
-    return 0;
+    return unreadable;
   }
 }
 
+/** Records one result (main thread): the admin API (ours) or the naive server's POST /result. */
+export async function postResult(target: Target, url: string, adminKey: string | undefined, result: MatchResult): Promise<boolean> {
+  const path = target === "ours" ? "/v1/admin/match-results" : "/result";
+  const response = await fetch(`${url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-admin-key": adminKey ?? "" },
+    body: JSON.stringify(result),
+  });
+  await response.arrayBuffer();
+  return response.ok;
+}
+
 /**
- * `longpoll`: N followers parked on the results feed, then `rounds` results
- * recorded one by one; each must wake every follower. Wake-up latency is
- * measured from the moment the recording POST was sent.
+ * `longpoll`, client side: this thread's followers of the results feed.
+ * `ours`: each its own SDK client and guest (`client.matches.feed`, long
+ * polling); `naive`: raw fetch loops on the naive server's `GET /poll`.
+ * Each result received counts `woken:<matchId>`; its wake-up latency is
+ * receive time − the POST's send time (from the main thread's `ResultSent`,
+ * which may arrive after the result itself: such wake-ups wait for it).
+ * `latency2`: receive time − the result's `recordedAt` (server clock).
  */
-export async function runLongPoll(options: LongPollScenarioOptions): Promise<LongPollScenarioReport> {
-  const rounds = options.rounds ?? 5;
-  const wakeUp = new LatencySamples();
-  const sinceRecorded = new LatencySamples();
-  const sentAt = new Map<string, number>();
-  const received = new Map<string, number>();
-  let errors = 0;
-  const stop = new AbortController();
+export function startLongPollClients(task: LongPollClientTask, sink: PartSink, context: PartContext): PartRunner {
+  // One controller per poller: thousands of listeners on one shared signal make every addEventListener O(N).
+  const controllers: AbortController[] = [];
+  let stopped = false;
+  const sent = new Map<string, number>();
+  const early = new Map<string, number[]>();
+  sink.latency2 = new LatencySamples(50_000);
+  let settled = 0;
+  const settle = () => {
+    if (++settled >= task.count) sink.ready = true;
+  };
+  if (task.count === 0) sink.ready = true;
 
   const onResult = (matchId: string, recordedAt: string) => {
-    const now = Date.now();
-    const sent = sentAt.get(matchId);
-    if (sent === undefined) return;
-    wakeUp.add(now - sent);
-    sinceRecorded.add(now - Date.parse(recordedAt));
-    received.set(matchId, (received.get(matchId) ?? 0) + 1);
+    const now = epochNow();
+    sink.messages++;
+    sink.count(`woken:${matchId}`);
+    sink.latency2!.add(Date.now() - Date.parse(recordedAt));
+    const at = sent.get(matchId);
+    if (at !== undefined) sink.latency.add(now - at);
+    else early.set(matchId, [...(early.get(matchId) ?? []), now]);
   };
 
-  const indexes = Array.from({ length: options.clients }, (_, i) => i);
-  if (options.target === "ours") {
-    await pool(indexes, 50, async (i) => {
-      const client = createClient({ url: options.url, onListenerError: () => errors++ });
-      await client.auth.signInAsGuest(`poller-${i}`);
-      void (async () => {
+  const follow = async (loop: () => Promise<void>) => {
+    sink.connected++;
+    settle();
+    try {
+      await loop();
+    } catch (error) {
+      if (!stopped) sink.fail("feed", error);
+    } finally {
+      sink.connected--;
+    }
+  };
+
+  const start = async (index: number) => {
+    await sleepUntil(context.startTime(index, task.totalClients));
+    if (context.stopping) return settle();
+    const stop = new AbortController();
+    controllers.push(stop);
+    // One fetch (undici Agent) per group of pollers: see http-agents.ts.
+    const fetchImpl = countingFetch(sink, groupFetch(index, task.url));
+    if (task.target === "ours") {
+      const client = createClient({ url: task.url, fetch: fetchImpl, onListenerError: (error) => sink.fail("listener", error) });
+      // A few tries: thousands of sign-ins at once can time out on a busy machine; only the last failure is an error.
+      for (let attempt = 1; ; attempt++) {
         try {
-          for await (const result of client.matches.feed({ signal: stop.signal, wait: 25 })) onResult(result.matchId, result.recordedAt);
-        } catch {
-          if (!stop.signal.aborted) errors++;
+          await client.auth.signInAsGuest(`poller-${index}`);
+          break;
+        } catch (error) {
+          if (context.stopping) return settle();
+          if (attempt >= 3) {
+            sink.fail("sign-in", error);
+            return settle();
+          }
+          sink.count("signInRetries");
+          await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
         }
-      })();
-    });
-  } else {
-    for (const _ of indexes) {
-      void (async () => {
+      }
+      void follow(async () => {
+        for await (const result of client.matches.feed({ signal: stop.signal, wait: 25 })) onResult(result.matchId, result.recordedAt);
+      });
+    } else {
+      void follow(async () => {
         while (!stop.signal.aborted) {
           try {
-            const response = await fetch(`${options.url}/poll`, { signal: stop.signal });
+            const response = await fetchImpl(`${task.url}/poll`, { signal: stop.signal });
             if (response.status === 200) {
               const body = (await response.json()) as { result: MatchResult; recordedAt: string };
               onResult(body.result.matchId, body.recordedAt);
             } else await response.arrayBuffer();
-          } catch {
-            if (!stop.signal.aborted) errors++;
+          } catch (error) {
+            if (stop.signal.aborted) return;
+            sink.fail("poll", error);
+            await new Promise((resolve) => setTimeout(resolve, 250)); // a dead server must not spin this loop
           }
         }
-      })();
+      });
     }
-  }
-  await until(async () => (await pendingOf(options)) >= options.clients, 60_000, 250);
-  const parked = await pendingOf(options);
-
-  const window = new CpuWindow(options.serverPid);
-  const post = async (result: MatchResult) => {
-    const path = options.target === "ours" ? "/v1/admin/match-results" : "/result";
-    const response = await fetch(`${options.url}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-admin-key": options.adminKey ?? "" },
-      body: JSON.stringify(result),
-    });
-    await response.arrayBuffer();
-    if (!response.ok) errors++;
   };
-  const intervalMs = options.intervalMs ?? 2000;
-  for (let round = 0; round < rounds; round++) {
-    const roundStarted = Date.now();
-    const result = makeLoadResult();
-    sentAt.set(result.matchId, Date.now());
-    await post(result);
-    await until(() => (received.get(result.matchId) ?? 0) >= parked, 15_000, 20);
-    options.onProgress?.(`[longpoll ${options.target}] round ${round + 1}/${rounds}: woke ${received.get(result.matchId) ?? 0}/${parked} p99=${wakeUp.summary().p99.toFixed(1)}ms`);
-    // Everyone polls again before the next result.
-    await until(async () => (await pendingOf(options)) >= parked, 15_000, 100);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, roundStarted + intervalMs - Date.now())));
-  }
-  const stats = window.finish();
-  stop.abort();
+
+  const indexes = Array.from({ length: task.count }, (_, i) => task.first + i);
+  const ramped = context.startTime(task.totalClients, task.totalClients) > context.startTime(0, task.totalClients);
+  if (ramped) for (const index of indexes) void start(index);
+  else void pool(indexes, task.target === "ours" ? SIGN_INS_AT_ONCE : indexes.length, start);
+
   return {
-    scenario: "longpoll",
-    target: options.target,
-    clients: options.clients,
-    parked,
-    rounds,
-    wakeups: [...received.values()].reduce((a, b) => a + b, 0),
-    wakeUpMs: wakeUp.summary(),
-    sinceRecordedMs: sinceRecorded.summary(),
-    errors,
-    window: stats,
+    control(payload) {
+      const { matchId, at } = payload as ResultSent;
+      sent.set(matchId, at);
+      for (const receivedAt of early.get(matchId) ?? []) sink.latency.add(receivedAt - at);
+      early.delete(matchId);
+    },
+    async stop() {
+      stopped = true;
+      for (const controller of controllers) controller.abort();
+    },
   };
 }

@@ -1,171 +1,140 @@
-import { createClient, readSseBody, SseParser, type LeaderboardSubscription } from "../../client-sdk/index.ts";
-import { CpuWindow, pool, until, type WindowStats } from "../gen-cpu.ts";
-import { LatencySamples } from "../latency.ts";
+import { createClient, readSseBody, SseParser } from "../../client-sdk/index.ts";
+import { pool } from "../gen-cpu.ts";
+import { sleepUntil, type PartContext, type PartRunner, type PartSink, type SseClientTask, type Target } from "../client-host.ts";
+import { CLIENTS_PER_AGENT, groupFetch } from "../http-agents.ts";
+import { countingFetch } from "../wire.ts";
 
-export interface SseScenarioOptions {
-  /** `ours`: the project server (SDK subscribers, admin API writes); `naive`: baseline/naive-server.ts sse (raw fetch). */
-  target: "ours" | "naive";
-  url: string;
-  /** Needed for `ours` (X-Admin-Key of the spawned server). */
-  adminKey?: string;
-  clients: number;
-  /** Score changes per second. */
-  rate: number;
-  durationSeconds: number;
-  /** Rows each subscriber keeps. @default 10 */
-  top?: number;
-  /** The spawned server's pid, for CPU/RSS from /proc. */
-  serverPid?: number;
-  onProgress?: (line: string) => void;
-}
+/** Owners on the board: every write gives one of them the next-highest score, so every change moves the visible top N. */
+export const SSE_OWNERS = 50;
 
-export interface SseScenarioReport {
-  scenario: "sse";
-  target: "ours" | "naive";
-  clients: number;
-  connected: number;
-  rateHz: number;
-  durationSeconds: number;
-  writesSent: number;
-  writeErrors: number;
-  /** Events (deltas/snapshots after the first) received, all subscribers together. */
-  eventsReceived: number;
-  /** Receive time − the event's server `ts` (ms since the epoch, same machine clock). */
-  fanOutMs: ReturnType<LatencySamples["summary"]>;
-  errors: number;
-  disconnects: number;
-  /** Subscriptions that fell back to long polling (SSE looked buffered). */
-  fallbacks: number;
-  window: WindowStats;
-}
-
-const OWNERS = 50;
+/** Naive subscribers connecting at once when there is no ramp. */
+const NAIVE_CONNECTS_AT_ONCE = 200;
 
 /**
- * `sse`: N subscribers on one board while scores change at `rate` Hz.
- * Every write gives the next-highest score to one of 50 owners, so every
- * change moves the visible top N. Latency is measured on every event after
- * each subscriber's initial snapshot.
+ * `sse`, writer side (main thread): a fresh board with SSE_OWNERS owners,
+ * then `write()` for each score change. `ours`: the admin API of the
+ * project server; `naive`: baseline/naive-server.ts sse.
  */
-export async function runSse(options: SseScenarioOptions): Promise<SseScenarioReport> {
-  const top = options.top ?? 10;
-  const latency = new LatencySamples();
-  let eventsReceived = 0;
-  let errors = 0;
-  let disconnects = 0;
-  let fallbacks = 0;
-  let connected = 0;
-  let writesSent = 0;
-  let writeErrors = 0;
-  let score = 1000;
+export async function createSseWriter(options: { target: Target; url: string; adminKey?: string }): Promise<{ boardId: string; write(): Promise<void> }> {
   const boardId = `loadtest-sse-${Date.now().toString(36)}`;
-  const closers: (() => void)[] = [];
-
-  const adminHeaders = { "content-type": "application/json", "x-admin-key": options.adminKey ?? "" };
-  const write = async (records: { ownerId: string; name: string; score: number }[]) => {
+  const headers = { "content-type": "application/json", "x-admin-key": options.adminKey ?? "" };
+  let score = 1000;
+  const post = async (records: { ownerId: string; name: string; score: number }[]) => {
     const path = options.target === "ours" ? `/v1/admin/leaderboards/${boardId}/records` : "/records";
-    const response = await fetch(`${options.url}${path}`, { method: "POST", headers: adminHeaders, body: JSON.stringify({ records }) });
+    const response = await fetch(`${options.url}${path}`, { method: "POST", headers, body: JSON.stringify({ records }) });
     await response.arrayBuffer();
     if (!response.ok) throw new Error(`score write answered ${response.status}`);
   };
-
-  // A fresh board with 50 owners, so every snapshot has a full top N.
   if (options.target === "ours") {
-    const created = await fetch(`${options.url}/v1/admin/leaderboards`, { method: "POST", headers: adminHeaders, body: JSON.stringify({ id: boardId, operator: "best" }) });
+    const created = await fetch(`${options.url}/v1/admin/leaderboards`, { method: "POST", headers, body: JSON.stringify({ id: boardId, operator: "best" }) });
     if (!created.ok) throw new Error(`creating the board answered ${created.status}: ${await created.text()}`);
   }
-  await write(Array.from({ length: OWNERS }, (_, i) => ({ ownerId: `owner-${i}`, name: `Owner ${i}`, score: score++ })));
-
-  const onEvent = (ts: number, initial: boolean) => {
-    if (initial) return;
-    eventsReceived++;
-    latency.add(Date.now() - ts);
+  await post(Array.from({ length: SSE_OWNERS }, (_, i) => ({ ownerId: `owner-${i}`, name: `Owner ${i}`, score: score++ })));
+  return {
+    boardId,
+    write: () => {
+      const owner = Math.floor(Math.random() * SSE_OWNERS);
+      return post([{ ownerId: `owner-${owner}`, name: `Owner ${owner}`, score: score++ }]);
+    },
   };
+}
 
-  const indexes = Array.from({ length: options.clients }, (_, i) => i);
-  if (options.target === "ours") {
-    const client = createClient({ url: options.url, onListenerError: () => errors++ });
-    for (const i of indexes) {
-      let first = true;
-      const sub: LeaderboardSubscription = client.leaderboards.subscribe(boardId, { top }, (message) => {
-        if (first) connected++;
-        onEvent(message.data.ts, first);
-        first = false;
+/**
+ * `sse`, client side: this thread's subscribers on one board. `ours`: SDK
+ * subscriptions (`client.leaderboards.subscribe`, SSE with its long-poll
+ * fallback); `naive`: raw fetch + the SDK's SSE parser against the naive
+ * full-snapshot server. Fan-out latency = receive time − the event's server
+ * `ts` (same machine clock), on every event after a subscriber's first.
+ * Body bytes are counted by the fetch both use.
+ */
+export function startSseClients(task: SseClientTask, sink: PartSink, context: PartContext): PartRunner {
+  const closers: (() => void)[] = [];
+  // One fetch (undici Agent) per group of subscribers: see http-agents.ts.
+  const fetchFor = (index: number) => countingFetch(sink, groupFetch(index, task.url));
+  let settled = 0; // subscribers that got their first event or gave up
+  const settle = () => {
+    if (++settled >= task.count) sink.ready = true;
+  };
+  if (task.count === 0) sink.ready = true;
+
+  const onEvent = (ts: number, first: boolean) => {
+    if (first) return settle();
+    sink.messages++;
+    sink.latency.add(Date.now() - ts);
+  };
+  const indexes = Array.from({ length: task.count }, (_, i) => task.first + i);
+
+  if (task.target === "ours") {
+    // One SDK client per Agent group (a client is the app's; its subscriptions share its fetch).
+    const clients = new Map<number, ReturnType<typeof createClient>>();
+    const clientFor = (index: number) => {
+      const group = Math.floor(index / CLIENTS_PER_AGENT);
+      let client = clients.get(group);
+      if (!client) clients.set(group, (client = createClient({ url: task.url, fetch: fetchFor(index), onListenerError: (error) => sink.fail("listener", error) })));
+      return client;
+    };
+    for (const index of indexes) {
+      void sleepUntil(context.startTime(index, task.totalClients)).then(() => {
+        if (context.stopping) return settle();
+        let first = true;
+        const sub = clientFor(index).leaderboards.subscribe(task.boardId, { top: task.top }, (message) => {
+          onEvent(message.data.ts, first);
+          first = false;
+        });
+        sub.on("state", ({ from, to }) => {
+          if (to === "open") sink.connected++;
+          if (from === "open") sink.connected--;
+          if (to === "reconnecting" && !context.stopping) sink.disconnects++;
+          if (to === "closed" && first) {
+            first = false;
+            settle();
+          }
+        });
+        sub.on("retry", ({ error }) => sink.fail("retry", error));
+        sub.on("transport", ({ reason }) => {
+          if (reason === "fallback") sink.count("fallbacks");
+        });
+        closers.push(() => sub.close());
       });
-      void i;
-      sub.on("state", ({ to }) => {
-        if (to === "reconnecting") disconnects++;
-      });
-      sub.on("retry", () => errors++);
-      sub.on("transport", ({ reason }) => {
-        if (reason === "fallback") fallbacks++;
-      });
-      closers.push(() => sub.close());
     }
   } else {
-    await pool(indexes, 200, async () => {
+    const connect = async (index: number) => {
+      await sleepUntil(context.startTime(index, task.totalClients));
+      if (context.stopping) return settle();
       const controller = new AbortController();
       closers.push(() => controller.abort());
+      let first = true;
       try {
-        const response = await fetch(`${options.url}/stream`, { headers: { accept: "text/event-stream" }, signal: controller.signal });
+        const response = await fetchFor(index)(`${task.url}/stream`, { headers: { accept: "text/event-stream" }, signal: controller.signal });
         if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
-        let first = true;
+        sink.connected++;
         const parser = new SseParser({
           onEvent: (event) => {
-            if (first) connected++;
             onEvent((JSON.parse(event.data) as { ts: number }).ts, first);
             first = false;
           },
         });
-        readSseBody(response.body, parser, () => {}).then(
-          () => {
-            if (!controller.signal.aborted) disconnects++;
-          },
-          () => {
-            if (!controller.signal.aborted) disconnects++;
-          },
-        );
-      } catch {
-        if (!controller.signal.aborted) errors++;
+        const ended = () => {
+          sink.connected--;
+          if (!controller.signal.aborted) sink.disconnects++;
+        };
+        readSseBody(response.body, parser, () => {}).then(ended, ended);
+      } catch (error) {
+        if (!controller.signal.aborted) sink.fail("stream", error);
+        if (first) {
+          first = false;
+          settle();
+        }
       }
-    });
+    };
+    const ramped = context.startTime(task.totalClients, task.totalClients) > context.startTime(0, task.totalClients);
+    if (ramped) for (const index of indexes) void connect(index);
+    else void pool(indexes, NAIVE_CONNECTS_AT_ONCE, connect);
   }
-  await until(() => connected >= options.clients, 60_000);
 
-  const window = new CpuWindow(options.serverPid);
-  const started = Date.now();
-  const writer = setInterval(() => {
-    writesSent++;
-    const owner = Math.floor(Math.random() * OWNERS);
-    write([{ ownerId: `owner-${owner}`, name: `Owner ${owner}`, score: score++ }]).catch(() => writeErrors++);
-  }, 1000 / options.rate);
-  const progress = setInterval(() => {
-    const s = latency.summary();
-    options.onProgress?.(
-      `[sse ${options.target}] t=${Math.round((Date.now() - started) / 1000)}s connected=${connected} events=${eventsReceived} p50=${s.p50?.toFixed(1)}ms p99=${s.p99?.toFixed(1)}ms errors=${errors} disconnects=${disconnects}`,
-    );
-  }, 1000);
-  await new Promise((resolve) => setTimeout(resolve, options.durationSeconds * 1000));
-  clearInterval(writer);
-  // Let the last events land before the window closes.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  clearInterval(progress);
-  const stats = window.finish();
-  for (const close of closers) close();
   return {
-    scenario: "sse",
-    target: options.target,
-    clients: options.clients,
-    connected,
-    rateHz: options.rate,
-    durationSeconds: options.durationSeconds,
-    writesSent,
-    writeErrors,
-    eventsReceived,
-    fanOutMs: latency.summary(),
-    errors,
-    disconnects,
-    fallbacks,
-    window: stats,
+    async stop() {
+      for (const close of closers) close();
+    },
   };
 }

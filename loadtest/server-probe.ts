@@ -1,0 +1,82 @@
+import { procStats } from "./spawn-server.ts";
+
+/** One reading of the server process. Fields are missing when the source does not have them. */
+export interface ServerSample {
+  /** performance.now() of the reading (ms). */
+  at: number;
+  cpuSeconds?: number;
+  rssBytes?: number;
+  /** V8 heap in use (prom-client's nodejs_heap_size_used_bytes), when the server exposes /metrics. */
+  heapUsedBytes?: number;
+}
+
+/**
+ * Reads the server's CPU time and memory: from `/proc/<pid>` when the load
+ * generator started the server itself, from its Prometheus `/metrics`
+ * (process_cpu_seconds_total, process_resident_memory_bytes,
+ * nodejs_heap_size_used_bytes) when it is remote (`--url`). A local server
+ * with `/metrics` (ours, not the naive baselines) also gives its heap, read
+ * only when asked (`heap: true`), since collecting the default metrics costs
+ * the server a little CPU.
+ */
+export class ServerProbe {
+  readonly local: boolean;
+  readonly #pid?: number;
+  readonly #metricsUrl?: string;
+
+  constructor(options: { pid?: number; metricsUrl?: string }) {
+    this.#pid = options.pid;
+    this.#metricsUrl = options.metricsUrl;
+    this.local = options.pid !== undefined;
+  }
+
+  /** Whether anything can be read at all. */
+  get available(): boolean {
+    return this.#pid !== undefined || this.#metricsUrl !== undefined;
+  }
+
+  async sample(options: { heap?: boolean } = {}): Promise<ServerSample> {
+    const at = performance.now();
+    if (this.#pid !== undefined) {
+      const proc = procStats(this.#pid);
+      const sample: ServerSample = { at, cpuSeconds: proc?.cpuSeconds, rssBytes: proc?.rssBytes };
+      if (options.heap && this.#metricsUrl) sample.heapUsedBytes = (await this.#metrics())?.heapUsedBytes;
+      return sample;
+    }
+    const metrics = await this.#metrics();
+    return { at, ...metrics };
+  }
+
+  async #metrics(): Promise<Omit<ServerSample, "at"> | undefined> {
+    if (!this.#metricsUrl) return undefined;
+    try {
+      const response = await fetch(this.#metricsUrl, { signal: AbortSignal.timeout(5000) });
+      if (!response.ok) {
+        await response.arrayBuffer();
+        return undefined;
+      }
+      return parseProcessMetrics(await response.text());
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The process gauges of a Prometheus text exposition (prom-client's default metrics). */
+export function parseProcessMetrics(text: string): Omit<ServerSample, "at"> {
+  const value = (name: string): number | undefined => {
+    const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)`, "m").exec(text);
+    return match ? Number(match[1]) : undefined;
+  };
+  return {
+    cpuSeconds: value("process_cpu_seconds_total"),
+    rssBytes: value("process_resident_memory_bytes"),
+    heapUsedBytes: value("nodejs_heap_size_used_bytes"),
+  };
+}
+
+/** Server CPU over two readings, % of one core (undefined without CPU in both). */
+export function cpuPercentBetween(a: ServerSample | undefined, b: ServerSample | undefined): number | undefined {
+  if (a?.cpuSeconds === undefined || b?.cpuSeconds === undefined || b.at <= a.at) return undefined;
+  return ((b.cpuSeconds - a.cpuSeconds) / ((b.at - a.at) / 1000)) * 100;
+}
