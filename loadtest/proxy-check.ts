@@ -8,8 +8,8 @@ import {
   type RoomConnection,
   type StateChange,
 } from "../client-sdk/index.ts";
-import type { MatchResult } from "../shared/index.ts";
 import { arenaProxyConfig, freePort, startNginx } from "./nginx.ts";
+import { makeLoadResult } from "./scenarios/longpoll.ts";
 import { spawnServer } from "./spawn-server.ts";
 
 /**
@@ -84,22 +84,6 @@ const recordingFetch: FetchLike = async (input, init) => {
   return response;
 };
 
-let resultCounter = 0;
-function makeResult(): MatchResult {
-  const stats = (goals: number) => ({ goals, assists: 0, shots: goals + 1, saves: 0, touches: 10 });
-  return {
-    matchId: `m_proxy${Date.now().toString(36)}x${++resultCounter}`,
-    mode: "1v1",
-    teams: { home: { name: "Home", score: 2, stats: stats(2) }, away: { name: "Away", score: 1, stats: stats(1) } },
-    players: [
-      { playerId: "p_proxyhome1", name: "Home Bot", side: "home", stats: stats(2) },
-      { playerId: "p_proxyaway1", name: "Away Bot", side: "away", stats: stats(1) },
-    ],
-    winner: "home",
-    startedAt: new Date(Date.now() - 60_000).toISOString(),
-    endedAt: new Date().toISOString(),
-  };
-}
 
 const adminKey = randomBytes(18).toString("base64url");
 const proxyPort = await freePort();
@@ -201,7 +185,7 @@ try {
     if (typeof answer.version === "number") lastVersion = Math.max(lastVersion, answer.version);
     if (Date.now() >= nextResultAt) {
       nextResultAt += 20_000;
-      const result = makeResult();
+      const result = makeLoadResult();
       await admin("/v1/admin/match-results", result);
       recorded.push(result.matchId);
     }

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import { parseArgs } from "node:util";
 import { createClient as createRedis } from "redis";
 import { createClient } from "../client-sdk/index.ts";
+import { freePort } from "./nginx.ts";
 import { spawnServer } from "./spawn-server.ts";
 
 /**
@@ -31,12 +31,7 @@ const matches = Number(values.matches);
 const changes = Number(values.changes);
 const idleSeconds = Number(values.idle);
 
-const port = await new Promise<number>((resolve) => {
-  const probe = net.createServer().listen(0, "127.0.0.1", () => {
-    const { port } = probe.address() as net.AddressInfo;
-    probe.close(() => resolve(port));
-  });
-});
+const port = await freePort();
 const redisServer = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
 const redisUrl = `redis://127.0.0.1:${port}`;
 const redis = createRedis({ url: redisUrl });
