@@ -26,6 +26,7 @@ import { runLoad, SCENARIOS, type RunOptions, type RunReport, type Scenario } fr
  *                            mixed: arena players [500], SSE subscribers [2000], parked polls [2000],
  *                            score changes per second [10] (--rate is the arena input rate there)
  *   --memory-every S         sample the server's RSS (and heap, from /metrics) every S seconds
+ *   --cpu-prof DIR           write a V8 CPU profile of the spawned server into DIR (node --cpu-prof; open it in Chrome DevTools)
  *   --baseline               also run the naive server of the same kind, same load (arena: a `ws`
  *                            full-JSON broadcast server; sse: full top-N snapshot per change; longpoll:
  *                            node:http), then print ours / naive ratios
@@ -46,6 +47,7 @@ const { positionals, values } = parseArgs({
   options: {
     url: { type: "string" },
     "admin-key": { type: "string" },
+    "cpu-prof": { type: "string" },
     clients: { type: "string", default: "20" },
     rooms: { type: "string" },
     rate: { type: "string" },
@@ -93,6 +95,7 @@ const options: RunOptions = {
   target,
   url: values.url,
   adminKey: values["admin-key"],
+  cpuProfDir: values["cpu-prof"],
   durationSeconds: positive("duration", values.duration ?? (mixed ? "60" : "15")),
   rampSeconds: positive("ramp", values.ramp, { zero: true }),
   workers: positive("workers", values.workers, { integer: true }),

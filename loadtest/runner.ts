@@ -34,6 +34,8 @@ export interface RunOptions {
   workers: number;
   /** Server RSS (and heap) every S seconds into `memory`. */
   memoryEverySeconds?: number;
+  /** Write a V8 CPU profile of the spawned server (ours or naive) into this directory (`node --cpu-prof`). */
+  cpuProfDir?: string;
   /** Called every second with the live progress line. */
   onProgress?: (line: string) => void;
 }
@@ -129,7 +131,8 @@ export async function runLoad(options: RunOptions): Promise<RunReport> {
   const notes: string[] = [];
   const adminKey = options.adminKey ?? randomBytes(24).toString("hex");
   let server: SpawnedServer | undefined;
-  if (options.target === "naive") server = await spawnNaiveServer(options.scenario as "sse" | "longpoll");
+  const profiling: Record<string, string> = options.cpuProfDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${options.cpuProfDir}`.trim() } : {};
+  if (options.target === "naive") server = await spawnNaiveServer(options.scenario as "sse" | "longpoll", profiling);
   else if (!options.url) {
     server = await spawnServer({
       ADMIN_KEY: adminKey,
@@ -137,6 +140,7 @@ export async function runLoad(options: RunOptions): Promise<RunReport> {
       POLLS_PER_CLIENT: "10000",
       WS_MESSAGES_PER_SECOND: String(Math.max(60, (options.arena?.rate ?? 20) * 2)),
       LOG_LEVEL: "info",
+      ...profiling,
     });
   }
   const url = (options.target === "naive" ? server!.httpUrl : (options.url ?? server!.httpUrl)).replace(/\/$/, "").replace(/^ws/, "http");
@@ -463,7 +467,7 @@ function progressLine(point: TimelinePoint, aggregates: Map<PartName, PartAggreg
 async function runNaiveArena(options: RunOptions): Promise<RunReport> {
   const a = options.arena!;
   const notes = ["naive arena: raw ws clients in the main thread (--workers does not apply); no per-second client timeline"];
-  const server = await spawnNaiveServer("arena");
+  const server = await spawnNaiveServer("arena", options.cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.cpuProfDir}` } : {});
   const probe = new ServerProbe({ pid: server.pid });
   const timeline: TimelinePoint[] = [];
   const memory: MemoryPoint[] = [];

@@ -238,6 +238,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
      */
     #publishFrame(): void {
       this.#ticksSinceFrame = 0;
+      if (!deps.stores.spectators.isWatched(this.#meta.matchId)) return;
       deps.stores.spectators.publish({ matchId: this.#meta.matchId, seq: ++this.#frameSeq, ts: Date.now(), state: this.state.toJSON() });
     }
 

@@ -12,6 +12,14 @@ export type SpectatorFrameListener = (frame: SpectateStateEvent) => void;
  */
 export interface SpectatorFeed {
   publish(frame: SpectateStateEvent): void;
+  /**
+   * Whether a frame of this match could reach a viewer: rooms skip building
+   * frames (state → JSON, 5 Hz per room) nobody watches. False only when no
+   * viewer exists (memory: none here; Redis: no subscriber on the channel at
+   * the last check, at most `WATCHED_CHECK_MS` ago), so a new viewer's first
+   * frame can come that much later.
+   */
+  isWatched(matchId: string): boolean;
   /** Listens to one match's frames from every process; returns unsubscribe. */
   subscribe(matchId: string, listener: SpectatorFrameListener): () => void;
   close(): Promise<void>;
@@ -51,7 +59,14 @@ class LocalFrames {
   get size(): number {
     return this.#byMatch.size;
   }
+
+  has(matchId: string): boolean {
+    return this.#byMatch.has(matchId);
+  }
 }
+
+/** How often the Redis feed asks Redis whether a match's channel has a subscriber. */
+export const WATCHED_CHECK_MS = 1000;
 
 export class MemorySpectatorFeed implements SpectatorFeed {
   readonly #local: LocalFrames;
@@ -60,6 +75,9 @@ export class MemorySpectatorFeed implements SpectatorFeed {
   }
   publish(frame: SpectateStateEvent): void {
     this.#local.deliver(frame);
+  }
+  isWatched(matchId: string): boolean {
+    return this.#local.has(matchId);
   }
   subscribe(matchId: string, listener: SpectatorFrameListener): () => void {
     const entry = this.#local.add(matchId, listener);
@@ -78,6 +96,8 @@ export class RedisSpectatorFeed implements SpectatorFeed {
   readonly #prefix: string;
   readonly #logger: Logger;
   readonly #local: LocalFrames;
+  /** Per match: subscribers on its channel (any process) at `checkedAt`; a check in flight. */
+  readonly #watched = new Map<string, { watched: boolean; checkedAt: number; checking: boolean }>();
 
   constructor(redis: RedisConnection, prefix: string, logger: Logger) {
     this.#redis = redis;
@@ -94,6 +114,39 @@ export class RedisSpectatorFeed implements SpectatorFeed {
     this.#redis.client.publish(this.#channel(frame.matchId), JSON.stringify(frame)).catch((error: unknown) => {
       this.#logger.debug({ err: error }, "spectator frame not published");
     });
+  }
+
+  isWatched(matchId: string): boolean {
+    if (this.#local.has(matchId)) return true;
+    const now = Date.now();
+    let entry = this.#watched.get(matchId);
+    if (!entry) {
+      if (this.#watched.size > 10_000) this.#sweep(now);
+      this.#watched.set(matchId, (entry = { watched: true, checkedAt: 0, checking: false }));
+    }
+    if (!entry.checking && now - entry.checkedAt >= WATCHED_CHECK_MS) {
+      const current = entry;
+      current.checking = true;
+      const channel = this.#channel(matchId);
+      this.#redis.client
+        .pubSubNumSub(channel)
+        .then((counts) => {
+          current.watched = Number(counts[channel] ?? 0) > 0;
+        })
+        .catch(() => {
+          current.watched = true; // unknown: keep publishing
+        })
+        .finally(() => {
+          current.checking = false;
+          current.checkedAt = Date.now();
+        });
+    }
+    return entry.watched;
+  }
+
+  /** Forgets matches not asked about for a minute (finished ones). */
+  #sweep(now: number): void {
+    for (const [matchId, entry] of this.#watched) if (now - entry.checkedAt > 60_000 && !entry.checking) this.#watched.delete(matchId);
   }
 
   subscribe(matchId: string, listener: SpectatorFrameListener): () => void {
