@@ -98,9 +98,17 @@ export class BoardPublisher {
    */
   subscribe(sink: BoardSink, since?: { epoch: string; offset: number }): { outcome: "replayed" | "snapshot" | "up-to-date"; unsubscribe: () => void } {
     const subscriber: Subscriber = { sink, stale: false };
-    this.#subscribers.add(subscriber);
+    const subscribers = this.#subscribers;
+    subscribers.add(subscriber);
     const outcome = this.#catchUp(subscriber, since);
-    return { outcome, unsubscribe: () => this.#subscribers.delete(subscriber) };
+    // Method syntax, not an arrow: held per subscriber, and tsx (esbuild keepNames) gives every
+    // named arrow made at run time a property store of its own for its `name`.
+    return {
+      outcome,
+      unsubscribe() {
+        subscribers.delete(subscriber);
+      },
+    };
   }
 
   /** The events after `since` (long-poll readers and resumes): the replayed deltas, a snapshot, or nothing yet. */

@@ -84,12 +84,14 @@ export class StreamHub {
       throw error;
     }
     let released = false;
+    const hub = this;
+    // Method syntax (no per-stream named arrow: see BoardPublisher.subscribe).
     return {
       publisher: entry.publisher,
-      release: () => {
+      release() {
         if (released) return;
         released = true;
-        this.#release(key);
+        hub.#release(key);
       },
     };
   }

@@ -6,13 +6,23 @@ export type WaitOutcome<T> =
   | { kind: "aborted" }
   | { kind: "drained" };
 
-interface Waiter<T> {
-  key: string;
-  clientKey: string;
-  resolve: (outcome: WaitOutcome<T>) => void;
-  timer: NodeJS.Timeout;
-  signal?: AbortSignal;
-  onAbort?: () => void;
+const TIMEOUT: WaitOutcome<never> = Object.freeze({ kind: "timeout" });
+const ABORTED: WaitOutcome<never> = Object.freeze({ kind: "aborted" });
+const DRAINED: WaitOutcome<never> = Object.freeze({ kind: "drained" });
+
+/**
+ * One parked poll: a handle for `cancel`. Kept small on purpose — thousands
+ * are held at once — so no promise, closure or AbortSignal per waiter: the
+ * timer calls back into the registry with the waiter as its argument.
+ */
+export class Waiter<T> {
+  /** Cleared once the waiter is answered (doubles as the "still pending" flag). */
+  timer: NodeJS.Timeout | undefined;
+  constructor(
+    readonly key: string,
+    readonly clientKey: string,
+    readonly onOutcome: (outcome: WaitOutcome<T>) => void,
+  ) {}
 }
 
 export interface WaiterRegistryOptions {
@@ -26,14 +36,16 @@ export interface WaiterRegistryOptions {
 /**
  * Parked long polls (RFC 6202 §2), keyed by what they wait for (a match id, the
  * feed). `wake(key, value)` answers every waiter of that key with the SAME
- * value, so the caller reads the store once per wake-up, not once per waiter.
- * A waiter is removed the moment it is answered, times out, or its client
- * goes away (AbortSignal), so abandoned polls cost nothing after they end.
+ * outcome object, so the caller reads the store once per wake-up, not once per
+ * waiter. A waiter is removed the moment it is answered, times out, or is
+ * cancelled (its client went away), so abandoned polls cost nothing after they end.
  */
 export class WaiterRegistry<T> {
   readonly #byKey = new Map<string, Set<Waiter<T>>>();
   readonly #perClient = new Map<string, number>();
   readonly #options: WaiterRegistryOptions;
+  #size = 0;
+  readonly #onTimeout = (waiter: Waiter<T>) => this.#settle(waiter, TIMEOUT, true);
 
   constructor(options: WaiterRegistryOptions) {
     this.#options = options;
@@ -41,9 +53,7 @@ export class WaiterRegistry<T> {
 
   /** Number of parked waiters. */
   get size(): number {
-    let total = 0;
-    for (const set of this.#byKey.values()) total += set.size;
-    return total;
+    return this.#size;
   }
 
   has(key: string): boolean {
@@ -54,73 +64,94 @@ export class WaiterRegistry<T> {
     return this.#byKey.keys();
   }
 
-  /** Parks until woken, timed out, aborted or drained. Throws TOO_MANY_POLLS past the per-client cap. */
-  wait(key: string, clientKey: string, timeoutMs: number, signal?: AbortSignal): Promise<WaitOutcome<T>> {
-    if (signal?.aborted) return Promise.resolve({ kind: "aborted" });
+  /**
+   * Parks a waiter; `onOutcome` is called exactly once (never synchronously
+   * from `park`): woken, timed out, cancelled (`aborted`) or drained.
+   * Throws TOO_MANY_POLLS past the per-client cap.
+   */
+  park(key: string, clientKey: string, timeoutMs: number, onOutcome: (outcome: WaitOutcome<T>) => void): Waiter<T> {
     const pending = this.#perClient.get(clientKey) ?? 0;
     if (pending >= this.#options.maxPerClient) {
       throw new AppError("TOO_MANY_POLLS", `At most ${this.#options.maxPerClient} pending polls per client`, { retryAfter: 1 });
     }
-    return new Promise((resolve) => {
-      let settled = false;
-      const waiter: Waiter<T> = {
-        key,
-        clientKey,
-        signal,
-        resolve: (outcome) => {
-          if (settled) return;
-          settled = true;
-          this.#remove(waiter);
-          resolve(outcome);
-        },
-        timer: setTimeout(() => waiter.resolve({ kind: "timeout" }), timeoutMs),
-      };
-      if (signal) {
-        waiter.onAbort = () => waiter.resolve({ kind: "aborted" });
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
-      let set = this.#byKey.get(key);
-      if (!set) {
-        set = new Set();
-        this.#byKey.set(key, set);
-        this.#options.onFirstWaiter?.(key);
-      }
-      set.add(waiter);
-      this.#perClient.set(clientKey, pending + 1);
+    const waiter = new Waiter(key, clientKey, onOutcome);
+    waiter.timer = setTimeout(this.#onTimeout, timeoutMs, waiter);
+    let set = this.#byKey.get(key);
+    if (!set) {
+      set = new Set();
+      this.#byKey.set(key, set);
+      this.#options.onFirstWaiter?.(key);
+    }
+    set.add(waiter);
+    this.#size++;
+    this.#perClient.set(clientKey, pending + 1);
+    return waiter;
+  }
+
+  /** Answers a still-pending waiter as `aborted` (its client went away); false if it was already answered. */
+  cancel(waiter: Waiter<T>): boolean {
+    if (waiter.timer === undefined) return false;
+    this.#settle(waiter, ABORTED, true);
+    return true;
+  }
+
+  /** `park` as a promise, with an optional AbortSignal (aborting answers `aborted`). */
+  wait(key: string, clientKey: string, timeoutMs: number, signal?: AbortSignal): Promise<WaitOutcome<T>> {
+    if (signal?.aborted) return Promise.resolve(ABORTED);
+    let resolve!: (outcome: WaitOutcome<T>) => void;
+    const promise = new Promise<WaitOutcome<T>>((settle) => (resolve = settle));
+    const onAbort = () => this.cancel(waiter);
+    // Outside the promise: TOO_MANY_POLLS throws synchronously.
+    const waiter = this.park(key, clientKey, timeoutMs, (outcome) => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve(outcome);
     });
+    signal?.addEventListener("abort", onAbort, { once: true });
+    return promise;
   }
 
   /** Answers every waiter of `key` with `value`; returns how many were woken. */
   wake(key: string, value: T): number {
     const set = this.#byKey.get(key);
     if (!set) return 0;
-    const waiters = [...set];
-    for (const waiter of waiters) waiter.resolve({ kind: "woken", value });
-    return waiters.length;
+    // Detach the whole set first: waiters that park again while being answered start a new one.
+    this.#byKey.delete(key);
+    this.#options.onLastWaiter?.(key);
+    const outcome: WaitOutcome<T> = { kind: "woken", value };
+    for (const waiter of set) this.#settle(waiter, outcome, false);
+    return set.size;
   }
 
   /** Answers every waiter as drained (shutdown: they re-poll elsewhere). */
   drain(): number {
     let count = 0;
-    for (const set of [...this.#byKey.values()]) {
-      for (const waiter of [...set]) {
-        waiter.resolve({ kind: "drained" });
+    for (const key of [...this.#byKey.keys()]) {
+      const set = this.#byKey.get(key)!;
+      this.#byKey.delete(key);
+      this.#options.onLastWaiter?.(key);
+      for (const waiter of set) {
+        this.#settle(waiter, DRAINED, false);
         count++;
       }
     }
     return count;
   }
 
-  #remove(waiter: Waiter<T>): void {
+  #settle(waiter: Waiter<T>, outcome: WaitOutcome<T>, removeFromSet: boolean): void {
+    if (waiter.timer === undefined) return;
     clearTimeout(waiter.timer);
-    if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
-    const set = this.#byKey.get(waiter.key);
-    if (set?.delete(waiter) && set.size === 0) {
-      this.#byKey.delete(waiter.key);
-      this.#options.onLastWaiter?.(waiter.key);
+    waiter.timer = undefined;
+    this.#size--;
+    if (removeFromSet) {
+      const set = this.#byKey.get(waiter.key);
+      if (set?.delete(waiter) && set.size === 0) {
+        this.#byKey.delete(waiter.key);
+        this.#options.onLastWaiter?.(waiter.key);
+      }
     }
     const left = (this.#perClient.get(waiter.clientKey) ?? 1) - 1;
     if (left <= 0) this.#perClient.delete(waiter.clientKey);
     else this.#perClient.set(waiter.clientKey, left);
+    waiter.onOutcome(outcome);
   }
 }

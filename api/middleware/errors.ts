@@ -1,4 +1,4 @@
-import type { Middleware } from "koa";
+import type { Middleware, ParameterizedContext } from "koa";
 import { AppError, ErrorCodes, type ErrorBody, type ErrorCode } from "../../shared/index.ts";
 import type { ApiState } from "../context.ts";
 
@@ -49,18 +49,27 @@ export function errorMiddleware(): Middleware<ApiState> {
     try {
       await next();
     } catch (thrown) {
-      const error = normaliseError(thrown);
-      if (error.code === "INTERNAL") ctx.state.log?.error({ err: thrown }, "unhandled error");
-      if (ctx.headerSent || !ctx.writable) {
-        // A streaming response already started: nothing useful can be sent.
-        ctx.state.log?.warn({ err: thrown }, "error after the response started");
-        return;
-      }
-      ctx.status = error.status;
-      for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
-      if (error.retryAfter !== undefined) ctx.set("Retry-After", String(Math.max(1, Math.ceil(error.retryAfter))));
-      ctx.set("Cache-Control", "no-store");
-      ctx.body = errorBody(error);
+      answerError(ctx, thrown);
     }
   };
+}
+
+/**
+ * Puts a thrown error on the response (status, headers, `{error}` body) and
+ * logs an unexpected one. The error middleware's answer; also used by
+ * answers written after the middleware chain has returned (parked long polls).
+ */
+export function answerError(ctx: ParameterizedContext<ApiState>, thrown: unknown): void {
+  const error = normaliseError(thrown);
+  if (error.code === "INTERNAL") ctx.state.log?.error({ err: thrown }, "unhandled error");
+  if (ctx.headerSent || !ctx.writable) {
+    // A streaming response already started: nothing useful can be sent.
+    ctx.state.log?.warn({ err: thrown }, "error after the response started");
+    return;
+  }
+  ctx.status = error.status;
+  for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
+  if (error.retryAfter !== undefined) ctx.set("Retry-After", String(Math.max(1, Math.ceil(error.retryAfter))));
+  ctx.set("Cache-Control", "no-store");
+  ctx.body = errorBody(error);
 }

@@ -11,24 +11,59 @@ export interface HttpObserver {
 }
 
 /**
+ * `ctx.state` of an API request. The child logger carrying the request id is
+ * made on first use only: most requests log just their one line at the end,
+ * which the root logger writes with the same fields (a long-lived request,
+ * e.g. a parked long poll, should not hold a logger of its own).
+ */
+class RequestState implements ApiState {
+  routeLabel?: string;
+  player?: ApiState["player"];
+  readonly #root: Logger;
+  #log?: Logger;
+
+  constructor(
+    root: Logger,
+    public requestId: string,
+  ) {
+    this.#root = root;
+  }
+
+  get log(): Logger {
+    return (this.#log ??= this.#root.child({ requestId: this.requestId }));
+  }
+
+  set log(logger: Logger) {
+    this.#log = logger;
+  }
+
+  /** Logs at info with the request id, through the child logger if one was made (the same line either way). */
+  logRequest(fields: Record<string, unknown>, message: string): void {
+    if (this.#log) this.#log.info(fields, message);
+    else this.#root.info({ requestId: this.requestId, ...fields }, message);
+  }
+}
+
+/**
  * Request id (from a well-formed `X-Request-Id` or a new UUID), a child logger
- * carrying it, one log line per finished request, and the HTTP metrics.
- * Streaming responses (SSE, long polls) are logged when the socket finishes.
+ * carrying it (`ctx.state.log`, made when first used), one log line per
+ * finished request, and the HTTP metrics. Streaming responses (SSE, long
+ * polls) are logged when the socket finishes.
  */
 export function requestContext(logger: Logger, observer: HttpObserver): Middleware<ApiState> {
   return async (ctx, next) => {
     const incoming = ctx.get("X-Request-Id");
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    ctx.state.requestId = requestId;
-    ctx.state.log = logger.child({ requestId });
+    const state = new RequestState(logger, requestId);
+    ctx.state = state;
     ctx.set("X-Request-Id", requestId);
-    const started = process.hrtime.bigint();
-    ctx.res.once("close", () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = typeof ctx._matchedRoute === "string" ? ctx._matchedRoute : ctx.state.routeLabel ?? "unmatched";
+    const started = performance.now();
+    ctx.res.on("close", () => {
+      const ms = performance.now() - started;
+      const route = typeof ctx._matchedRoute === "string" ? ctx._matchedRoute : state.routeLabel ?? "unmatched";
       const status = ctx.res.statusCode;
-      observer.observe(ctx.method, route, status, seconds);
-      ctx.state.log.info({ method: ctx.method, path: ctx.path, route, status, ms: Math.round(seconds * 1000) }, "request");
+      observer.observe(ctx.method, route, status, ms / 1000);
+      state.logRequest({ method: ctx.method, path: ctx.path, route, status, ms: Math.round(ms) }, "request");
     });
     await next();
   };

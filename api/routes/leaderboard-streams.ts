@@ -96,16 +96,19 @@ export function leaderboardStreamRoutes(deps: LeaderboardStreamDeps): Router<Api
       throw error;
     }
     ctx.respond = false;
-    let unsubscribe = () => {};
+    // What an open stream holds is kept small (thousands are open at once): the stream is the
+    // publisher's sink itself, and the close hook uses method syntax (tsx's esbuild keepNames gives
+    // each named arrow made at run time a property store of its own).
+    let unsubscribe: (() => void) | undefined;
     const stream = new SseStream(ctx.res, {
       heartbeatMs: deps.options.heartbeatMs,
       lifetimeMs: deps.options.lifetimeMs,
       writeDeadlineMs: deps.options.writeDeadlineMs,
       retryMs: 2000,
       notAfter: claims ? claims.expiresAt * 1000 : undefined,
-      onClose: (reason) => {
+      onClose(reason) {
         live.delete(stream);
-        unsubscribe();
+        unsubscribe?.();
         view.release();
         release();
         deps.hub.metrics.open.dec();
@@ -116,10 +119,7 @@ export function leaderboardStreamRoutes(deps: LeaderboardStreamDeps): Router<Api
     live.add(stream);
     deps.hub.metrics.open.inc();
     stream.open();
-    const subscription = view.publisher.subscribe(
-      { write: (bytes) => stream.write(bytes), get congested() { return stream.congested; }, onceDrained: (listener) => stream.onceDrained(listener) },
-      cursor,
-    );
+    const subscription = view.publisher.subscribe(stream, cursor);
     unsubscribe = subscription.unsubscribe;
     deps.hub.metrics.resumes.inc({ outcome: cursor ? subscription.outcome : "fresh" });
     if (stream.closed) unsubscribe();

@@ -18,6 +18,7 @@ import type { ResultStore } from "../../store/match-results.ts";
 import type { ChangeNotifications } from "../../store/notifications.ts";
 import type { ApiContext, ApiState } from "../context.ts";
 import type { Lifecycle } from "../lifecycle.ts";
+import { answerDetached } from "../long-poll/answer-detached.ts";
 import { WaiterRegistry, type WaitOutcome } from "../long-poll/waiter-registry.ts";
 import { requireAuth } from "../middleware/auth.ts";
 
@@ -48,7 +49,13 @@ const FEED_KEY = "\u0000feed";
  *
  * Parked polls live in one waiter registry. A "result recorded" notification
  * (from any process) wakes the waiters of that match with ONE store read,
- * and the feed's waiters with one read of the new results.
+ * and the feed's waiters with one read of the new results; every waiter of
+ * one wake-up gets the same answer bytes, serialised once.
+ *
+ * A parked poll is held OUTSIDE Koa's middleware chain (answer-detached.ts):
+ * the handler returns with `ctx.respond = false` and the waiter writes the
+ * answer, so thousands of held polls cost their sockets and a small waiter
+ * each, not a suspended chain of a dozen middleware frames.
  */
 export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router<ApiState>; close: () => void } {
   const waiters = new WaiterRegistry<RecordedMatchResult | RecordedMatchResult[]>({ maxPerClient: deps.options.perClient });
@@ -63,6 +70,13 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
    * to: a seq from an older epoch (the feed restarted) must not hide new results.
    */
   let feedSeen = { epoch: "", seq: -1 };
+  /**
+   * How many result/resync notifications this process has seen. A poll that
+   * samples it before its first store read and finds it unchanged when it
+   * parks knows nothing was recorded in between (a result is readable before
+   * its notification goes out), so it skips the re-read that closes that race.
+   */
+  let notified = 0;
 
   const wakeMatch = async (matchId: string) => {
     if (!waiters.has(matchId)) return;
@@ -80,9 +94,11 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
   };
   const unsubscribe = deps.notifications.subscribe((event) => {
     if (event.type === "result") {
+      notified++;
       wakeMatch(event.matchId).catch(deps.onError);
       wakeFeed().catch(deps.onError);
     } else if (event.type === "resync") {
+      notified++;
       for (const key of [...waiters.keys()]) if (key !== FEED_KEY) wakeMatch(key).catch(deps.onError);
       wakeFeed().catch(deps.onError);
     }
@@ -93,30 +109,81 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
   });
 
   /**
-   * Parks a poll. `changedMeanwhile` closes the race between the caller's read
-   * and the parking: if it says something landed in between, wake at once.
+   * Parks a poll and answers it with `answer(outcome)` (which sets `ctx.body`)
+   * once woken, timed out, drained or abandoned. `changedMeanwhile` closes the
+   * race between the caller's read and the parking — run only when a
+   * notification arrived since `notifiedBefore`: if it says something landed
+   * in between, wake at once. Until then the poll is still in the middleware
+   * chain (errors answer the usual way); after, it is detached.
    */
-  const park = async (ctx: ApiContext, key: string, waitSeconds: number, changedMeanwhile: () => Promise<boolean>): Promise<WaitOutcome<RecordedMatchResult | RecordedMatchResult[]>> => {
+  const park = async (
+    ctx: ApiContext,
+    key: string,
+    waitSeconds: number,
+    notifiedBefore: number,
+    changedMeanwhile: () => Promise<boolean>,
+    answer: (outcome: WaitOutcome<RecordedMatchResult | RecordedMatchResult[]>) => void | Promise<void>,
+  ): Promise<void> => {
     const seconds = Math.min(Math.max(waitSeconds, LONG_POLL_WAIT.min), deps.options.maxWaitSeconds);
     // A little jitter so a crowd of pollers does not come back in lockstep.
     const ms = seconds * 1000 * (0.9 + Math.random() * 0.1);
-    const abort = new AbortController();
-    const onClose = () => abort.abort();
-    ctx.req.once("close", onClose);
+    let early: WaitOutcome<RecordedMatchResult | RecordedMatchResult[]> | undefined;
+    let detached = false;
+    let failed = false;
+    // What a parked poll holds stays small: no named closures here (tsx compiles with esbuild's
+    // keepNames, which gives each named function made per request a property store of its own).
+    const waiter = waiters.park(key, ctx.state.player!.playerId, ms, (outcome) => {
+      if (failed) return;
+      metrics.answers.inc({ outcome: outcome.kind });
+      if (detached) answerDetached(ctx, () => answer(outcome)).catch(deps.onError);
+      else early = outcome;
+    });
+    // The client went away: release the slot at once. (Node also emits `close` after an answer; cancel is then a no-op.)
+    ctx.req.on("close", () => waiters.cancel(waiter));
     try {
-      const parked = waiters.wait(key, ctx.state.player!.playerId, ms, abort.signal);
-      if (await changedMeanwhile()) {
+      if (notified !== notifiedBefore && (await changedMeanwhile())) {
         if (key === FEED_KEY) await wakeFeed();
         else await wakeMatch(key);
       }
-      return await parked;
-    } finally {
-      ctx.req.off("close", onClose);
+    } catch (error) {
+      // Answered by the error middleware, not as a poll outcome.
+      failed = true;
+      waiters.cancel(waiter);
+      throw error;
     }
+    if (early) return answer(early);
+    // From here the waiter writes the answer; the headers the chain adds on its way out must already be there.
+    ctx.set("Cache-Control", "no-store");
+    ctx.respond = false;
+    detached = true;
   };
 
   const checkDraining = () => {
     if (deps.lifecycle.draining) throw new AppError("DRAINING", "This server is draining; poll again", { retryAfter: 2 });
+  };
+
+  /** One JSON answer per wake-up and (epoch, after, limit): every feed poll of a crowd shares it. */
+  const feedAnswers = new WeakMap<RecordedMatchResult[], Map<string, { json: string; last: number } | null>>();
+  /** The woken answer of a poll that waited beyond `after`, or null when the wake-up read does not start right after it. */
+  const feedAnswer = (woken: RecordedMatchResult[], epoch: string, after: number, limit: number) => {
+    let answers = feedAnswers.get(woken);
+    if (!answers) feedAnswers.set(woken, (answers = new Map()));
+    const key = `${epoch}:${after}:${limit}`;
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      const fresh = woken.filter((r) => r.seq > after);
+      // A wake-up read from an older position, or a result recorded while this poll was parking: the poll reads its own gap.
+      const results = fresh.length > 0 && fresh[0].seq === after + 1 ? fresh.slice(0, limit) : undefined;
+      const last = results ? results[results.length - 1].seq : after;
+      answer = results ? { json: JSON.stringify({ cursor: `${epoch}:${last}`, results, changed: true } satisfies MatchFeedResponse), last } : null;
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+  const matchAnswers = new WeakMap<RecordedMatchResult, string>();
+  const setJson = (ctx: ApiContext, json: string) => {
+    ctx.type = "json";
+    ctx.body = json;
   };
 
   const router = new Router<ApiState>();
@@ -128,6 +195,7 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
 
   router.get("/v1/matches/results", async (ctx) => {
     checkDraining();
+    const notifiedBefore = notified;
     const query = parseOrThrow(MatchFeedQuery, ctx.query, "feed query");
     const head = await deps.results.head();
     let after: number;
@@ -142,26 +210,35 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
       reset = match[1] !== head.epoch || Number(match[2]) > head.seq;
       after = reset ? 0 : Number(match[2]);
     }
-    const cursorOf = (seq: number) => `${head.epoch}:${seq}`;
-    let results = after < head.seq ? await deps.results.after(after, query.limit) : [];
+    const results = after < head.seq ? await deps.results.after(after, query.limit) : [];
     // Without `after` the answer is the head's cursor, at once (nothing to wait beyond yet).
-    if (results.length === 0 && query.wait > 0 && !reset && query.after !== undefined) {
-      feedSeen = feedSeen.epoch === head.epoch ? { epoch: head.epoch, seq: Math.max(feedSeen.seq, after) } : { epoch: head.epoch, seq: after };
-      const outcome = await park(ctx, FEED_KEY, query.wait, async () => (await deps.results.head()).seq > after);
-      metrics.answers.inc({ outcome: outcome.kind });
-      if (outcome.kind === "woken" || outcome.kind === "timeout") {
-        const woken = outcome.kind === "woken" ? (outcome.value as RecordedMatchResult[]).filter((r) => r.seq > after) : [];
-        // A wake-up read from an older position, or a result recorded while this poll was parking: read our own gap.
-        results = woken.length > 0 && woken[0].seq === after + 1 ? woken.slice(0, query.limit) : await deps.results.after(after, query.limit);
-        if (results.length > 0 && feedSeen.epoch === head.epoch) feedSeen.seq = Math.max(feedSeen.seq, results[results.length - 1].seq);
-      }
+    if (results.length > 0 || query.wait <= 0 || reset || query.after === undefined) {
+      ctx.body = feedBody(head.epoch, after, results, reset);
+      return;
     }
-    const last = results.length > 0 ? results[results.length - 1].seq : after;
-    ctx.body = { cursor: cursorOf(last), results, changed: results.length > 0, ...(reset ? { reset } : {}) } satisfies MatchFeedResponse;
+    const epoch = head.epoch;
+    const limit = query.limit;
+    feedSeen = feedSeen.epoch === head.epoch ? { epoch: head.epoch, seq: Math.max(feedSeen.seq, after) } : { epoch: head.epoch, seq: after };
+    await park(ctx, FEED_KEY, query.wait, notifiedBefore, async () => (await deps.results.head()).seq > after, async (outcome) => {
+      if (outcome.kind === "woken") {
+        const shared = feedAnswer(outcome.value as RecordedMatchResult[], epoch, after, limit);
+        if (shared !== null) {
+          if (feedSeen.epoch === epoch) feedSeen.seq = Math.max(feedSeen.seq, shared.last);
+          setJson(ctx, shared.json);
+          return;
+        }
+      }
+      // Timed out with no notification since the head was read: nothing was recorded after it, no read needed.
+      const read = outcome.kind === "woken" || (outcome.kind === "timeout" && notified !== notifiedBefore);
+      const fresh = read ? await deps.results.after(after, limit) : [];
+      if (fresh.length > 0 && feedSeen.epoch === epoch) feedSeen.seq = Math.max(feedSeen.seq, fresh[fresh.length - 1].seq);
+      ctx.body = feedBody(epoch, after, fresh, false);
+    });
   });
 
   router.get("/v1/matches/:id/result", async (ctx) => {
     checkDraining();
+    const notifiedBefore = notified;
     const query = parseOrThrow(MatchResultPollQuery, ctx.query, "poll query");
     const matchId = matchIdOr404(ctx.params.id);
     const found = await deps.results.get(matchId);
@@ -176,10 +253,16 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
       ctx.body = { cursor, final: false, changed: false } satisfies MatchResultPollResponse;
       return;
     }
-    const outcome = await park(ctx, matchId, query.wait, async () => (await deps.results.get(matchId)) !== undefined);
-    metrics.answers.inc({ outcome: outcome.kind });
-    const result = outcome.kind === "woken" ? (outcome.value as RecordedMatchResult) : undefined;
-    ctx.body = result ? resultAnswer(result) : ({ cursor, final: false, changed: false } satisfies MatchResultPollResponse);
+    await park(ctx, matchId, query.wait, notifiedBefore, async () => (await deps.results.get(matchId)) !== undefined, (outcome) => {
+      if (outcome.kind !== "woken") {
+        ctx.body = { cursor, final: false, changed: false } satisfies MatchResultPollResponse;
+        return;
+      }
+      const result = outcome.value as RecordedMatchResult;
+      let json = matchAnswers.get(result);
+      if (json === undefined) matchAnswers.set(result, (json = JSON.stringify(resultAnswer(result))));
+      setJson(ctx, json);
+    });
   });
 
   router.get("/v1/matches/:id", async (ctx) => {
@@ -211,6 +294,11 @@ function matchIdOr404(value: unknown): string {
   // An id that can never exist is 404, not 400 (DESIGN §7).
   if (!parsed.success) throw new AppError("NOT_FOUND", "Not a match id");
   return parsed.data;
+}
+
+function feedBody(epoch: string, after: number, results: RecordedMatchResult[], reset: boolean): MatchFeedResponse {
+  const last = results.length > 0 ? results[results.length - 1].seq : after;
+  return { cursor: `${epoch}:${last}`, results, changed: results.length > 0, ...(reset ? { reset } : {}) };
 }
 
 function resultAnswer(result: RecordedMatchResult): MatchResultPollResponse {

@@ -1,6 +1,6 @@
 import Router from "@koa/router";
 import { z } from "zod";
-import { AppError, MatchId, parseOrThrow, type SpectateFinishedEvent, type TokenVerifier } from "../../shared/index.ts";
+import { AppError, MatchId, parseOrThrow, type SpectateFinishedEvent, type SpectateStateEvent, type TokenVerifier } from "../../shared/index.ts";
 import type { ResultStore } from "../../store/match-results.ts";
 import type { ChangeNotifications } from "../../store/notifications.ts";
 import type { SpectatorFeed } from "../../store/spectator-feed.ts";
@@ -37,6 +37,14 @@ export function spectateRoutes(deps: SpectateDeps): Router<ApiState> {
     for (const stream of [...live]) stream.close("draining");
   });
 
+  /** Every viewer of a match gets the same frame object: serialise it once, not once per viewer. */
+  const encoded = new WeakMap<SpectateStateEvent, Buffer>();
+  const encodeFrame = (frame: SpectateStateEvent): Buffer => {
+    let bytes = encoded.get(frame);
+    if (!bytes) encoded.set(frame, (bytes = formatEvent("state", undefined, frame)));
+    return bytes;
+  };
+
   router.get("/v1/matches/:id/spectate", async (ctx) => {
     if (deps.lifecycle.draining) throw new AppError("DRAINING", "This server is draining; reconnect", { retryAfter: 2 });
     const query = parseOrThrow(SpectateQuery, ctx.query, "spectate query");
@@ -56,7 +64,7 @@ export function spectateRoutes(deps: SpectateDeps): Router<ApiState> {
       writeDeadlineMs: deps.options.writeDeadlineMs,
       retryMs: 1000,
       notAfter: claims ? claims.expiresAt * 1000 : undefined,
-      onClose: () => {
+      onClose() {
         live.delete(stream);
         for (const cleanup of cleanups) cleanup();
       },
@@ -72,7 +80,7 @@ export function spectateRoutes(deps: SpectateDeps): Router<ApiState> {
 
     cleanups.push(
       deps.spectators.subscribe(matchId, (frame) => {
-        if (!stream.congested) stream.write(formatEvent("state", undefined, frame));
+        if (!stream.congested) stream.write(encodeFrame(frame));
       }),
       deps.notifications.subscribe((event) => {
         if (event.type !== "result" || event.matchId !== matchId) return;

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { formatComment, formatRetry } from "./event-format.ts";
 
 export interface SseStreamOptions {
@@ -26,6 +27,48 @@ export const SSE_HEADERS = {
 } as const;
 
 const jitter = (value: number, spread: number) => value * (1 - spread + Math.random() * 2 * spread);
+
+const HEARTBEAT = formatComment("heartbeat");
+const CRLF = Buffer.from("\r\n", "latin1");
+
+/** Event bytes framed as one HTTP/1.1 chunk, once per event: every subscriber writes the same framed bytes. */
+const chunks = new WeakMap<Buffer, Buffer>();
+function asChunk(bytes: Buffer): Buffer {
+  let chunk = chunks.get(bytes);
+  if (!chunk) chunks.set(bytes, (chunk = Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`, "latin1"), bytes, CRLF])));
+  return chunk;
+}
+
+type NodeResponse = ServerResponse & { chunkedEncoding?: boolean; _headerSent?: boolean; outputData?: unknown[] };
+
+/**
+ * The socket an open stream's events can be written to directly, or undefined.
+ * `res.write()` frames every write as a chunk itself — four socket writes and
+ * a tick of corking per subscriber per event, most of the CPU of a big
+ * fan-out. Writing the event's pre-framed chunk (`asChunk`, built once per
+ * event) to the socket puts the very same bytes on the wire in one write.
+ * Only when that is exactly what Node would send: a chunked HTTP/1.1 body
+ * (not HEAD, not HTTP/1.0) whose headers are already on this socket, which
+ * belongs to this response, with nothing of it still buffered by Node.
+ * Anything else — or a future Node that stores this differently — takes
+ * `res.write()`. The response's own `end()` still writes the last chunk.
+ */
+function directSocket(res: NodeResponse): Socket | undefined {
+  const socket = res.socket as (Socket & { _httpMessage?: unknown }) | null;
+  if (res.chunkedEncoding !== true || res._headerSent !== true || !socket || socket._httpMessage !== res || !socket.writable || res.outputData?.length !== 0) return undefined;
+  return socket;
+}
+
+/**
+ * Node keeps a response's header block (`res._header`, what `headersSent`
+ * tests) for the life of the response, as the tree of concatenated strings it
+ * was built from — about 1 KB per open stream. Reading one character makes V8
+ * flatten it in place. A no-op if Node ever stores it differently.
+ */
+function flattenHeaderBlock(res: ServerResponse): void {
+  const header = (res as ServerResponse & { _header?: unknown })._header;
+  if (typeof header === "string") header.charCodeAt(0);
+}
 
 /**
  * One SSE response written to the raw Node response (Koa `ctx.respond = false`;
@@ -65,9 +108,10 @@ export class SseStream {
     res.socket?.setKeepAlive(true);
     // First bytes at once, so proxies and clients see the stream open.
     res.write(Buffer.concat([formatRetry(jitter(this.#options.retryMs, 0.5)), formatComment("stream open")]));
+    flattenHeaderBlock(res);
     res.on("close", () => this.#finish("client-closed"));
     res.on("drain", () => this.#onDrain());
-    this.#heartbeat = setInterval(() => this.write(formatComment("heartbeat")), this.#options.heartbeatMs);
+    this.#heartbeat = setInterval(() => this.write(HEARTBEAT), this.#options.heartbeatMs);
     const lifetime = Math.min(jitter(this.#options.lifetimeMs, 0.1), (this.#options.notAfter ?? Infinity) - Date.now());
     this.#lifetime = setTimeout(() => this.close("lifetime"), Math.max(0, lifetime));
   }
@@ -75,12 +119,15 @@ export class SseStream {
   /** Writes bytes; false if the socket is congested (the bytes are still queued by Node). */
   write(bytes: Buffer): boolean {
     if (this.#closed) return false;
-    const ok = this.#res.write(bytes);
+    const socket = directSocket(this.#res);
+    const ok = socket ? socket.write(asChunk(bytes)) : this.#res.write(bytes);
     if (!ok && !this.#deadline) {
       this.#deadline = setTimeout(() => {
         this.#finish("slow-consumer");
         this.#res.destroy();
       }, this.#options.writeDeadlineMs);
+      // A direct write's backpressure is the socket's own (the response emits `drain` only for its writes).
+      socket?.once("drain", () => this.#onDrain());
     }
     return ok;
   }

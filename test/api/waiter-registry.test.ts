@@ -30,6 +30,29 @@ describe("long-poll waiter registry", () => {
     assert.equal([...registry.keys()].length, 0);
   });
 
+  it("park/cancel: each waiter is answered exactly once, and one re-parked while being woken waits for the next wake", async () => {
+    const registry = new WaiterRegistry<number>({ maxPerClient: 10 });
+    const outcomes: string[] = [];
+    const record = (name: string) => (outcome: { kind: string; value?: number }) => outcomes.push(`${name}:${outcome.kind}${outcome.value === undefined ? "" : `=${outcome.value}`}`);
+    const cancelled = registry.park("k", "a", 5000, record("cancelled"));
+    let again: ReturnType<typeof registry.park> | undefined;
+    registry.park("k", "a", 5000, (outcome) => {
+      record("first")(outcome);
+      again = registry.park("k", "a", 5000, record("again"));
+    });
+    assert.equal(registry.cancel(cancelled), true);
+    assert.equal(registry.cancel(cancelled), false, "already answered");
+    assert.equal(registry.wake("k", 1), 1);
+    assert.equal(registry.size, 1);
+    assert.equal(registry.wake("k", 2), 1);
+    assert.equal(registry.cancel(again!), false);
+    registry.park("t", "a", 10, record("timed"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(outcomes, ["cancelled:aborted", "first:woken=1", "again:woken=2", "timed:timeout"]);
+    assert.equal(registry.size, 0);
+    assert.equal([...registry.keys()].length, 0);
+  });
+
   it("caps pending polls per client with TOO_MANY_POLLS and frees the slot when one ends", async () => {
     const subscribed: string[] = [];
     const registry = new WaiterRegistry<number>({ maxPerClient: 2, onFirstWaiter: (k) => subscribed.push(`+${k}`), onLastWaiter: (k) => subscribed.push(`-${k}`) });

@@ -45,6 +45,40 @@ describe("auth", () => {
     });
   });
 
+  describe("TokenService (remembered tokens)", () => {
+    it("a token verified once is still checked for expiry, and no altered copy of it passes", async () => {
+      let now = 2_000_000;
+      const tokens = new TokenService({ secret: TEST_TOKEN_SECRET, ttlSeconds: 60, now: () => now });
+      const { token } = await tokens.issue({ playerId: "p_abcdefghijkl", name: "Ada" });
+      const claims = await tokens.verify(token);
+      // Verified again (now from memory): the same claims, a copy the caller may change freely.
+      const again = await tokens.verify(token);
+      assert.deepEqual(again, claims);
+      again.playerId = "p_changedbycaller";
+      assert.equal((await tokens.verify(token)).playerId, "p_abcdefghijkl");
+      const [header, payload, signature] = token.split(".");
+      const forged = JSON.parse(Buffer.from(payload, "base64url").toString());
+      forged.sub = "p_zzzzzzzzzzzz";
+      const flip = (part: string) => `${part.slice(0, -2)}${part.at(-2) === "A" ? "B" : "A"}${part.at(-1)}`;
+      const altered = [
+        `${header}.${Buffer.from(JSON.stringify(forged)).toString("base64url")}.${signature}`,
+        `${header}.${payload}.${flip(signature)}`,
+        `${flip(header)}.${payload}.${signature}`,
+        `${header}.${payload}.`,
+        `${token}.`,
+      ];
+      for (const candidate of altered) {
+        await assert.rejects(tokens.verify(candidate), (e: unknown) => e instanceof AppError && e.code === "TOKEN_INVALID", candidate);
+      }
+      now += 59;
+      assert.deepEqual(await tokens.verify(token), claims);
+      now += 1;
+      await assert.rejects(tokens.verify(token), (e: unknown) => e instanceof AppError && e.code === "TOKEN_EXPIRED");
+      // And it stays expired (it is not remembered as valid again).
+      await assert.rejects(tokens.verify(token), (e: unknown) => e instanceof AppError && e.code === "TOKEN_EXPIRED");
+    });
+  });
+
   describe("HTTP", () => {
     let server: TestServer;
     before(async () => {

@@ -1,0 +1,40 @@
+import type { ApiContext } from "../context.ts";
+import { answerError } from "../middleware/errors.ts";
+
+/**
+ * Answers a request whose handler returned with `ctx.respond = false` (Koa's
+ * documented escape hatch) and left the answer for later: a parked long poll
+ * is held by its waiter alone, not by a suspended middleware chain.
+ *
+ * `answer` sets `ctx.status`/`ctx.body` as a handler would; if it throws, the
+ * error is answered exactly as the error middleware answers it. The bytes are
+ * then written the way Koa's `respond` writes a JSON or string body
+ * (koa/lib/application.js): nothing but `end()` when the client is gone, no
+ * body for HEAD, `Content-Length` set.
+ */
+export async function answerDetached(ctx: ApiContext, answer: () => void | Promise<void>): Promise<void> {
+  try {
+    await answer();
+  } catch (error) {
+    answerError(ctx, error);
+  }
+  const res = ctx.res;
+  if (!ctx.writable) {
+    res.end();
+    return;
+  }
+  if (ctx.method === "HEAD") {
+    if (!res.headersSent && !res.hasHeader("Content-Length")) {
+      const { length } = ctx.response;
+      if (Number.isInteger(length)) ctx.length = length!;
+    }
+    res.end();
+    return;
+  }
+  let body: unknown = ctx.body;
+  if (typeof body !== "string" && !Buffer.isBuffer(body)) {
+    body = JSON.stringify(body);
+    if (!res.headersSent) ctx.length = Buffer.byteLength(body as string);
+  }
+  res.end(body as string | Buffer);
+}
