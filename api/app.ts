@@ -50,6 +50,8 @@ export interface ApiOptions {
    * by invite code) per player, or per IP without a valid token. Unset: no limit.
    */
   joinAttemptsPerMinute?: number;
+  /** Guest sign-ins per client IP per minute. Unset: no limit. */
+  guestSignupsPerMinute?: number;
 }
 
 export interface AppDeps {
@@ -116,7 +118,11 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
 
   const routers: Router<ApiState>[] = [
     healthRoutes({ startedAt: deps.startedAt, readiness: deps.readiness, registry: deps.registry }),
-    authRoutes({ tokens: deps.tokens, newPlayerId: deps.newPlayerId }),
+    authRoutes({
+      tokens: deps.tokens,
+      newPlayerId: deps.newPlayerId,
+      guestLimiter: deps.options.guestSignupsPerMinute ? new JoinAttemptLimiter({ perMinute: deps.options.guestSignupsPerMinute }) : undefined,
+    }),
   ];
   if (deps.stores) {
     if (!deps.adminKey) throw new Error("createApp: stores need an adminKey for the admin routes");

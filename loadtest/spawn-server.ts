@@ -12,9 +12,11 @@ export interface SpawnedServer {
 /**
  * Starts `server/main.ts` in its own process on a free port (the load
  * generator must not share a process, or a core, with what it measures).
+ * Every bot signs in as a guest from a handful of loopback addresses, so
+ * GUEST_SIGNUPS_PER_MINUTE is lifted (set it on a server you target with --url).
  */
 export function spawnServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
-  return spawnUntilListening(["server/main.ts"], { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "development", ...env }, (entry) => {
+  return spawnUntilListening(["server/main.ts"], { PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "development", GUEST_SIGNUPS_PER_MINUTE: "1000000", ...env }, (entry) => {
     if (typeof entry.level === "number" && entry.level >= 60) throw new Error(`server failed to start: ${entry.msg}`);
     return entry.msg === "listening" ? { httpUrl: String(entry.httpUrl), wsUrl: String(entry.wsUrl) } : undefined;
   });

@@ -86,6 +86,7 @@ export const CONFIG_VARIABLES = {
   STREAMS_PER_CLIENT: { schema: positiveInt(10_000), default: "8", doc: "Concurrent leaderboard streams (and change polls) per player or IP; more answer 429 TOO_MANY_STREAMS." },
   POLLS_PER_CLIENT: { schema: positiveInt(10_000), default: "8", doc: "Pending match-result long polls per player; more answer 429 TOO_MANY_POLLS." },
   LONG_POLL_MAX_WAIT_SECONDS: { schema: z.coerce.number().int().min(1).max(25), default: "25", doc: "Longest hold of a long poll (the `wait` parameter is clamped to 1..this)." },
+  GUEST_SIGNUPS_PER_MINUTE: { schema: positiveInt(1_000_000), default: "120", doc: "Guest sign-ins (`POST /v1/auth/guest`) per minute per client IP, also the burst: bounds how fast one address can mint identities to get around the per-player caps. More answer 429 RATE_LIMITED with Retry-After." },
   JOIN_ATTEMPTS_PER_MINUTE: { schema: positiveInt(100_000), default: "60", doc: "Join attempts per minute per player (per IP for requests without a valid token), also the burst: matchmaking joins (`POST /matchmake/{joinOrCreate,create,join,joinById}/…`; reconnects are not counted) and league joins by invite code. More answer 429 RATE_LIMITED with Retry-After." },
   HTTP_BODY_LIMIT_BYTES: { schema: positiveInt(10 * 1024 * 1024), default: "65536", doc: "Largest JSON request body; larger answers 413 PAYLOAD_TOO_LARGE." },
   CORS_ORIGINS: { schema: z.string().optional(), doc: "Comma-separated origins allowed by CORS, or `*`. Default: `*` outside production, none in production." },
@@ -118,7 +119,7 @@ export interface Config {
   draft: { poolLimit: number; closeAfterSeconds: number };
   /** Team matchmaking (issue 7). */
   matchmaking: { policy: { initialGap: number; gapGrowthPerSecond: number; maxGap: number }; intervalMs: number; gameOptions: Record<string, unknown> };
-  http: { bodyLimitBytes: number; joinAttemptsPerMinute: number };
+  http: { bodyLimitBytes: number; joinAttemptsPerMinute: number; guestSignupsPerMinute: number };
   streams: { public: boolean; heartbeatMs: number; lifetimeMs: number; writeDeadlineMs: number; history: number; perClient: number };
   polls: { perClient: number; maxWaitSeconds: number };
   corsOrigins: "*" | string[];
@@ -221,7 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         intervalMs: values.MATCHMAKING_INTERVAL_MS as number,
         gameOptions: (values.MATCH_GAME_OPTIONS as Record<string, unknown> | undefined) ?? {},
       },
-      http: { bodyLimitBytes: values.HTTP_BODY_LIMIT_BYTES as number, joinAttemptsPerMinute: values.JOIN_ATTEMPTS_PER_MINUTE as number },
+      http: { bodyLimitBytes: values.HTTP_BODY_LIMIT_BYTES as number, joinAttemptsPerMinute: values.JOIN_ATTEMPTS_PER_MINUTE as number, guestSignupsPerMinute: values.GUEST_SIGNUPS_PER_MINUTE as number },
       streams: {
         public: values.LEADERBOARDS_PUBLIC as boolean,
         heartbeatMs: values.STREAM_HEARTBEAT_MS as number,

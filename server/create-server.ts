@@ -115,6 +115,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     options: {
       bodyLimitBytes: config.http.bodyLimitBytes,
       joinAttemptsPerMinute: config.http.joinAttemptsPerMinute,
+      guestSignupsPerMinute: config.http.guestSignupsPerMinute,
       corsOrigins: config.corsOrigins,
       trustProxy: config.trustProxy,
       streams: { ...config.streams, maxWaitSeconds: config.polls.maxWaitSeconds },

@@ -22,7 +22,7 @@ export async function spawnServer(name: string, env: Record<string, string>, opt
   if (env.LOG_LEVEL && !["trace", "debug", "info"].includes(env.LOG_LEVEL)) throw new Error(`spawnServer needs LOG_LEVEL info or lower (got ${env.LOG_LEVEL})`);
   const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: new URL("../..", import.meta.url),
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", SHUTDOWN_GRACE_MS: "1000", ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", SHUTDOWN_GRACE_MS: "1000", GUEST_SIGNUPS_PER_MINUTE: "1000000", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const lines = createInterface({ input: child.stdout! });

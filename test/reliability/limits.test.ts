@@ -170,6 +170,31 @@ describe("reliability: limits", function () {
     }
   });
 
+  it("GUEST_SIGNUPS_PER_MINUTE: one address cannot mint guest identities past its budget; another address can; the SDK gets a typed error", async () => {
+    const server = await startTestServer({ env: { GUEST_SIGNUPS_PER_MINUTE: "2", TRUST_PROXY: "true" } });
+    try {
+      const signUp = (ip: string) =>
+        fetch(`${server.httpUrl}/v1/auth/guest`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": ip }, body: JSON.stringify({ name: "Minter" }) });
+      assert.equal((await signUp("203.0.113.7")).status, 201);
+      assert.equal((await signUp("203.0.113.7")).status, 201);
+      const refused = await signUp("203.0.113.7");
+      assert.equal(refused.status, 429);
+      const retryAfter = Number(refused.headers.get("retry-after"));
+      assert.ok(retryAfter >= 1 && retryAfter <= 30, `Retry-After ${retryAfter}`);
+      const body = (await refused.json()) as ErrorBody;
+      assert.equal(body.error.code, "RATE_LIMITED");
+      assert.deepEqual(body.error.details, { limit: "GUEST_SIGNUPS_PER_MINUTE", perMinute: 2 });
+      assert.equal((await signUp("203.0.113.8")).status, 201, "another address has its own budget");
+      // The SDK (from 127.0.0.1, no X-Forwarded-For: its own budget) surfaces the refusal as a typed, retryable error.
+      const client = createClient({ url: server.httpUrl });
+      await client.auth.signInAsGuest("One");
+      await client.auth.signInAsGuest("Two");
+      await assert.rejects(client.auth.signInAsGuest("Three"), (error: unknown) => error instanceof HttpError && error.code === "RATE_LIMITED" && error.retryable && (error.retryAfterMs ?? 0) >= 1000);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("the join limiter forgets idle clients (memory bounded by recent clients) and computes Retry-After from the refill", () => {
     let now = 0;
     const limiter = new JoinAttemptLimiter({ perMinute: 30, now: () => now });
