@@ -5,6 +5,7 @@ import { RedisChild } from "../helpers/redis-child.ts";
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
+import { followFeed } from "../helpers/feed-follower.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { RedisConnection } from "../../store/redis/connection.ts";
 import { RedisPipelineBackend } from "../../store/redis/pipeline-backend.ts";
@@ -129,16 +130,7 @@ describe("reliability: Redis SIGKILLed and restarted (AOF) under a server proces
     for (let i = 0; i < 3; i++) {
       const client = newClient();
       await client.auth.signInAsGuest(`Feed${i}`);
-      const feed = client.matches.feed({ wait: 3, signal: stopFeeds.signal });
-      const got: RecordedMatchResult[] = [];
-      const done = (async () => {
-        try {
-          for await (const result of feed) got.push(result);
-        } catch (error) {
-          if ((error as SdkError).code !== "ABORTED") throw error;
-        }
-      })();
-      feeds.push({ feed, got, done });
+      feeds.push(followFeed(client.matches.feed({ wait: 3, signal: stopFeeds.signal })));
     }
     await waitFor(() => subscriptions.every((s) => s.sub.state === "open" && s.sub.table), "every subscription to open with a table", 10_000);
     await waitFor(() => raw.events.length > 0, "the raw SSE reader's snapshot", 10_000);

@@ -5,6 +5,7 @@ import type { GameContract } from "../../client-sdk/rooms/game-contract.ts";
 import type { LeaderboardPage, MatchResult, RecordedMatchResult } from "../../shared/index.ts";
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
+import { followFeed } from "../helpers/feed-follower.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
 
@@ -180,16 +181,7 @@ describe("reliability: SIGKILL of one of two server processes sharing Redis", fu
         subscriptions.push({ via, transport, sub, errors, states });
       }
       const client = await newClient(url, `Feed${via}`);
-      const feed = client.matches.feed({ wait: 3, signal: stopFeeds.signal });
-      const got: RecordedMatchResult[] = [];
-      const done = (async () => {
-        try {
-          for await (const result of feed) got.push(result);
-        } catch (error) {
-          if ((error as SdkError).code !== "ABORTED") throw error;
-        }
-      })();
-      feeds.push({ via, feed, got, done });
+      feeds.push({ via, ...followFeed(client.matches.feed({ wait: 3, signal: stopFeeds.signal })) });
     }
     await waitFor(() => subscriptions.every((s) => s.sub.state === "open" && s.sub.table) && feeds.every((f) => f.feed.cursor !== undefined), "streams open, feeds at the head", 10_000);
 
