@@ -86,16 +86,25 @@ export async function joinAttemptKey(ctx: ApiContext, tokens: TokenVerifier): Pr
   return `ip:${ctx.ip}`;
 }
 
+/**
+ * Takes one attempt for `clientKey`; when the budget is spent throws 429
+ * RATE_LIMITED with `Retry-After` and `details: {limit, perMinute}` (`limit`:
+ * the config variable that sets it, `what`: the attempts, for the message).
+ */
+export function takeOrThrow(limiter: JoinAttemptLimiter, clientKey: string, limit: string, what: string): void {
+  const retryAfter = limiter.take(clientKey);
+  if (retryAfter > 0) {
+    throw new AppError("RATE_LIMITED", `At most ${limiter.perMinute} ${what} per minute; retry in ${retryAfter} s`, {
+      retryAfter,
+      details: { limit, perMinute: limiter.perMinute },
+    });
+  }
+}
+
 /** Throws 429 RATE_LIMITED with `Retry-After` when the client's join budget is spent. */
 export function limitJoinAttempts(limiter: JoinAttemptLimiter, tokens: TokenVerifier): Middleware<ApiState> {
   return async (ctx, next) => {
-    const retryAfter = limiter.take(await joinAttemptKey(ctx, tokens));
-    if (retryAfter > 0) {
-      throw new AppError("RATE_LIMITED", `At most ${limiter.perMinute} join attempts per minute; retry in ${retryAfter} s`, {
-        retryAfter,
-        details: { limit: "JOIN_ATTEMPTS_PER_MINUTE", perMinute: limiter.perMinute },
-      });
-    }
+    takeOrThrow(limiter, await joinAttemptKey(ctx, tokens), "JOIN_ATTEMPTS_PER_MINUTE", "join attempts");
     await next();
   };
 }

@@ -1,8 +1,8 @@
 import Router from "@koa/router";
-import { AppError, GuestAuthRequest, parseOrThrow, type TokenIssuer } from "../../shared/index.ts";
+import { GuestAuthRequest, parseOrThrow, type TokenIssuer } from "../../shared/index.ts";
 import type { ApiState } from "../context.ts";
 import { requireAuth } from "../middleware/auth.ts";
-import type { JoinAttemptLimiter } from "../middleware/join-attempts.ts";
+import { takeOrThrow, type JoinAttemptLimiter } from "../middleware/join-attempts.ts";
 
 export interface AuthRoutesDeps {
   tokens: TokenIssuer;
@@ -20,13 +20,7 @@ export interface AuthRoutesDeps {
 export function authRoutes(deps: AuthRoutesDeps): Router<ApiState> {
   const router = new Router<ApiState>({ prefix: "/v1/auth" });
   router.post("/guest", async (ctx) => {
-    const retryAfter = deps.guestLimiter?.take(`ip:${ctx.ip}`) ?? 0;
-    if (retryAfter > 0) {
-      throw new AppError("RATE_LIMITED", `At most ${deps.guestLimiter!.perMinute} guest sign-ins per minute from one address; retry in ${retryAfter} s`, {
-        retryAfter,
-        details: { limit: "GUEST_SIGNUPS_PER_MINUTE", perMinute: deps.guestLimiter!.perMinute },
-      });
-    }
+    if (deps.guestLimiter) takeOrThrow(deps.guestLimiter, `ip:${ctx.ip}`, "GUEST_SIGNUPS_PER_MINUTE", "guest sign-ins from one address");
     const body = parseOrThrow(GuestAuthRequest, ctx.request.body ?? {}, "guest auth request");
     ctx.status = 201;
     ctx.set("Cache-Control", "no-store");
