@@ -69,9 +69,12 @@ export interface GameListingMetadata {
 /**
  * The `game` room: arena soccer, server-authoritative (issue 3, DESIGN §2–§8).
  * Thin: it validates, seats, and runs `stepWorld` on a fixed timestep; the
- * rules live in rooms/arena/. The simulation (deps.tickRateHz) and the patch
- * rate (deps.patchRateHz) are independent; the schema is refreshed from the
- * simulation once per patch.
+ * rules live in rooms/arena/. The simulation runs at deps.tickRateHz and a
+ * patch goes out right after every tickRateHz / patchRateHz-th step (config
+ * keeps the ratio whole), not on a second timer: an input then waits for one
+ * clock (at most one patch interval) before a state shows it, instead of a
+ * step plus an unaligned patch. The schema is refreshed from the simulation
+ * once per patch (onBeforePatch).
  */
 export function gameRoom(deps: RoomDeps): RoomDefinition {
   class GameRoom extends ProjectRoom<GameState, typeof GameClientMessages> implements GameRoomControls {
@@ -88,6 +91,8 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
     #tickErrors = 0;
     #frameSeq = 0;
     #ticksSinceFrame = 0;
+    #ticksSincePatch = 0;
+    readonly #ticksPerPatch = Math.max(1, Math.round(deps.tickRateHz / deps.patchRateHz));
     readonly #ticksPerFrame = Math.max(1, Math.round(deps.tickRateHz / deps.spectateRateHz));
 
     static override async onAuth(token: string): Promise<TokenClaims> {
@@ -132,10 +137,11 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
         if (refused) throw new AppError(refused.code, refused.message);
       });
 
-      // Fixed step first, patch rate after it: COLYSEUS-NOTES (a clock ticked
-      // by a second interval starves setFixedTimestep's accumulator).
+      // Fixed step first, then patchRate = null (no patch timer: #tick sends
+      // the patches). Order matters: COLYSEUS-NOTES (a clock ticked by a
+      // second interval starves setFixedTimestep's accumulator).
       this.setFixedTimestep((ctx) => this.#tick(ctx.dt), deps.tickRateHz);
-      this.patchRate = 1000 / deps.patchRateHz;
+      this.patchRate = null;
       this.setupProjectRoom();
       this.#updateListing();
       // The match id may be long-polled or spectated (over SSE) before the match starts.
@@ -212,6 +218,11 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
         .catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "closing the finished room failed"));
     }
 
+    /** For tests and operations: fixed steps run so far. */
+    get simulationTick(): number {
+      return this.#world.tick;
+    }
+
     /** For tests and operations: the submitter's view (result, attempts). */
     get resultSubmitter(): ResultSubmitter {
       return this.#submitter;
@@ -249,6 +260,10 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
     #tick(dt: number): void {
       try {
         this.#apply(stepWorld(this.#world, dt, Date.now()));
+        if (++this.#ticksSincePatch >= this.#ticksPerPatch) {
+          this.#ticksSincePatch = 0;
+          this.broadcastPatch();
+        }
         if (++this.#ticksSinceFrame >= this.#ticksPerFrame) this.#publishFrame();
       } catch (error) {
         // A rules bug must not take the process down (an interval callback has no caller to catch it).
@@ -315,4 +330,6 @@ export interface GameRoomControls {
   /** Idempotent: builds and submits the result once, when the match is finished. */
   finishMatch(): void;
   readonly resultSubmitter: ResultSubmitter;
+  /** Fixed steps run so far (patches go out after every TICK_RATE_HZ / PATCH_RATE_HZ-th). */
+  readonly simulationTick: number;
 }

@@ -1,5 +1,5 @@
-import { ARENA_UNITS_PER_METER, PlayerState, type GameState, type PlayerStatsState, type TeamState, type GameSide, type PlayerMatchStats } from "../shared/index.ts";
-import { seatedPlayers, SIDES, type World } from "./arena/index.ts";
+import { ARENA_UNITS_PER_METER, PlayerState, type GameState, type PlayerStatsState, type GameSide, type PlayerMatchStats } from "../shared/index.ts";
+import { SIDES, type World } from "./arena/index.ts";
 
 const INT16 = 32767;
 /** metres → int16 centimetres (clamped: the rules keep values far inside). */
@@ -7,9 +7,18 @@ const q16 = (metres: number): number => Math.max(-INT16, Math.min(INT16, Math.ro
 const ms = (seconds: number, max = 0xffff_ffff): number => Math.min(max, Math.max(0, Math.round(seconds * 1000)));
 
 /**
+ * Per state: the stats total and player count at its last sync. Counters only
+ * ever go up and players only leave the world before kickoff (with zero
+ * stats), so an equal key means no player or team stat changed.
+ */
+const syncedStatsTotal = new WeakMap<GameState, number>();
+
+/**
  * Projects the simulation onto the synchronised schema, quantised. Runs once
  * per patch (onBeforePatch), not per step: the schema only tracks what the
- * next patch sends, and unchanged values send nothing.
+ * next patch sends, and unchanged values send nothing. It runs for every room
+ * at the patch rate, so it allocates nothing in the common case and leaves
+ * the stats alone while no counter moved.
  */
 export function syncGameState(world: World, state: GameState, spectators: number): void {
   state.phase = world.phase;
@@ -20,10 +29,18 @@ export function syncGameState(world: World, state: GameState, spectators: number
   state.hostId = world.hostId ?? "";
   state.spectators = spectators;
 
-  const seated = new Set<string>();
-  for (const player of seatedPlayers(world)) {
-    seated.add(player.id);
+  let statsTotal = 0;
+  for (const player of world.players.values()) statsTotal += statsSum(player.stats);
+  const statsKey = statsTotal * 1024 + world.players.size;
+  const statsChanged = syncedStatsTotal.get(state) !== statsKey;
+  syncedStatsTotal.set(state, statsKey);
+
+  let seated = 0;
+  for (const player of world.players.values()) {
+    if (!player.seated) continue;
+    seated++;
     let view = state.players.get(player.id);
+    const created = !view;
     if (!view) {
       view = new PlayerState();
       view.playerId = player.playerId;
@@ -39,11 +56,15 @@ export function syncGameState(world: World, state: GameState, spectators: number
     view.connected = player.connected;
     view.ready = player.ready;
     view.lastProcessedInputSeq = player.ackSeq;
-    copyStats(view.stats, player.stats);
+    if (created || statsChanged) copyStats(view.stats, player.stats);
   }
-  for (const id of [...state.players.keys()]) if (!seated.has(id)) state.players.delete(id);
+  if (state.players.size !== seated) {
+    for (const id of [...state.players.keys()]) if (world.players.get(id)?.seated !== true) state.players.delete(id);
+  }
 
-  for (const side of SIDES) syncTeam(world, side, side === "home" ? state.home : state.away);
+  state.home.score = world.score.home;
+  state.away.score = world.score.away;
+  if (statsChanged) syncTeamStats(world, state);
 
   state.ball.x = q16(world.ball.pos.x);
   state.ball.y = q16(world.ball.pos.y);
@@ -77,14 +98,22 @@ export function initGameState(world: World, state: GameState, meta: { matchId: s
   }
 }
 
-function syncTeam(world: World, side: GameSide, team: TeamState): void {
-  team.score = world.score[side];
-  const sum: PlayerMatchStats = { goals: 0, assists: 0, shots: 0, saves: 0, touches: 0 };
+const statsSum = (s: PlayerMatchStats): number => s.goals + s.assists + s.shots + s.saves + s.touches;
+
+/** Team stats are the sums over the side's players, leavers included. */
+function syncTeamStats(world: World, state: GameState): void {
+  const home: PlayerMatchStats = { goals: 0, assists: 0, shots: 0, saves: 0, touches: 0 };
+  const away: PlayerMatchStats = { goals: 0, assists: 0, shots: 0, saves: 0, touches: 0 };
   for (const player of world.players.values()) {
-    if (player.side !== side) continue;
-    for (const key of Object.keys(sum) as (keyof PlayerMatchStats)[]) sum[key] += player.stats[key];
+    const sum = player.side === "home" ? home : away;
+    sum.goals += player.stats.goals;
+    sum.assists += player.stats.assists;
+    sum.shots += player.stats.shots;
+    sum.saves += player.stats.saves;
+    sum.touches += player.stats.touches;
   }
-  copyStats(team.stats, sum);
+  copyStats(state.home.stats, home);
+  copyStats(state.away.stats, away);
 }
 
 function copyStats(target: PlayerStatsState, source: PlayerMatchStats): void {

@@ -60,8 +60,8 @@ export const CONFIG_VARIABLES = {
   TOKEN_TTL_SECONDS: { schema: positiveInt(7 * 24 * 3600), default: "3600", doc: "Lifetime of a player token." },
   ADMIN_KEY: { schema: z.string().min(16, "must be at least 16 characters").optional(), doc: "Key for admin endpoints (`X-Admin-Key`). Generated and logged once in development; required in production." },
   LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), default: "info", doc: "pino log level; logs are JSON lines on stdout." },
-  TICK_RATE_HZ: { schema: positiveInt(240), default: "30", doc: "Game simulation rate (fixed step)." },
-  PATCH_RATE_HZ: { schema: positiveInt(120), default: "20", doc: "Rate of binary state patches sent to room clients." },
+  TICK_RATE_HZ: { schema: positiveInt(240), default: "40", doc: "Game simulation rate (fixed step); a multiple of PATCH_RATE_HZ, since game rooms send each patch right after a step." },
+  PATCH_RATE_HZ: { schema: positiveInt(120), default: "20", doc: "Rate of binary state patches sent to room clients (game rooms: after every TICK_RATE_HZ / PATCH_RATE_HZ steps)." },
   SPECTATE_RATE_HZ: { schema: positiveInt(60), default: "5", doc: "State frames per second sent to SSE spectators of a live match." },
   WS_MAX_PAYLOAD_BYTES: { schema: positiveInt(1024 * 1024), default: "16384", doc: "Largest WebSocket frame a client may send; larger closes with 1009." },
   WS_PING_INTERVAL_MS: { schema: z.coerce.number().int().min(0).max(600_000), default: "3000", doc: "WebSocket ping interval (0 disables); keeps proxies from idling the socket out." },
@@ -171,6 +171,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       adminKey = randomBytes(18).toString("base64url");
       warnings.push(`ADMIN_KEY is not set: generated one for this process: ${adminKey}`);
     }
+  }
+
+  const tick = values.TICK_RATE_HZ as number | undefined;
+  const patch = values.PATCH_RATE_HZ as number | undefined;
+  if (tick !== undefined && patch !== undefined && tick % patch !== 0) {
+    // Game rooms patch right after a step (no second timer: input → state waits for one clock, not two).
+    problems.push({ variable: "TICK_RATE_HZ", message: `must be a multiple of PATCH_RATE_HZ (${patch}); got ${tick}` });
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -17,7 +17,7 @@ import { ARENA_UNITS_PER_METER, type GameSide, type PlayerMatchStats } from "../
  * The naive `ws` baseline of issue 10 for the arena scenario, run in its own
  * process: `node --import tsx loadtest/baseline/naive-ws-server.ts`.
  *
- * The same game as the `game` room (the pure rules of rooms/arena/, a 30 Hz
+ * The same game as the `game` room (the pure rules of rooms/arena/, a 40 Hz
  * fixed step with the same catch-up accumulator as Colyseus's
  * setFixedTimestep, 20 Hz state updates, positions quantised to cm as in
  * game-state-sync.ts), but the way a first version would be written: no auth,
@@ -37,7 +37,7 @@ import { ARENA_UNITS_PER_METER, type GameSide, type PlayerMatchStats } from "../
  *   `lastProcessedInputSeq` in the state echoes the highest applied seq).
  * `GET /stats` gives `{clients, rooms}`. Prints `{"port":N}` when listening.
  */
-const TICK_RATE_HZ = Number(process.env.TICK_RATE_HZ ?? 30);
+const TICK_RATE_HZ = Number(process.env.TICK_RATE_HZ ?? 40); // the server's defaults (server/config.ts)
 const PATCH_RATE_HZ = Number(process.env.PATCH_RATE_HZ ?? 20);
 const MAX_CATCHUP_STEPS = 5; // as Colyseus's setFixedTimestep
 

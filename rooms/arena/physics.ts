@@ -29,10 +29,17 @@ export function stepPhysics(world: World, dt: number): void {
  */
 export function steer(world: World, player: SimPlayer, dt: number): void {
   const { playerMaxSpeed, playerAcceleration } = world.config.physics;
-  const target = vec(player.dir.x * playerMaxSpeed, player.dir.y * playerMaxSpeed);
-  const change = clampLength(vec(target.x - player.vel.x, target.y - player.vel.y), playerAcceleration * dt);
-  player.vel.x += change.x;
-  player.vel.y += change.y;
+  // Every player, every step: plain numbers, no temporary vectors.
+  let changeX = player.dir.x * playerMaxSpeed - player.vel.x;
+  let changeY = player.dir.y * playerMaxSpeed - player.vel.y;
+  const change = Math.hypot(changeX, changeY);
+  const maxChange = playerAcceleration * dt;
+  if (change > maxChange && change > 0) {
+    changeX *= maxChange / change;
+    changeY *= maxChange / change;
+  }
+  player.vel.x += changeX;
+  player.vel.y += changeY;
   clampLength(player.vel, playerMaxSpeed);
   player.pos.x += player.vel.x * dt;
   player.pos.y += player.vel.y * dt;

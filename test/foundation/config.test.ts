@@ -8,7 +8,7 @@ describe("config", () => {
     assert.equal(config.port, 2567);
     assert.equal(config.env, "development");
     assert.equal(config.redisUrl, undefined);
-    assert.equal(config.tickRateHz, 30);
+    assert.equal(config.tickRateHz, 40);
     assert.equal(config.patchRateHz, 20);
     assert.equal(config.corsOrigins, "*");
     assert.ok(config.tokenSecret.length >= 32, "a development secret is generated");
@@ -27,6 +27,12 @@ describe("config", () => {
         return true;
       },
     );
+  });
+
+  it("needs the simulation rate to be a multiple of the patch rate (game rooms patch right after a step)", () => {
+    assert.throws(() => loadConfig({ TICK_RATE_HZ: "30", PATCH_RATE_HZ: "20" }), /TICK_RATE_HZ: must be a multiple of PATCH_RATE_HZ \(20\); got 30/);
+    assert.equal(loadConfig({ TICK_RATE_HZ: "60", PATCH_RATE_HZ: "20" }).config.tickRateHz, 60);
+    assert.equal(loadConfig({ TICK_RATE_HZ: "20", PATCH_RATE_HZ: "20" }).config.patchRateHz, 20);
   });
 
   it("requires TOKEN_SECRET and ADMIN_KEY in production, and rejects short secrets", () => {

@@ -123,6 +123,32 @@ describe("game room (real server, stock SDK)", () => {
     }
   });
 
+  it("sends each patch right after a step, every TICK_RATE_HZ / PATCH_RATE_HZ steps, not on a timer of its own", async () => {
+    const [home, away] = await oneVsOne();
+    try {
+      await waitFor(() => home.room.state.phase === "playing", "playing");
+      const room = serverRoom(home.room.roomId) as unknown as GameRoomControls & { broadcastPatch(): boolean; patchRate: number | null };
+      const perPatch = server.config.tickRateHz / server.config.patchRateHz;
+      assert.ok(Number.isInteger(perPatch) && perPatch >= 1);
+      assert.equal(room.patchRate, null, "no patch interval");
+      const ticksAtPatch: number[] = [];
+      const original = room.broadcastPatch;
+      room.broadcastPatch = function (this: typeof room) {
+        ticksAtPatch.push(room.simulationTick);
+        return original.call(this);
+      };
+      try {
+        await waitFor(() => ticksAtPatch.length >= 20, "20 patches");
+      } finally {
+        room.broadcastPatch = original;
+      }
+      const gaps = ticksAtPatch.slice(1).map((tick, i) => tick - ticksAtPatch[i]!);
+      assert.deepEqual(new Set(gaps), new Set([perPatch]), `a patch every ${perPatch} steps: ${ticksAtPatch.join(",")}`);
+    } finally {
+      await leaveAll(home, away);
+    }
+  });
+
   it("a side empty past its reconnection window forfeits, and the result is recorded", async () => {
     const [home, away] = await oneVsOne({ reconnectSeconds: 1 });
     try {
@@ -136,6 +162,9 @@ describe("game room (real server, stock SDK)", () => {
       assert.equal(result.winner, "home");
       assert.equal(home.room.state.phase, "finished");
       await waitFor(() => server.server.stores.results.get(result.matchId), "result in the store");
+      // The forfeit (1 s of simulated time) and the seat's reconnection window
+      // (1 s of real time) end together; the seat is gone once the room let it go.
+      await waitFor(() => home.room.state.players.size === 1, "the away seat released");
       await assert.rejects(away.client.reconnect(reconnectionToken, GameState), "the seat is gone");
       assert.equal(await home.left, 4107, "the finished room closes with ROOM_CLOSED");
     } finally {
