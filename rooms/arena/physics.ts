@@ -50,22 +50,24 @@ export function collidePlayers(world: World, players: SimPlayer[]): void {
   const minDistance = world.config.physics.playerRadius * 2;
   for (let i = 0; i < players.length; i++) {
     for (let j = i + 1; j < players.length; j++) {
+      // Every pair, every step: plain numbers, no temporary vectors.
       const a = players[i]!;
       const b = players[j]!;
       const d = distance(a.pos, b.pos);
       if (d >= minDistance) continue;
-      const n = d > 1e-9 ? vec((b.pos.x - a.pos.x) / d, (b.pos.y - a.pos.y) / d) : vec(a.side === "home" ? 1 : -1, 0);
+      const nx = d > 1e-9 ? (b.pos.x - a.pos.x) / d : a.side === "home" ? 1 : -1;
+      const ny = d > 1e-9 ? (b.pos.y - a.pos.y) / d : 0;
       const push = (minDistance - d) / 2;
-      a.pos.x -= n.x * push;
-      a.pos.y -= n.y * push;
-      b.pos.x += n.x * push;
-      b.pos.y += n.y * push;
-      const approaching = dot(vec(b.vel.x - a.vel.x, b.vel.y - a.vel.y), n);
+      a.pos.x -= nx * push;
+      a.pos.y -= ny * push;
+      b.pos.x += nx * push;
+      b.pos.y += ny * push;
+      const approaching = (b.vel.x - a.vel.x) * nx + (b.vel.y - a.vel.y) * ny;
       if (approaching < 0) {
-        a.vel.x += (n.x * approaching) / 2;
-        a.vel.y += (n.y * approaching) / 2;
-        b.vel.x -= (n.x * approaching) / 2;
-        b.vel.y -= (n.y * approaching) / 2;
+        a.vel.x += (nx * approaching) / 2;
+        a.vel.y += (ny * approaching) / 2;
+        b.vel.x -= (nx * approaching) / 2;
+        b.vel.y -= (ny * approaching) / 2;
       }
     }
   }
