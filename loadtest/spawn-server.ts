@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { SERVER_NODE_FLAGS } from "../server/node-flags.ts";
 
 export interface SpawnedServer {
   httpUrl: string;
@@ -23,7 +24,8 @@ export function spawnServer(env: Record<string, string> = {}): Promise<SpawnedSe
 }
 
 /**
- * Spawns `node --import tsx <args>` and resolves once one of its JSON stdout
+ * Spawns `node <SERVER_NODE_FLAGS> --import tsx <args>` (the naive baselines
+ * get the same V8 settings as ours) and resolves once one of its JSON stdout
  * lines says where it listens (`listening` returns the URLs, or throws).
  */
 export async function spawnUntilListening(
@@ -31,7 +33,7 @@ export async function spawnUntilListening(
   env: Record<string, string>,
   listening: (entry: Record<string, unknown>) => { httpUrl: string; wsUrl: string } | undefined,
 ): Promise<SpawnedServer> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", ...args], {
     cwd: new URL("..", import.meta.url),
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],

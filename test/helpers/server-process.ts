@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
+import { SERVER_NODE_FLAGS } from "../../server/node-flags.ts";
 
 /** A real `server/main.ts` child process (multi-process tests: one Colyseus matchmaker per process). */
 export interface ServerProcess {
@@ -20,7 +21,7 @@ export interface ServerProcess {
 export async function spawnServer(name: string, env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ServerProcess> {
   // The "listening" line is logged at info: a quieter LOG_LEVEL would leave this waiting forever.
   if (env.LOG_LEVEL && !["trace", "debug", "info"].includes(env.LOG_LEVEL)) throw new Error(`spawnServer needs LOG_LEVEL info or lower (got ${env.LOG_LEVEL})`);
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "server/main.ts"], {
     cwd: new URL("../..", import.meta.url),
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", SHUTDOWN_GRACE_MS: "1000", GUEST_SIGNUPS_PER_MINUTE: "1000000", ...env },
     stdio: ["ignore", "pipe", "inherit"],
