@@ -5,70 +5,86 @@ import { renderHtml } from "./report/html.ts";
 import { comparisonRows, formatRows, reportRows } from "./report/text.ts";
 import { runLoad, SCENARIOS, type RunOptions, type RunReport, type Scenario } from "./runner.ts";
 
-/**
- * `npm run loadtest -- <arena|sse|longpoll|mixed> [options]`
- *
- *   --url http://host:port   a running server (else one is started in its own process on a free port);
- *                            its CPU/RSS then come from /metrics instead of /proc
- *   --admin-key K            that server's ADMIN_KEY (sse, longpoll, mixed write through the admin API)
- *   --clients N              players (arena), subscribers (sse), parked polls (longpoll)   [20]
- *   --rooms R                arena rooms                                                  [clients/10]
- *   --rate HZ                arena: inputs per player per second [20]; sse: score changes per second [10]
- *   --duration S             the measured window (arena, sse, mixed)                      [15; mixed 60]
- *   --rounds K               longpoll: results recorded, one every --result-every s        [5]
- *   --result-every S         seconds between results (longpoll, mixed)                    [2]
- *   --top N                  rows per SSE subscriber                                      [10]
- *   --ramp S                 spread the connections over S seconds                        [0]
- *   --observe-every K        arena: only every K-th bot decodes patches and measures input→state;
- *                            the others are SDK bots that skip decoding                   [1]
- *   --workers W              client threads (worker_threads); 1 = in the main thread      [1]
- *   --players/--subscribers/--polls N, --score-rate HZ
- *                            mixed: arena players [500], SSE subscribers [2000], parked polls [2000],
- *                            score changes per second [10] (--rate is the arena input rate there)
- *   --memory-every S         sample the server's RSS (and heap, from /metrics) every S seconds
- *   --cpu-prof DIR           write a V8 CPU profile of the spawned server into DIR (node --cpu-prof; open it in Chrome DevTools)
- *   --baseline               also run the naive server of the same kind, same load (arena: a `ws`
- *                            full-JSON broadcast server; sse: full top-N snapshot per change; longpoll:
- *                            node:http), then print ours / naive ratios
- *   --target ours|naive      run only one of them (bench uses it)                         [ours]
- *   --json out.json          the report (with --baseline: {ours, naive})
- *   --html out.html          a self-contained report with latency/connections/CPU/RSS charts
- *
- * Prints a live progress line on a TTY (connected, msgs/s, p50/p99 of the
- * last second, errors; every 10 s as a plain line when not a TTY), then the final table, with a warning when the
- * generator itself was saturated (a thread over 90% of a core or lagging,
- * or generator + server using the machine's every core).
- * `npm run soak` is `mixed --duration 600 --memory-every 60` at a size that
- * fits 2 cores; `npm run bench` (bench.ts) runs every scenario against its
- * baseline and prints the table of the issue's targets.
- */
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    url: { type: "string" },
-    "admin-key": { type: "string" },
-    "cpu-prof": { type: "string" },
-    clients: { type: "string", default: "20" },
-    rooms: { type: "string" },
-    rate: { type: "string" },
-    "score-rate": { type: "string", default: "10" },
-    duration: { type: "string" },
-    rounds: { type: "string", default: "5" },
-    "result-every": { type: "string", default: "2" },
-    top: { type: "string", default: "10" },
-    ramp: { type: "string", default: "0" },
-    "observe-every": { type: "string", default: "1" },
-    workers: { type: "string", default: "1" },
-    players: { type: "string", default: "500" },
-    subscribers: { type: "string", default: "2000" },
-    polls: { type: "string", default: "2000" },
-    "memory-every": { type: "string" },
-    baseline: { type: "boolean", default: false },
-    target: { type: "string", default: "ours" },
-    json: { type: "string" },
-    html: { type: "string" },
-  },
-});
+/** Printed by `--help` (and after a bad option). */
+const USAGE = `npm run loadtest -- <arena|sse|longpoll|mixed> [options]
+
+  --url http://host:port   a running server (else one is started in its own process on a free port);
+                           its CPU/RSS then come from /metrics instead of /proc
+  --admin-key K            that server's ADMIN_KEY (sse, longpoll, mixed write through the admin API)
+  --clients N              players (arena), subscribers (sse), parked polls (longpoll)   [20]
+  --rooms R                arena rooms                                                  [clients/10]
+  --rate HZ                arena: inputs per player per second [20]; sse: score changes per second [10]
+  --duration S             the measured window (arena, sse, mixed)                      [15; mixed 60]
+  --rounds K               longpoll: results recorded, one every --result-every s        [5]
+  --result-every S         seconds between results (longpoll, mixed)                    [2]
+  --top N                  rows per SSE subscriber                                      [10]
+  --ramp S                 spread the connections over S seconds                        [0]
+  --observe-every K        arena: only every K-th bot decodes patches and measures input→state;
+                           the others are SDK bots that skip decoding                   [1]
+  --workers W              client threads (worker_threads); 1 = in the main thread      [1]
+  --players/--subscribers/--polls N, --score-rate HZ
+                           mixed: arena players [500], SSE subscribers [2000], parked polls [2000],
+                           score changes per second [10] (--rate is the arena input rate there)
+  --memory-every S         sample the server's RSS (and heap, from /metrics) every S seconds
+  --cpu-prof DIR           write a V8 CPU profile of the spawned server into DIR (node --cpu-prof; open it in Chrome DevTools)
+  --baseline               also run the naive server of the same kind, same load (arena: a \`ws\`
+                           full-JSON broadcast server; sse: full top-N snapshot per change; longpoll:
+                           node:http), then print ours / naive ratios
+  --target ours|naive      run only one of them (bench uses it)                         [ours]
+  --json out.json          the report (with --baseline: {ours, naive})
+  --html out.html          a self-contained report with latency/connections/CPU/RSS charts
+
+Prints a live progress line on a TTY (connected, msgs/s, p50/p99 of the
+last second, errors; every 10 s as a plain line when not a TTY), then the final table, with a warning when the
+generator itself was saturated (a thread over 90% of a core or lagging,
+or generator + server using the machine's every core).
+\`npm run soak\` is \`mixed --duration 600 --memory-every 60\` at a size that
+fits 2 cores; \`npm run bench\` (bench.ts) runs every scenario against its
+baseline and prints the table of the issue's targets.
+`;
+
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+let parsed: ReturnType<typeof parseOptions>;
+try {
+  parsed = parseOptions();
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+const { positionals, values } = parsed;
+
+function parseOptions() {
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      url: { type: "string" },
+      "admin-key": { type: "string" },
+      "cpu-prof": { type: "string" },
+      clients: { type: "string", default: "20" },
+      rooms: { type: "string" },
+      rate: { type: "string" },
+      "score-rate": { type: "string", default: "10" },
+      duration: { type: "string" },
+      rounds: { type: "string", default: "5" },
+      "result-every": { type: "string", default: "2" },
+      top: { type: "string", default: "10" },
+      ramp: { type: "string", default: "0" },
+      "observe-every": { type: "string", default: "1" },
+      workers: { type: "string", default: "1" },
+      players: { type: "string", default: "500" },
+      subscribers: { type: "string", default: "2000" },
+      polls: { type: "string", default: "2000" },
+      "memory-every": { type: "string" },
+      baseline: { type: "boolean", default: false },
+      target: { type: "string", default: "ours" },
+      json: { type: "string" },
+      html: { type: "string" },
+    },
+  });
+}
 
 const fail = (message: string): never => {
   process.stderr.write(`${message}\n`);
