@@ -427,6 +427,15 @@ function generatorReport(
     if (t.cpuPercent > GENERATOR_SATURATED_PERCENT) warnings.push(`generator thread ${t.thread} used ${t.cpuPercent}% of a core: it, not the server, may be what was measured`);
     else if (t.saturated && t.cpuPercent < 50) warnings.push(`generator thread ${t.thread} event loop lagged (p99 ${t.loopDelayP99Ms} ms) while using only ${t.cpuPercent}% of a core: it was waiting for a core (busy machine)`);
     else if (t.saturated) warnings.push(`generator thread ${t.thread} event loop lagged (p99 ${t.loopDelayP99Ms} ms): latencies include its own queueing`);
+    if (Math.abs(t.seconds - windowSeconds) > Math.max(1, windowSeconds * 0.1)) {
+      // Its event loop got the window's start or end command late, so its counts cover another span.
+      saturated = true;
+      warnings.push(`generator thread ${t.thread} counted for ${t.seconds} s of the ${round1(windowSeconds)} s window (it got the window's start or end late): message, byte and latency counts are skewed`);
+    }
+  }
+  if (threads.length < Math.max(1, workers)) {
+    saturated = true;
+    warnings.push(`${Math.max(1, workers) - threads.length} generator thread(s) sent no statistics for the window: counts are missing`);
   }
   if (machineCpuPercent !== undefined && machineCpuPercent > GENERATOR_SATURATED_PERCENT * cores) {
     saturated = true;
