@@ -42,6 +42,8 @@ export interface SseClientTask {
   url: string;
   boardId: string;
   top: number;
+  /** Only subscribers with index % observeEvery === 0 run the SDK subscription (ours) or parse events (naive) and measure. */
+  observeEvery: number;
   /** Global index of this thread's first subscriber. */
   first: number;
   count: number;

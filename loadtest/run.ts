@@ -20,7 +20,10 @@ const USAGE = `npm run loadtest -- <arena|sse|longpoll|mixed> [options]
   --top N                  rows per SSE subscriber                                      [10]
   --ramp S                 spread the connections over S seconds                        [0]
   --observe-every K        arena: only every K-th bot decodes patches and measures input→state;
-                           the others are SDK bots that skip decoding                   [1]
+                           the others are SDK bots that skip decoding; sse: only every K-th
+                           subscriber is an SDK subscription (ours) / parses events (naive) and
+                           measures, the others read the same stream with the SDK's SSE parser
+                           and count events                                             [1]
   --workers W              client threads (worker_threads); 1 = in the main thread      [1]
   --players/--subscribers/--polls N, --score-rate HZ
                            mixed: arena players [500], SSE subscribers [2000], parked polls [2000],
@@ -130,6 +133,7 @@ if (scenario === "sse" || mixed) {
     clients: mixed ? positive("subscribers", values.subscribers, { integer: true }) : clients,
     rate: positive(mixed ? "score-rate" : "rate", mixed ? values["score-rate"] : rateText),
     top: positive("top", values.top, { integer: true }),
+    observeEvery: positive("observe-every", values["observe-every"], { integer: true }),
   };
 }
 if (scenario === "longpoll" || mixed) {

@@ -24,7 +24,7 @@ export interface RunOptions {
   /** Players (arena, mixed). */
   arena?: { clients: number; rooms: number; rate: number; observeEvery: number };
   /** Subscribers and score changes per second (sse, mixed). */
-  sse?: { clients: number; rate: number; top: number };
+  sse?: { clients: number; rate: number; top: number; observeEvery: number };
   /** Parked polls; `rounds` results (solo) or one result every `intervalMs` for the window (mixed). */
   longpoll?: { clients: number; rounds: number; intervalMs: number };
   /** The measured window (arena, sse, mixed; longpoll solo runs `rounds`). */
@@ -182,8 +182,9 @@ export async function runLoad(options: RunOptions): Promise<RunReport> {
     }
     if (sse) {
       const s = options.sse!;
-      splitRange(s.clients, threads.count).forEach((range, t) => tasks[t].push({ part: "sse", target: options.target, url, boardId: sse.boardId, top: s.top, ...range, totalClients: s.clients }));
+      splitRange(s.clients, threads.count).forEach((range, t) => tasks[t].push({ part: "sse", target: options.target, url, boardId: sse.boardId, top: s.top, observeEvery: s.observeEvery, ...range, totalClients: s.clients }));
       aggregates.set("sse", new PartAggregate("sse", options.target, s.clients, threads.count));
+      aggregates.get("sse")!.details.observers = Math.ceil(s.clients / s.observeEvery);
     }
     if (parts.includes("longpoll")) {
       const l = options.longpoll!;

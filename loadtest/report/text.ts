@@ -21,7 +21,7 @@ function partRows(report: RunReport, part: PartReport, prefix: string): Row[] {
     part.part === "arena"
       ? `${o.arena?.rooms} rooms, ${o.arena?.rate} Hz input, ${part.details.observers} observing`
       : part.part === "sse"
-        ? `${o.sse?.rate} score changes/s, top ${o.sse?.top}, ${part.details.writesSent ?? 0} writes (${part.details.writeErrors ?? 0} failed)${part.details.fallbacks ? `, ${part.details.fallbacks} fell back to polling` : ""}`
+        ? `${o.sse?.rate} score changes/s, top ${o.sse?.top}, ${part.details.observers ?? part.clients} measuring, ${part.details.writesSent ?? 0} writes (${part.details.writeErrors ?? 0} failed)${part.details.fallbacks ? `, ${part.details.fallbacks} fell back to polling` : ""}`
         : `${part.details.parked ?? "?"} parked, ${part.details.results ?? 0} results, ${part.details.wakeups ?? 0}/${part.details.expectedWakeups ?? "?"} wake-ups, ${part.details.parkedAfterAbandon ?? "?"} still parked after the clients left`;
   const rows: Row[] = [
     [`${prefix}clients`, `${part.connectedAtStart}/${part.clients} ${CLIENT_NOUN[part.part]} at the window's start (${part.connectedAtEnd} at its end); ${what}`],

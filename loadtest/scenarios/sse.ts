@@ -43,7 +43,9 @@ export async function createSseWriter(options: { target: Target; url: string; ad
  * `sse`, client side: this thread's subscribers on one board. `ours`: SDK
  * subscriptions (`client.leaderboards.subscribe`, SSE with its long-poll
  * fallback); `naive`: raw fetch + the SDK's SSE parser against the naive
- * full-snapshot server. Fan-out latency = receive time − the event's server
+ * full-snapshot server. With `observeEvery` K > 1 only every K-th
+ * subscriber is that; the others are raw readers of the same stream on both
+ * targets (the SDK's SSE parser, events counted, not parsed). Fan-out latency = receive time − the event's server
  * `ts` (same machine clock), on every event after a subscriber's first.
  * Body bytes are counted by the fetch both use.
  */
@@ -57,12 +59,48 @@ export function startSseClients(task: SseClientTask, sink: PartSink, context: Pa
   };
   if (task.count === 0) sink.ready = true;
 
-  const onEvent = (ts: number, first: boolean) => {
+  const onEvent = (ts: number | undefined, first: boolean) => {
     if (first) return settle();
     sink.messages++;
-    sink.latency.add(Date.now() - ts);
+    if (ts !== undefined) sink.latency.add(Date.now() - ts);
   };
   const indexes = Array.from({ length: task.count }, (_, i) => task.first + i);
+  // Decode cost sampling (--observe-every K): only every K-th subscriber
+  // parses events and measures; the others read the same stream through the
+  // SDK's SSE parser and count events, on both targets alike.
+  const observes = (index: number) => index % task.observeEvery === 0;
+
+  /** A raw stream reader (fetch + the SDK's SSE parser); `measure` parses each event's `ts`. */
+  const connectRaw = async (index: number, url: string, measure: boolean) => {
+    await sleepUntil(context.startTime(index, task.totalClients));
+    if (context.stopping) return settle();
+    const controller = new AbortController();
+    closers.push(() => controller.abort());
+    let first = true;
+    try {
+      const response = await fetchFor(index)(url, { headers: { accept: "text/event-stream" }, signal: controller.signal });
+      if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
+      sink.connected++;
+      const parser = new SseParser({
+        onEvent: (event) => {
+          onEvent(measure ? (JSON.parse(event.data) as { ts: number }).ts : undefined, first);
+          first = false;
+        },
+      });
+      const ended = () => {
+        sink.connected--;
+        if (!controller.signal.aborted) sink.disconnects++;
+      };
+      readSseBody(response.body, parser, () => {}).then(ended, ended);
+    } catch (error) {
+      if (!controller.signal.aborted) sink.fail("stream", error);
+      if (first) {
+        first = false;
+        settle();
+      }
+    }
+  };
+  const ramped = context.startTime(task.totalClients, task.totalClients) > context.startTime(0, task.totalClients);
 
   if (task.target === "ours") {
     // One SDK client per Agent group (a client is the app's; its subscriptions share its fetch).
@@ -73,7 +111,12 @@ export function startSseClients(task: SseClientTask, sink: PartSink, context: Pa
       if (!client) clients.set(group, (client = createClient({ url: task.url, fetch: fetchFor(index), onListenerError: (error) => sink.fail("listener", error) })));
       return client;
     };
+    const streamUrl = `${task.url}/v1/leaderboards/${encodeURIComponent(task.boardId)}/stream?top=${task.top}`;
     for (const index of indexes) {
+      if (!observes(index)) {
+        void connectRaw(index, streamUrl, false);
+        continue;
+      }
       void sleepUntil(context.startTime(index, task.totalClients)).then(() => {
         if (context.stopping) return settle();
         let first = true;
@@ -98,36 +141,7 @@ export function startSseClients(task: SseClientTask, sink: PartSink, context: Pa
       });
     }
   } else {
-    const connect = async (index: number) => {
-      await sleepUntil(context.startTime(index, task.totalClients));
-      if (context.stopping) return settle();
-      const controller = new AbortController();
-      closers.push(() => controller.abort());
-      let first = true;
-      try {
-        const response = await fetchFor(index)(`${task.url}/stream`, { headers: { accept: "text/event-stream" }, signal: controller.signal });
-        if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
-        sink.connected++;
-        const parser = new SseParser({
-          onEvent: (event) => {
-            onEvent((JSON.parse(event.data) as { ts: number }).ts, first);
-            first = false;
-          },
-        });
-        const ended = () => {
-          sink.connected--;
-          if (!controller.signal.aborted) sink.disconnects++;
-        };
-        readSseBody(response.body, parser, () => {}).then(ended, ended);
-      } catch (error) {
-        if (!controller.signal.aborted) sink.fail("stream", error);
-        if (first) {
-          first = false;
-          settle();
-        }
-      }
-    };
-    const ramped = context.startTime(task.totalClients, task.totalClients) > context.startTime(0, task.totalClients);
+    const connect = (index: number) => connectRaw(index, `${task.url}/stream`, observes(index));
     if (ramped) for (const index of indexes) void connect(index);
     else void pool(indexes, NAIVE_CONNECTS_AT_ONCE, connect);
   }
