@@ -82,7 +82,7 @@ if (only.has("arena")) {
   pair("arena", ["--clients", String(a.players), "--rooms", String(a.rooms), "--rate", "20", "--duration", String(a.duration), "--observe-every", observeEvery]);
 }
 if (only.has("sse")) pair("sse", ["--clients", String(SIZES.sse.subscribers), "--rate", "10", "--duration", String(SIZES.sse.duration), "--observe-every", observeEvery]);
-if (only.has("longpoll")) pair("longpoll", ["--clients", String(SIZES.longpoll.polls), "--rounds", String(SIZES.longpoll.rounds)]);
+if (only.has("longpoll")) pair("longpoll", ["--clients", String(SIZES.longpoll.polls), "--rounds", String(SIZES.longpoll.rounds), "--observe-every", observeEvery]);
 if (only.has("mixed")) {
   const m = SIZES.mixed;
   specs.push({
@@ -94,7 +94,7 @@ if (only.has("mixed")) {
   const soloArgs: Record<PartName, string[]> = {
     arena: ["--clients", String(m.players), "--rooms", String(Math.ceil(m.players / 10)), "--duration", String(m.soloDuration), "--observe-every", observeEvery],
     sse: ["--clients", String(m.subscribers), "--rate", "10", "--duration", String(m.soloDuration), "--observe-every", observeEvery],
-    longpoll: ["--clients", String(m.polls), "--rounds", String(m.soloRounds)],
+    longpoll: ["--clients", String(m.polls), "--rounds", String(m.soloRounds), "--observe-every", observeEvery],
   };
   for (const part of ["arena", "sse", "longpoll"] as const) specs.push({ key: `solo-${part}/ours`, scenario: part, target: "ours", args: [part, "--target", "ours", ...soloArgs[part], ...common] });
 }

@@ -54,6 +54,8 @@ export interface LongPollClientTask {
   part: "longpoll";
   target: Target;
   url: string;
+  /** Ours: only followers with index % observeEvery === 0 use the SDK's feed; the others raw fetch loops on it (all measure). */
+  observeEvery: number;
   first: number;
   count: number;
   totalClients: number;

@@ -23,7 +23,8 @@ const USAGE = `npm run loadtest -- <arena|sse|longpoll|mixed> [options]
                            the others are SDK bots that skip decoding; sse: only every K-th
                            subscriber is an SDK subscription (ours) / parses events (naive) and
                            measures, the others read the same stream with the SDK's SSE parser
-                           and count events                                             [1]
+                           and count events; longpoll: only every K-th follower of ours uses the
+                           SDK's feed, the others raw fetch loops on it (all measure)    [1]
   --workers W              client threads (worker_threads); 1 = in the main thread      [1]
   --players/--subscribers/--polls N, --score-rate HZ
                            mixed: arena players [500], SSE subscribers [2000], parked polls [2000],
@@ -141,6 +142,7 @@ if (scenario === "longpoll" || mixed) {
     clients: mixed ? positive("polls", values.polls, { integer: true }) : clients,
     rounds: positive("rounds", values.rounds, { integer: true }),
     intervalMs: positive("result-every", values["result-every"]) * 1000,
+    observeEvery: positive("observe-every", values["observe-every"], { integer: true }),
   };
 }
 

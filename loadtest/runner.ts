@@ -26,7 +26,7 @@ export interface RunOptions {
   /** Subscribers and score changes per second (sse, mixed). */
   sse?: { clients: number; rate: number; top: number; observeEvery: number };
   /** Parked polls; `rounds` results (solo) or one result every `intervalMs` for the window (mixed). */
-  longpoll?: { clients: number; rounds: number; intervalMs: number };
+  longpoll?: { clients: number; rounds: number; intervalMs: number; observeEvery: number };
   /** The measured window (arena, sse, mixed; longpoll solo runs `rounds`). */
   durationSeconds: number;
   /** Connections spread over this long. */
@@ -188,7 +188,7 @@ export async function runLoad(options: RunOptions): Promise<RunReport> {
     }
     if (parts.includes("longpoll")) {
       const l = options.longpoll!;
-      splitRange(l.clients, threads.count).forEach((range, t) => tasks[t].push({ part: "longpoll", target: options.target, url, ...range, totalClients: l.clients }));
+      splitRange(l.clients, threads.count).forEach((range, t) => tasks[t].push({ part: "longpoll", target: options.target, url, observeEvery: l.observeEvery, ...range, totalClients: l.clients }));
       aggregates.set("longpoll", new PartAggregate("longpoll", options.target, l.clients, threads.count));
     }
 

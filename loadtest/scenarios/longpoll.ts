@@ -63,6 +63,10 @@ export async function postResult(target: Target, url: string, adminKey: string |
  * `longpoll`, client side: this thread's followers of the results feed.
  * `ours`: each its own SDK client and guest (`client.matches.feed`, long
  * polling); `naive`: raw fetch loops on the naive server's `GET /poll`.
+ * With `observeEvery` K > 1 only every K-th follower of ours is an SDK
+ * feed; the others sign in with the SDK and follow the same feed with raw
+ * fetch loops (`GET /v1/matches/results?after=…`), so the generator does
+ * the same work per wake-up on both targets.
  * Each result received counts `woken:<matchId>`; its wake-up latency is
  * receive time − the POST's send time (from the main thread's `ResultSent`,
  * which may arrive after the result itself: such wake-ups wait for it).
@@ -127,9 +131,31 @@ export function startLongPollClients(task: LongPollClientTask, sink: PartSink, c
           await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
         }
       }
-      void follow(async () => {
-        for await (const result of client.matches.feed({ signal: stop.signal, wait: 25 })) onResult(result.matchId, result.recordedAt);
-      });
+      if (index % task.observeEvery === 0) {
+        void follow(async () => {
+          for await (const result of client.matches.feed({ signal: stop.signal, wait: 25 })) onResult(result.matchId, result.recordedAt);
+        });
+      } else {
+        // A raw follower of the same feed (its own guest token): fetch + JSON, as the naive pollers.
+        const headers = { authorization: `Bearer ${client.auth.token}` };
+        void follow(async () => {
+          let cursor: string | undefined;
+          while (!stop.signal.aborted) {
+            try {
+              const query = cursor === undefined ? "wait=0" : `after=${encodeURIComponent(cursor)}&wait=25`;
+              const response = await fetchImpl(`${task.url}/v1/matches/results?${query}`, { headers, signal: stop.signal });
+              if (response.status !== 200) throw new Error(`feed answered ${response.status}: ${await response.text()}`);
+              const body = (await response.json()) as { cursor: string; results: { matchId: string; recordedAt: string }[] };
+              if (cursor !== undefined) for (const result of body.results) onResult(result.matchId, result.recordedAt);
+              cursor = body.cursor;
+            } catch (error) {
+              if (stop.signal.aborted) return;
+              sink.fail("poll", error);
+              await new Promise((resolve) => setTimeout(resolve, 250)); // a dead server must not spin this loop
+            }
+          }
+        });
+      }
     } else {
       void follow(async () => {
         while (!stop.signal.aborted) {
