@@ -201,6 +201,7 @@ function scenarioRows(name: "arena" | "sse" | "longpoll", label: string, targets
   add({ scenario: label, metric: `p50 ${latencyName}`, ours: med(o, (r) => p(r)?.latency.p50), naive: med(n, (r) => p(r)?.latency.p50), unit: "ms", target: "" });
   add({ scenario: label, metric: `p99 ${latencyName}`, ours: med(o, (r) => p(r)?.latency.p99), naive: med(n, (r) => p(r)?.latency.p99), unit: "ms", target: targets.p99, check: checks.p99 });
   add({ scenario: label, metric: "server CPU", ours: med(o, (r) => r.server?.cpuPercentOfOneCore), naive: med(n, (r) => r.server?.cpuPercentOfOneCore), unit: "% of a core", target: targets.cpu, check: checks.cpu });
+  add({ scenario: label, metric: "server event-loop delay p99 (worst 2 s sample)", ours: med(o, (r) => r.server?.loopDelayP99Ms), unit: "ms", target: "" });
   add({ scenario: label, metric: "server RSS at load", ours: med(o, (r) => r.server?.loadRssMB), naive: med(n, (r) => r.server?.loadRssMB), unit: "MB", target: "" });
   add({ scenario: label, metric: "RSS per connection (load − idle)", ours: med(o, (r) => r.server?.rssPerConnectionKB), naive: med(n, (r) => r.server?.rssPerConnectionKB), unit: "KB", target: targets.perConn, check: checks.perConn });
   add({
@@ -273,6 +274,7 @@ if (runs["mixed/ours"]) {
   }
   add({ scenario: label, metric: "errors + disconnects, all parts and writers (worst run)", ours: worst("mixed/ours", (r) => r.errors + Object.values(r.parts).reduce((n, p) => n + p!.disconnects, 0)), unit: "", target: "0", check: (v) => v === 0 });
   add({ scenario: label, metric: "server CPU", ours: med("mixed/ours", (r) => r.server?.cpuPercentOfOneCore), unit: "% of a core", target: "" });
+  add({ scenario: label, metric: "server event-loop delay p99 (worst 2 s sample)", ours: med("mixed/ours", (r) => r.server?.loopDelayP99Ms), unit: "ms", target: "" });
   add({ scenario: label, metric: "server RSS at load", ours: med("mixed/ours", (r) => r.server?.loadRssMB), unit: "MB", target: "" });
 }
 

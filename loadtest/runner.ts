@@ -68,6 +68,9 @@ export interface ServerReport {
   idleHeapMB?: number;
   loadHeapMB?: number;
   afterHeapMB?: number;
+  /** The server's event-loop delay in the window: the worst p99 and max of its ~2 s /metrics samples (ours only). */
+  loopDelayP99Ms?: number;
+  loopDelayMaxMs?: number;
   /** Connections open at the load sample (all parts). */
   connections: number;
   /** (load RSS − idle RSS) / connections: an upper bound, it includes the server's own warm-up (first rooms, JIT, caches). */
@@ -109,6 +112,8 @@ export interface RunReport {
   notes: string[];
 }
 
+/** How often the window reads the server's event-loop delay from /metrics (each read resets prom-client's histogram). */
+const LOOP_DELAY_SAMPLE_MS = 2000;
 const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : round1(bytes / 1048576));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** After the clients left, wait this long before the "after" memory sample (closed sockets reach the server, timers clear). */
@@ -251,6 +256,13 @@ export async function runLoad(options: RunOptions): Promise<RunReport> {
     const windowStart = await probe.sample();
     const windowStartedAt = performance.now();
     const windowEndsAt = windowStartedAt + options.durationSeconds * 1000;
+    // The server's own event-loop delay over the window (ours: /metrics), to tell
+    // its queueing from the generator's: a latency far above it is the generator's.
+    const loopDelays: { p99: number; max: number }[] = [];
+    const recordLoopDelay = (sample: ServerSample) => {
+      if (sample.loopDelayP99Ms !== undefined) loopDelays.push({ p99: sample.loopDelayP99Ms, max: sample.loopDelayMaxMs ?? sample.loopDelayP99Ms });
+    };
+    const loopTimer = setInterval(() => void probe.sample({ heap: true }).then((sample) => phase === "measure" && recordLoopDelay(sample)), LOOP_DELAY_SAMPLE_MS);
 
     const writers: Promise<void>[] = [];
     if (sse) {
@@ -306,7 +318,9 @@ export async function runLoad(options: RunOptions): Promise<RunReport> {
     if (remaining > 0 && options.scenario !== "longpoll") await sleep(remaining);
     // Let the last events land before the window closes.
     if (sse || aggregates.has("longpoll")) await sleep(1000);
+    clearInterval(loopTimer);
     const windowEnd = await probe.sample({ heap: true });
+    recordLoopDelay(windowEnd);
     const processCpuUsed = process.cpuUsage(processCpu);
     const machineUsed = machineShare(machineStart);
     const windowSeconds = (performance.now() - windowStartedAt) / 1000;
@@ -340,6 +354,8 @@ export async function runLoad(options: RunOptions): Promise<RunReport> {
           idleHeapMB: mb(idle.heapUsedBytes),
           loadHeapMB: mb(windowEnd.heapUsedBytes),
           afterHeapMB: mb(after.heapUsedBytes),
+          loopDelayP99Ms: loopDelays.length ? Math.max(...loopDelays.map((d) => d.p99)) : undefined,
+          loopDelayMaxMs: loopDelays.length ? Math.max(...loopDelays.map((d) => d.max)) : undefined,
           connections,
           rssPerConnectionKB:
             idle.rssBytes !== undefined && windowEnd.rssBytes !== undefined && connections > 0 ? round1((windowEnd.rssBytes - idle.rssBytes) / connections / 1024) : undefined,

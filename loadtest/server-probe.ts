@@ -8,6 +8,12 @@ export interface ServerSample {
   rssBytes?: number;
   /** V8 heap in use (prom-client's nodejs_heap_size_used_bytes), when the server exposes /metrics. */
   heapUsedBytes?: number;
+  /**
+   * The server's event-loop delay since the previous /metrics read (prom-client
+   * resets its histogram on every collect; 20 ms resolution): p99 and max, ms.
+   */
+  loopDelayP99Ms?: number;
+  loopDelayMaxMs?: number;
 }
 
 /**
@@ -15,9 +21,9 @@ export interface ServerSample {
  * generator started the server itself, from its Prometheus `/metrics`
  * (process_cpu_seconds_total, process_resident_memory_bytes,
  * nodejs_heap_size_used_bytes) when it is remote (`--url`). A local server
- * with `/metrics` (ours, not the naive baselines) also gives its heap, read
- * only when asked (`heap: true`), since collecting the default metrics costs
- * the server a little CPU.
+ * with `/metrics` (ours, not the naive baselines) also gives its heap and
+ * event-loop delay, read only when asked (`heap: true`), since collecting the
+ * default metrics costs the server a little CPU.
  */
 export class ServerProbe {
   readonly local: boolean;
@@ -40,7 +46,12 @@ export class ServerProbe {
     if (this.#pid !== undefined) {
       const proc = procStats(this.#pid);
       const sample: ServerSample = { at, cpuSeconds: proc?.cpuSeconds, rssBytes: proc?.rssBytes };
-      if (options.heap && this.#metricsUrl) sample.heapUsedBytes = (await this.#metrics())?.heapUsedBytes;
+      if (options.heap && this.#metricsUrl) {
+        const metrics = await this.#metrics();
+        sample.heapUsedBytes = metrics?.heapUsedBytes;
+        sample.loopDelayP99Ms = metrics?.loopDelayP99Ms;
+        sample.loopDelayMaxMs = metrics?.loopDelayMaxMs;
+      }
       return sample;
     }
     const metrics = await this.#metrics();
@@ -68,10 +79,13 @@ export function parseProcessMetrics(text: string): Omit<ServerSample, "at"> {
     const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)`, "m").exec(text);
     return match ? Number(match[1]) : undefined;
   };
+  const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 10_000) / 10);
   return {
     cpuSeconds: value("process_cpu_seconds_total"),
     rssBytes: value("process_resident_memory_bytes"),
     heapUsedBytes: value("nodejs_heap_size_used_bytes"),
+    loopDelayP99Ms: ms(value("nodejs_eventloop_lag_p99_seconds")),
+    loopDelayMaxMs: ms(value("nodejs_eventloop_lag_max_seconds")),
   };
 }
 

@@ -49,6 +49,7 @@ export function reportRows(report: RunReport): Row[] {
   const s = report.server;
   if (s) {
     rows.push([`server CPU (${s.source})`, `${num(s.cpuPercentOfOneCore)}% of one core`]);
+    if (s.loopDelayP99Ms !== undefined) rows.push(["server event-loop delay p99 / max", `${num(s.loopDelayP99Ms)} / ${num(s.loopDelayMaxMs)} ms (worst ~2 s sample of the window; far below the latencies = the generator's queueing)`]);
     rows.push([
       "server RSS idle → load (peak) → after",
       `${num(s.idleRssMB)} → ${num(s.loadRssMB)} (${num(s.peakRssMB)}) → ${num(s.afterRssMB)} MB; ${num(s.rssPerConnectionKB)} KB per connection (${s.connections})${s.rssPerConnectionMarginalKB !== undefined ? `, ${num(s.rssPerConnectionMarginalKB)} KB marginal (slope over the ramp)` : ""}`,
