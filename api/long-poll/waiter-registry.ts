@@ -1,5 +1,8 @@
 import { AppError } from "../../shared/index.ts";
 
+/** Longest a wake-up answers waiters before yielding to the event loop (ms). */
+export const WAKE_SLICE_MS = 8;
+
 export type WaitOutcome<T> =
   | { kind: "woken"; value: T }
   | { kind: "timeout" }
@@ -110,16 +113,32 @@ export class WaiterRegistry<T> {
     return promise;
   }
 
-  /** Answers every waiter of `key` with `value`; returns how many were woken. */
+  /**
+   * Answers every waiter of `key` with `value`; returns how many were woken.
+   * A big wake-up (10,000 feed followers) is answered in slices of at most
+   * WAKE_SLICE_MS, yielding to the event loop (setImmediate) between them,
+   * so game rooms keep ticking while it runs; a small one is answered before
+   * this returns. A waiter that times out or is cancelled before its slice
+   * is answered that way instead (once either way).
+   */
   wake(key: string, value: T): number {
     const set = this.#byKey.get(key);
     if (!set) return 0;
     // Detach the whole set first: waiters that park again while being answered start a new one.
     this.#byKey.delete(key);
     this.#options.onLastWaiter?.(key);
-    const outcome: WaitOutcome<T> = { kind: "woken", value };
-    for (const waiter of set) this.#settle(waiter, outcome, false);
+    this.#settleInSlices([...set], { kind: "woken", value }, 0);
     return set.size;
+  }
+
+  #settleInSlices(waiters: Waiter<T>[], outcome: WaitOutcome<T>, from: number): void {
+    const deadline = performance.now() + WAKE_SLICE_MS;
+    let next = from;
+    while (next < waiters.length) {
+      this.#settle(waiters[next++]!, outcome, false);
+      if ((next & 15) === 0 && performance.now() >= deadline) break;
+    }
+    if (next < waiters.length) setImmediate(() => this.#settleInSlices(waiters, outcome, next));
   }
 
   /** Answers every waiter as drained (shutdown: they re-poll elsewhere). */

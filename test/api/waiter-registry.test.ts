@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { WaiterRegistry } from "../../api/long-poll/waiter-registry.ts";
 import { AppError } from "../../shared/index.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 describe("long-poll waiter registry", () => {
   it("one wake answers every waiter of the key with the same value", async () => {
@@ -51,6 +52,30 @@ describe("long-poll waiter registry", () => {
     assert.deepEqual(outcomes, ["cancelled:aborted", "first:woken=1", "again:woken=2", "timed:timeout"]);
     assert.equal(registry.size, 0);
     assert.equal([...registry.keys()].length, 0);
+  });
+
+  it("a big wake-up yields to the event loop between slices, and still answers every waiter exactly once", async () => {
+    const registry = new WaiterRegistry<number>({ maxPerClient: 10_000 });
+    const answered: number[] = [];
+    const spin = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    for (let i = 0; i < 2000; i++) {
+      registry.park("feed", `c${i}`, 60_000, (outcome) => {
+        spin(0.05); // an HTTP answer's worth of work: 2,000 of them are 100 ms, far over one slice
+        answered.push(outcome.kind === "woken" ? outcome.value : -1);
+      });
+    }
+    let answeredWhenTheLoopRan = -1;
+    setImmediate(() => (answeredWhenTheLoopRan = answered.length));
+    assert.equal(registry.wake("feed", 7), 2000);
+    const inFirstSlice = answered.length;
+    assert.ok(inFirstSlice > 0 && inFirstSlice < 2000, `the first slice answers some, not all (${inFirstSlice})`);
+    await waitFor(() => answered.length === 2000, "every waiter answered");
+    assert.ok(answeredWhenTheLoopRan >= inFirstSlice && answeredWhenTheLoopRan < 2000, `other work ran between slices (after ${answeredWhenTheLoopRan})`);
+    assert.ok(answered.every((v) => v === 7));
+    assert.equal(registry.size, 0);
   });
 
   it("caps pending polls per client with TOO_MANY_POLLS and frees the slot when one ends", async () => {
