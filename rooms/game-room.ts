@@ -258,17 +258,25 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
     }
 
     #tick(dt: number): void {
+      // A rules bug must not take the process down (an interval callback has
+      // no caller to catch it), nor stop the patches of a room whose step fails.
       try {
         this.#apply(stepWorld(this.#world, dt, Date.now()));
-        if (++this.#ticksSincePatch >= this.#ticksPerPatch) {
-          this.#ticksSincePatch = 0;
-          this.broadcastPatch();
-        }
         if (++this.#ticksSinceFrame >= this.#ticksPerFrame) this.#publishFrame();
       } catch (error) {
-        // A rules bug must not take the process down (an interval callback has no caller to catch it).
-        if (this.#tickErrors++ % 300 === 0) deps.logger.error({ err: error, roomId: this.roomId, errors: this.#tickErrors }, "game step failed");
+        this.#tickFailed(error, "game step failed");
       }
+      if (++this.#ticksSincePatch < this.#ticksPerPatch) return;
+      this.#ticksSincePatch = 0;
+      try {
+        this.broadcastPatch();
+      } catch (error) {
+        this.#tickFailed(error, "patch failed");
+      }
+    }
+
+    #tickFailed(error: unknown, message: string): void {
+      if (this.#tickErrors++ % 300 === 0) deps.logger.error({ err: error, roomId: this.roomId, errors: this.#tickErrors }, message);
     }
 
     #apply(events: ArenaEvent[]): void {
