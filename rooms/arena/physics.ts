@@ -32,7 +32,7 @@ export function steer(world: World, player: SimPlayer, dt: number): void {
   // Every player, every step: plain numbers, no temporary vectors.
   let changeX = player.dir.x * playerMaxSpeed - player.vel.x;
   let changeY = player.dir.y * playerMaxSpeed - player.vel.y;
-  const change = Math.hypot(changeX, changeY);
+  const change = Math.sqrt(changeX * changeX + changeY * changeY);
   const maxChange = playerAcceleration * dt;
   if (change > maxChange && change > 0) {
     changeX *= maxChange / change;
