@@ -7,6 +7,7 @@ import { DEFAULT_PHYSICS } from "../../rooms/arena/config.ts";
 import {
   ARENA_UNITS_PER_METER,
   CloseCodes,
+  CommonClientMessages,
   DraftClientMessages,
   DraftState,
   ErrorCodes,
@@ -105,6 +106,12 @@ async function fuzz(target: FuzzTarget): Promise<void> {
   await fc.assert(
     fc.asyncProperty(messageArb(target.keys), async ([type, payload]) => {
       fc.pre(pack(payload).length < MAX_PAYLOAD - 400);
+      // A well-formed auth.refresh carrying a forged token is answered by
+      // closing with 4102 AUTH_REVOKED, by design (test/rooms/base-room.test.ts,
+      // reliability/auth-transports.test.ts). One hostile client serves every
+      // case here, so that one case is left to those tests (it came up in about
+      // one run in eight and failed this one).
+      fc.pre(!(type === "auth.refresh" && CommonClientMessages["auth.refresh"].safeParse(payload).success));
       casesTried++;
       const before = seen.errors.length;
       target.hostile.send(type as string, payload);

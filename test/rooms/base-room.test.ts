@@ -139,6 +139,12 @@ describe("project base room", () => {
       room.send("auth.refresh", { token: other.token });
       assert.equal(await left, CloseCodes.AUTH_REVOKED.code);
     });
+
+    it("a refresh with a forged token (well-formed message, not a token of ours) closes with 4102 AUTH_REVOKED", async () => {
+      const { room, left } = await join(server, "forger");
+      room.send("auth.refresh", { token: "away" });
+      assert.equal(await left, CloseCodes.AUTH_REVOKED.code);
+    });
   });
 
   describe("reconnection", () => {
