@@ -60,11 +60,17 @@ export function errorMiddleware(): Middleware<ApiState> {
  * answers written after the middleware chain has returned (parked long polls).
  */
 export function answerError(ctx: ParameterizedContext<ApiState>, thrown: unknown): void {
+  if (isClientGone(ctx, thrown)) {
+    // The client hung up (or stalled past the request timeout and was cut):
+    // nobody is left to answer, and a crowd of them must not flood the log.
+    ctx.state.log?.debug({ err: thrown }, "client went away before the answer");
+    return;
+  }
   const error = normaliseError(thrown);
-  if (error.code === "INTERNAL") ctx.state.log?.error({ err: thrown }, "unhandled error");
+  if (error.code === "INTERNAL") logLimited(ctx, "error", "unhandled-error", { err: thrown }, "unhandled error");
   if (ctx.headerSent || !ctx.writable) {
     // A streaming response already started: nothing useful can be sent.
-    ctx.state.log?.warn({ err: thrown }, "error after the response started");
+    logLimited(ctx, "warn", "error-after-response", { err: thrown }, "error after the response started");
     return;
   }
   ctx.status = error.status;
@@ -72,4 +78,18 @@ export function answerError(ctx: ParameterizedContext<ApiState>, thrown: unknown
   if (error.retryAfter !== undefined) ctx.set("Retry-After", String(Math.max(1, Math.ceil(error.retryAfter))));
   ctx.set("Cache-Control", "no-store");
   ctx.body = errorBody(error);
+}
+
+const ABORT_CODES = new Set(["ECONNRESET", "ECONNABORTED", "EPIPE", "ERR_STREAM_PREMATURE_CLOSE"]);
+
+/** A request body cut off by its client (raw-body's `request.aborted`), or a socket already closed. */
+function isClientGone(ctx: ParameterizedContext<ApiState>, thrown: unknown): boolean {
+  const error = thrown as { type?: unknown; code?: unknown } | undefined;
+  if (error?.type === "request.aborted" || (typeof error?.code === "string" && ABORT_CODES.has(error.code))) return true;
+  return ctx.req.socket?.destroyed === true && !ctx.headerSent;
+}
+
+function logLimited(ctx: ParameterizedContext<ApiState>, level: "warn" | "error", kind: string, fields: Record<string, unknown>, message: string): void {
+  if (ctx.state.logLimited) ctx.state.logLimited(level, kind, fields, message);
+  else ctx.state.log?.[level](fields, message);
 }
