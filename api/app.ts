@@ -2,13 +2,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import Koa from "koa";
 import Router from "@koa/router";
 import cors from "@koa/cors";
-import { bodyParser } from "@koa/bodyparser";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { AppError, type ReadinessResponse, type TokenIssuer } from "../shared/index.ts";
 import type { ApiState } from "./context.ts";
 import type { Lifecycle } from "./lifecycle.ts";
-import { errorMiddleware, normaliseError } from "./middleware/errors.ts";
+import { errorMiddleware } from "./middleware/errors.ts";
+import { requestBody } from "./middleware/request-body.ts";
 import { requestContext, type HttpObserver } from "./middleware/request-context.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -25,7 +25,7 @@ import { ConnectionBudget } from "./limits/connection-budget.ts";
 import { BoardAccess } from "./leaderboard-access.ts";
 import { JoinAttemptLimiter, limitJoinAttempts } from "./middleware/join-attempts.ts";
 import { clientIp, type TrustProxy } from "./middleware/client-ip.ts";
-import { adminKeyCheck, requireAdmin } from "./middleware/auth.ts";
+import { adminKeyCheck } from "./middleware/auth.ts";
 import { LogThrottle } from "./logging/log-throttle.ts";
 
 /** A raw Node handler mounted under a path prefix (e.g. Colyseus's `/matchmake/`). */
@@ -91,8 +91,6 @@ export interface AppDeps {
   adminKey?: string;
 }
 
-const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-
 /**
  * The Koa app factory (it never listens). The server composes it with
  * Colyseus on one http.Server; tests can call `app.callback()` directly.
@@ -116,26 +114,7 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   for (const mount of deps.mounts ?? []) app.use(rawMountMiddleware(mount, joinLimit));
   app.use(notFoundInErrorShape());
 
-  // Before any body is read: a client without the admin key cannot make the server wait for, or buffer, an admin body.
-  if (deps.adminKey) app.use(underPrefix("/v1/admin", requireAdmin(deps.adminKey)));
-
-  app.use(async (ctx, next) => {
-    const hasBody = Number(ctx.get("Content-Length") || 0) > 0 || ctx.get("Transfer-Encoding") !== "";
-    if (BODY_METHODS.has(ctx.method) && hasBody && !ctx.is("application/json")) {
-      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Request bodies must be application/json");
-    }
-    await next();
-  });
-  app.use(
-    bodyParser({
-      enableTypes: ["json"],
-      jsonLimit: deps.options.bodyLimitBytes,
-      jsonStrict: true,
-      onError: (error, ctx) => {
-        throw bodyError(error, ctx.get("Content-Encoding"));
-      },
-    }),
-  );
+  for (const step of requestBody({ bodyLimitBytes: deps.options.bodyLimitBytes, adminKey: deps.adminKey })) app.use(step);
 
   const routers: Router<ApiState>[] = [
     healthRoutes({ startedAt: deps.startedAt, readiness: deps.readiness, registry: deps.registry }),
@@ -257,23 +236,6 @@ export function listRoutes(app: Koa<ApiState>): RouteInfo[] {
   return routes;
 }
 
-/**
- * A body that fails to decode under its own `Content-Encoding` label (zlib's
- * `Z_DATA_ERROR`, brotli's `ERR__ERROR_…`) is the client's mistake: 400
- * naming the encoding, not a 500.
- */
-function bodyError(error: unknown, contentEncoding: string): AppError {
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code === "string" && (code.startsWith("Z_") || code.startsWith("ERR__ERROR_") || code.startsWith("ERR_BROTLI"))) {
-    const encoding = contentEncoding.trim().toLowerCase() || "the declared encoding";
-    return new AppError("BAD_REQUEST", `The body is labelled Content-Encoding: ${encoding} but is not valid ${encoding} data; compress it with ${encoding}, or send it uncompressed without the header`, { cause: error });
-  }
-  if ((error as { type?: unknown })?.type === "encoding.unsupported") {
-    return new AppError("UNSUPPORTED_MEDIA_TYPE", `Content-Encoding ${contentEncoding.trim()} is not supported; send the body uncompressed, or as gzip, deflate or br`, { cause: error });
-  }
-  return normaliseError(error);
-}
-
 function boardAccess(stores: NonNullable<AppDeps["stores"]>): BoardAccess {
   return new BoardAccess({ leaderboards: stores.leaderboards, leagues: stores.leagues });
 }
@@ -282,11 +244,6 @@ function boardAccess(stores: NonNullable<AppDeps["stores"]>): BoardAccess {
 function isAdmin(adminKey: string | undefined): (ctx: Koa.ParameterizedContext<ApiState>) => boolean {
   const check = adminKeyCheck(adminKey);
   return (ctx) => check(ctx.get("X-Admin-Key"));
-}
-
-/** Runs `middleware` for paths at or under `prefix` only. */
-function underPrefix(prefix: string, middleware: Koa.Middleware<ApiState>): Koa.Middleware<ApiState> {
-  return (ctx, next) => (ctx.path === prefix || ctx.path.startsWith(`${prefix}/`) ? middleware(ctx, next) : next());
 }
 
 /** Routers leave unmatched requests at 404 (or 405/501 from allowedMethods); answer those in the error shape. */
