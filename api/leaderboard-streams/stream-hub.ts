@@ -1,8 +1,7 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import { AppError } from "../../shared/index.ts";
 import { BoardPublisher, type TopReader } from "./board-publisher.ts";
-import type { TopState } from "./top-view.ts";
-import type { TopView } from "./top-view.ts";
+import type { TopState, TopView } from "./top-view.ts";
 
 export interface BoardChange {
   boardId: string;

@@ -60,17 +60,18 @@ export function errorMiddleware(): Middleware<ApiState> {
  * answers written after the middleware chain has returned (parked long polls).
  */
 export function answerError(ctx: ParameterizedContext<ApiState>, thrown: unknown): void {
-  if (isClientGone(ctx, thrown)) {
+  const error = normaliseError(thrown);
+  const clientGone = isClientGone(ctx, thrown);
+  if (clientGone && error.code !== "INTERNAL") {
     // The client hung up (or stalled past the request timeout and was cut):
     // nobody is left to answer, and a crowd of them must not flood the log.
     ctx.state.log?.debug({ err: thrown }, "client went away before the answer");
     return;
   }
-  const error = normaliseError(thrown);
   if (error.code === "INTERNAL") logLimited(ctx, "error", "unhandled-error", { err: thrown }, "unhandled error");
   if (ctx.headerSent || !ctx.writable) {
-    // A streaming response already started: nothing useful can be sent.
-    logLimited(ctx, "warn", "error-after-response", { err: thrown }, "error after the response started");
+    // A streaming response already started (or the client left): nothing useful can be sent.
+    if (!clientGone) logLimited(ctx, "warn", "error-after-response", { err: thrown }, "error after the response started");
     return;
   }
   ctx.status = error.status;

@@ -11,12 +11,12 @@ import {
   type LeaderboardListResponse,
   type LeaderboardPage,
   type LeaderboardPlayerResponse,
+  type TokenVerifier,
 } from "../../shared/index.ts";
 import type { LeaderboardStore } from "../../store/leaderboards.ts";
 import type { ApiContext, ApiState } from "../context.ts";
 import type { BoardAccess, BoardReader } from "../leaderboard-access.ts";
 import { streamClaims } from "../middleware/auth.ts";
-import type { TokenVerifier } from "../../shared/index.ts";
 
 export interface LeaderboardRoutesDeps {
   leaderboards: LeaderboardStore;
