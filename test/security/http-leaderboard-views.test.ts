@@ -60,7 +60,8 @@ describe("security: leaderboard change views are bounded", function () {
     let server: TestServer;
     let previousWeek: string;
     before(async () => {
-      server = await startTestServer({ env: { STREAM_PUBLISHERS_MAX: "3", LONG_POLL_MAX_WAIT_SECONDS: "1", STREAMS_PER_CLIENT: "50" } });
+      // A linger longer than the suite: publishers leave only to make room, never by a timer mid-test.
+      server = await startTestServer({ env: { STREAM_PUBLISHERS_MAX: "3", STREAM_PUBLISHER_LINGER_MS: "600000", LONG_POLL_MAX_WAIT_SECONDS: "1", STREAMS_PER_CLIENT: "50" } });
       previousWeek = (await call(server, "/v1/leaderboards/rating-weekly?period=previous")).body.period;
     });
     after(() => server.close());
@@ -162,6 +163,17 @@ describe("security: leaderboard change views are bounded", function () {
       }
       assert.equal(await metric(server, "sse_streams_open"), 0, "no stream was left open");
     });
+  });
+
+  it("STREAM_PUBLISHER_LINGER_MS: an unwatched publisher is dropped after the linger", async () => {
+    const server = await startTestServer({ env: { STREAM_PUBLISHER_LINGER_MS: "200" } });
+    try {
+      assert.equal((await call(server, "/v1/leaderboards/rating/changes?wait=0")).status, 200);
+      assert.equal(await metric(server, "sse_publishers"), 1, "kept for resumes right after the poll");
+      await waitFor(async () => (await metric(server, "sse_publishers")) === 0, "the publisher dropped after its linger");
+    } finally {
+      await server.close();
+    }
   });
 
   it("a failed first read is thrown to the caller and leaves no publisher behind; the next view reads again", async () => {
