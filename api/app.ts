@@ -2,13 +2,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import Koa from "koa";
 import Router from "@koa/router";
 import cors from "@koa/cors";
-import { bodyParser } from "@koa/bodyparser";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { AppError, type ReadinessResponse, type TokenIssuer } from "../shared/index.ts";
 import type { ApiState } from "./context.ts";
 import type { Lifecycle } from "./lifecycle.ts";
-import { errorMiddleware, normaliseError } from "./middleware/errors.ts";
+import { errorMiddleware } from "./middleware/errors.ts";
+import { requestBody } from "./middleware/request-body.ts";
 import { requestContext, type HttpObserver } from "./middleware/request-context.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -21,8 +21,12 @@ import { leaderboardStreamRoutes, type StreamOptions } from "./routes/leaderboar
 import { matchResultRoutes, type LongPollOptions } from "./routes/match-results.ts";
 import { webRoutes } from "./routes/web.ts";
 import { spectateRoutes } from "./routes/spectate.ts";
-import { StreamAdmission } from "./sse/stream-admission.ts";
+import { ConnectionBudget } from "./limits/connection-budget.ts";
+import { BoardAccess } from "./leaderboard-access.ts";
 import { JoinAttemptLimiter, limitJoinAttempts } from "./middleware/join-attempts.ts";
+import { clientIp, type TrustProxy } from "./middleware/client-ip.ts";
+import { adminKeyCheck } from "./middleware/auth.ts";
+import { LogThrottle } from "./logging/log-throttle.ts";
 
 /** A raw Node handler mounted under a path prefix (e.g. Colyseus's `/matchmake/`). */
 export interface RawMount {
@@ -38,9 +42,20 @@ export interface RawMount {
 export interface ApiOptions {
   bodyLimitBytes: number;
   corsOrigins: "*" | string[];
-  trustProxy: boolean;
+  /** Who may set the client address in X-Forwarded-For (TRUST_PROXY; see client-ip.ts). */
+  trustProxy: TrustProxy;
   /** Leaderboard streams (SSE and the changes long poll). Defaults in server/config.ts. */
-  streams?: StreamOptions & { history: number };
+  streams?: StreamOptions & {
+    history: number;
+    /** Streams from one IP, whatever its tokens (STREAMS_PER_IP). Unset: none. */
+    perIp?: number;
+    /** Streams on this process (STREAMS_MAX). Unset: none. */
+    max?: number;
+    /** Live board publishers (STREAM_PUBLISHERS_MAX). @default 1000 */
+    publishersMax?: number;
+    /** How long an unwatched publisher lingers (STREAM_PUBLISHER_LINGER_MS). @default 60000 */
+    publisherLingerMs?: number;
+  };
   /** Match-result long polls. */
   polls?: LongPollOptions;
   /** The leaderboard page's folder (web/); not served when unset. */
@@ -76,19 +91,20 @@ export interface AppDeps {
   adminKey?: string;
 }
 
-const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-
 /**
  * The Koa app factory (it never listens). The server composes it with
  * Colyseus on one http.Server; tests can call `app.callback()` directly.
  */
 export function createApp(deps: AppDeps): Koa<ApiState> {
-  const app = new Koa<ApiState>({ proxy: deps.options.trustProxy });
+  // `proxy` lets Koa read X-Forwarded-Proto/Host; the client address itself is set by clientIp().
+  const app = new Koa<ApiState>({ proxy: deps.options.trustProxy !== false });
   // Errors are logged once by errorMiddleware; silence Koa's default stderr print.
   app.silent = true;
   app.on("error", (error) => deps.logger.debug({ err: error }, "koa error event"));
 
-  app.use(requestContext(deps.logger, deps.http));
+  app.use(clientIp(deps.options.trustProxy));
+  const throttle = new LogThrottle(deps.logger);
+  app.use(requestContext(deps.logger, deps.http, throttle));
   app.use(errorMiddleware());
   app.use(corsMiddleware(deps.options.corsOrigins));
 
@@ -98,23 +114,7 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   for (const mount of deps.mounts ?? []) app.use(rawMountMiddleware(mount, joinLimit));
   app.use(notFoundInErrorShape());
 
-  app.use(async (ctx, next) => {
-    const hasBody = Number(ctx.get("Content-Length") || 0) > 0 || ctx.get("Transfer-Encoding") !== "";
-    if (BODY_METHODS.has(ctx.method) && hasBody && !ctx.is("application/json")) {
-      throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Request bodies must be application/json");
-    }
-    await next();
-  });
-  app.use(
-    bodyParser({
-      enableTypes: ["json"],
-      jsonLimit: deps.options.bodyLimitBytes,
-      jsonStrict: true,
-      onError: (error) => {
-        throw normaliseError(error);
-      },
-    }),
-  );
+  for (const step of requestBody({ bodyLimitBytes: deps.options.bodyLimitBytes, adminKey: deps.adminKey })) app.use(step);
 
   const routers: Router<ApiState>[] = [
     healthRoutes({ startedAt: deps.startedAt, readiness: deps.readiness, registry: deps.registry }),
@@ -127,10 +127,10 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   if (deps.stores) {
     if (!deps.adminKey) throw new Error("createApp: stores need an adminKey for the admin routes");
     routers.push(
-      leaderboardRoutes({ leaderboards: deps.stores.leaderboards }),
+      leaderboardRoutes({ leaderboards: deps.stores.leaderboards, access: boardAccess(deps.stores), isAdmin: isAdmin(deps.adminKey), tokens: deps.tokens }),
       adminRoutes({ adminKey: deps.adminKey, leaderboards: deps.stores.leaderboards, rosters: deps.stores.rosters, results: deps.stores.results }),
     );
-    routers.push(...liveRoutes(deps, deps.stores));
+    routers.push(...liveRoutes(deps, deps.stores, throttle));
     if (deps.stores.leagues) routers.push(leagueRoutes({ leagues: deps.stores.leagues, tokens: deps.tokens, joinLimit }));
   }
   if (deps.options.webRoot) routers.push(webRoutes(deps.options.webRoot));
@@ -143,12 +143,18 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
 }
 
 /** SSE leaderboard streams, their long-poll twin, and match-result long polls. */
-function liveRoutes(deps: AppDeps, stores: NonNullable<AppDeps["stores"]>): Router<ApiState>[] {
-  const onError = (error: unknown) => deps.logger.warn({ err: error }, "live update failed");
+function liveRoutes(deps: AppDeps, stores: NonNullable<AppDeps["stores"]>, throttle: LogThrottle): Router<ApiState>[] {
+  // Every publisher of every board fails at once while the store is down: one line per kind and minute is enough.
+  const onError = (error: unknown) => throttle.warn("live-update-failed", { err: error }, "live update failed");
   const routers: Router<ApiState>[] = [];
   if (deps.options.streams) {
-    const { history, ...streamOptions } = deps.options.streams;
-    const admission = new StreamAdmission(streamOptions.perClient);
+    const { history, perIp, max, publishersMax, publisherLingerMs, ...streamOptions } = deps.options.streams;
+    const admission = new ConnectionBudget({
+      what: "concurrent streams",
+      perClient: { max: streamOptions.perClient, variable: "STREAMS_PER_CLIENT", code: "TOO_MANY_STREAMS", retryAfter: 5 },
+      perIp: perIp === undefined ? undefined : { max: perIp, variable: "STREAMS_PER_IP", code: "TOO_MANY_STREAMS", retryAfter: 5 },
+      total: max === undefined ? undefined : { max, variable: "STREAMS_MAX", retryAfter: 5 },
+    });
     const hub = new StreamHub({
       readTop: async (boardId, period, limit) => {
         const page = await stores.leaderboards.top(boardId, { limit, period });
@@ -161,14 +167,17 @@ function liveRoutes(deps: AppDeps, stores: NonNullable<AppDeps["stores"]>): Rout
         }),
       registry: deps.registry,
       historyLimit: history,
-      lingerMs: 60_000,
+      lingerMs: publisherLingerMs ?? 60_000,
+      maxPublishers: publishersMax ?? 1000,
       onError,
     });
     routers.push(
       leaderboardStreamRoutes({
         hub,
         admission,
-        boardExists: async (boardId) => (await stores.leaderboards.getConfig(boardId)) !== undefined,
+        leaderboards: stores.leaderboards,
+        access: boardAccess(stores),
+        isAdmin: isAdmin(deps.adminKey),
         tokens: deps.tokens,
         lifecycle: deps.lifecycle,
         options: streamOptions,
@@ -225,6 +234,16 @@ export function listRoutes(app: Koa<ApiState>): RouteInfo[] {
     }
   }
   return routes;
+}
+
+function boardAccess(stores: NonNullable<AppDeps["stores"]>): BoardAccess {
+  return new BoardAccess({ leaderboards: stores.leaderboards, leagues: stores.leagues });
+}
+
+/** Whether a request carries the admin key (it reads every board, private ones included). */
+function isAdmin(adminKey: string | undefined): (ctx: Koa.ParameterizedContext<ApiState>) => boolean {
+  const check = adminKeyCheck(adminKey);
+  return (ctx) => check(ctx.get("X-Admin-Key"));
 }
 
 /** Routers leave unmatched requests at 404 (or 405/501 from allowedMethods); answer those in the error shape. */

@@ -10,6 +10,11 @@ export interface ApiState {
   routeLabel?: string;
   /** Set by `requireAuth`. */
   player?: TokenClaims;
+  /**
+   * Logs through the app's LogThrottle (repeated lines of one `kind` are
+   * rate-limited), with the request id. Set by requestContext.
+   */
+  logLimited?(level: "warn" | "error", kind: string, fields: Record<string, unknown>, message: string): void;
 }
 
 export type ApiContext = ParameterizedContext<ApiState>;

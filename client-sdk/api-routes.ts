@@ -34,11 +34,11 @@ export interface ApiRoutes {
   "POST /v1/auth/refresh": { response: TokenResponse; auth: "required" };
   "GET /healthz": { response: HealthResponse; auth: "none" };
   "GET /readyz": { response: ReadinessResponse; auth: "none" };
-  // Leaderboard reads are public (api/routes/leaderboards.ts).
+  // Public boards need no token; a league's standings (league-members) need a member's (api/routes/leaderboards.ts).
   "GET /v1/leaderboards": { response: LeaderboardListResponse; auth: "none" };
-  "GET /v1/leaderboards/:id": { query: LeaderboardTopOptions; response: LeaderboardPage; auth: "none" };
-  "GET /v1/leaderboards/:id/players/:playerId": { query: LeaderboardPeriodOptions; response: LeaderboardPlayerResponse; auth: "none" };
-  "GET /v1/leaderboards/:id/around/:playerId": { query: LeaderboardAroundOptions; response: LeaderboardAroundResponse; auth: "none" };
+  "GET /v1/leaderboards/:id": { query: LeaderboardTopOptions; response: LeaderboardPage; auth: "optional" };
+  "GET /v1/leaderboards/:id/players/:playerId": { query: LeaderboardPeriodOptions; response: LeaderboardPlayerResponse; auth: "optional" };
+  "GET /v1/leaderboards/:id/around/:playerId": { query: LeaderboardAroundOptions; response: LeaderboardAroundResponse; auth: "optional" };
   // The long-poll twin of the leaderboard stream (api/routes/leaderboard-streams.ts); public like the stream.
   "GET /v1/leaderboards/:id/changes": { query: LeaderboardChangesQuery; response: LeaderboardChangesResponse; auth: "optional" };
   // Match results over long polling (api/routes/match-results.ts): every route needs a player token.
@@ -153,9 +153,9 @@ export const ROUTE_AUTH: { [R in ApiRoute]: { auth: ApiRoutes[R]["auth"] } } = {
   "GET /healthz": { auth: "none" },
   "GET /readyz": { auth: "none" },
   "GET /v1/leaderboards": { auth: "none" },
-  "GET /v1/leaderboards/:id": { auth: "none" },
-  "GET /v1/leaderboards/:id/players/:playerId": { auth: "none" },
-  "GET /v1/leaderboards/:id/around/:playerId": { auth: "none" },
+  "GET /v1/leaderboards/:id": { auth: "optional" },
+  "GET /v1/leaderboards/:id/players/:playerId": { auth: "optional" },
+  "GET /v1/leaderboards/:id/around/:playerId": { auth: "optional" },
   "GET /v1/leaderboards/:id/changes": { auth: "optional" },
   "GET /v1/matches/:id/result": { auth: "required" },
   "GET /v1/matches/results": { auth: "required" },

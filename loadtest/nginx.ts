@@ -10,6 +10,10 @@ export const NGINX_BIN = process.env.NGINX_BIN ?? "/usr/sbin/nginx";
 export interface ArenaProxyServer {
   /** What nginx listens on (`80`, `443 ssl`, `127.0.0.1:8080`). */
   listen: string;
+  /** `server_name`, when the block serves one host. */
+  serverName?: string;
+  /** Certificate and key files, for a `listen … ssl` server. */
+  tls?: { certificate: string; key: string };
   /** nginx `proxy_read_timeout` and `proxy_send_timeout`, e.g. `75s`. */
   readTimeout: string;
   /**
@@ -20,14 +24,41 @@ export interface ArenaProxyServer {
   bufferingOff?: boolean;
 }
 
+/** One process's room WebSockets: `PUBLIC_ADDRESS=<host><prefix without the trailing slash>` on that process. */
+export interface ArenaProxyProcess {
+  /** Location prefix, e.g. `/p1/`. */
+  prefix: string;
+  /** The process's `host:port`. */
+  address: string;
+}
+
+/** The headers and timeouts every proxied location sets. */
+function proxyLines(server: ArenaProxyServer): string[] {
+  return [
+    "    proxy_http_version 1.1;",
+    "    proxy_set_header Upgrade $http_upgrade;",
+    "    proxy_set_header Connection $connection_upgrade;",
+    "    proxy_set_header Host $host;",
+    "    # The client's address, replacing whatever the client sent; the server trusts one hop (TRUST_PROXY=1).",
+    "    proxy_set_header X-Forwarded-For $remote_addr;",
+    "    proxy_set_header X-Forwarded-Proto $scheme;",
+    "",
+    "    # Longer than STREAM_HEARTBEAT_MS, LONG_POLL_MAX_WAIT_SECONDS and WS_PING_INTERVAL_MS.",
+    `    proxy_read_timeout ${server.readTimeout};`,
+    `    proxy_send_timeout ${server.readTimeout};`,
+  ];
+}
+
 /**
  * The `upstream` + `map` + `server` blocks (inside `http {}`) in front of the
- * arena server: the config docs/operations.md shows (production timeouts)
- * and the proxy test and `npm run proxy:check` run (short timeouts). One
- * location carries everything: API, SSE streams, long polls, `/matchmake`
- * and room WebSockets.
+ * arena server: the configs docs/operations.md and the README show
+ * (production timeouts) and the proxy tests and `npm run proxy:check` run
+ * (short timeouts). `location /` carries everything any process may answer:
+ * API, SSE streams, long polls, `/matchmake`, and (one process) room
+ * WebSockets; with several processes, `processes` adds one location per
+ * process for its rooms (docs/operations.md, "Several processes").
  */
-export function arenaProxyConfig(options: { upstreams: string[]; servers: ArenaProxyServer[] }): string {
+export function arenaProxyConfig(options: { upstreams: string[]; servers: ArenaProxyServer[]; processes?: ArenaProxyProcess[] }): string {
   const lines = [
     "upstream arena {",
     ...options.upstreams.map((address) => `  server ${address};`),
@@ -43,24 +74,25 @@ export function arenaProxyConfig(options: { upstreams: string[]; servers: ArenaP
     "}",
   ];
   for (const server of options.servers) {
+    lines.push("", "server {", `  listen ${server.listen};`);
+    if (server.serverName) lines.push(`  server_name ${server.serverName};`);
+    if (server.tls) lines.push(`  ssl_certificate ${server.tls.certificate};`, `  ssl_certificate_key ${server.tls.key};`);
+    for (const process of options.processes ?? []) {
+      lines.push(
+        "",
+        `  # Room WebSockets of the process with PUBLIC_ADDRESS=<host>${process.prefix.replace(/\/$/, "")}.`,
+        `  location ${process.prefix} {`,
+        `    proxy_pass http://${process.address}/;`,
+        ...proxyLines(server),
+        "  }",
+      );
+    }
     lines.push(
       "",
-      "server {",
-      `  listen ${server.listen};`,
-      "",
+      options.processes?.length ? "  # API, SSE streams, long polls, /matchmake: any process." : "  # Everything: API, SSE streams, long polls, /matchmake and room WebSockets.",
       "  location / {",
       "    proxy_pass http://arena;",
-      "    proxy_http_version 1.1;",
-      "    proxy_set_header Upgrade $http_upgrade;",
-      "    proxy_set_header Connection $connection_upgrade;",
-      "    proxy_set_header Host $host;",
-      "    # With TRUST_PROXY=true the server takes the first X-Forwarded-For address as the client's.",
-      "    proxy_set_header X-Forwarded-For $remote_addr;",
-      "    proxy_set_header X-Forwarded-Proto $scheme;",
-      "",
-      "    # Longer than STREAM_HEARTBEAT_MS, LONG_POLL_MAX_WAIT_SECONDS and WS_PING_INTERVAL_MS.",
-      `    proxy_read_timeout ${server.readTimeout};`,
-      `    proxy_send_timeout ${server.readTimeout};`,
+      ...proxyLines(server),
       ...(server.bufferingOff === false
         ? []
         : ["    # SSE events pass at once (the server also sends X-Accel-Buffering: no).", "    proxy_buffering off;"]),
@@ -80,6 +112,24 @@ export function arenaProxyConfig(options: { upstreams: string[]; servers: ArenaP
 
 /** The config docs/operations.md shows: one process on 2567, production timeouts (a test checks the doc has it verbatim). */
 export const PRODUCTION_PROXY_CONFIG = arenaProxyConfig({ upstreams: ["127.0.0.1:2567"], servers: [{ listen: "80", readTimeout: "75s" }] });
+
+/**
+ * Two processes behind one TLS host, each with its rooms under its own path:
+ * the README's "Scaling out" block (checked verbatim by a test, and run, with
+ * a local listen and short timeouts, by test/security/http-client-ip.test.ts).
+ */
+export function scaledOutProxyConfig(options: { upstreams: [string, string]; server: ArenaProxyServer }): string {
+  return arenaProxyConfig({
+    upstreams: options.upstreams,
+    processes: options.upstreams.map((address, i) => ({ prefix: `/p${i + 1}/`, address })),
+    servers: [options.server],
+  });
+}
+
+export const README_PROXY_CONFIG = scaledOutProxyConfig({
+  upstreams: ["127.0.0.1:2567", "127.0.0.1:2568"],
+  server: { listen: "443 ssl", serverName: "game.example.com", tls: { certificate: "/etc/ssl/game.example.com.pem", key: "/etc/ssl/game.example.com.key" }, readTimeout: "75s" },
+});
 
 export interface NginxChild {
   /** The whole nginx.conf it runs. */

@@ -94,7 +94,9 @@ const server = await spawnServer({
   STREAM_HEARTBEAT_MS: String(heartbeatMs),
   LONG_POLL_MAX_WAIT_SECONDS: String(holdS),
   STREAMS_PER_CLIENT: "10000",
-  TRUST_PROXY: "true",
+  STREAMS_PER_IP: "10000",
+  POLLS_PER_IP: "10000",
+  TRUST_PROXY: "1",
   PUBLIC_ADDRESS: `127.0.0.1:${proxyPort}`,
 });
 const upstream = new URL(server.httpUrl).host;

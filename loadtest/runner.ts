@@ -141,8 +141,13 @@ export async function runLoad(options: RunOptions): Promise<RunReport> {
   else if (!options.url) {
     server = await spawnServer({
       ADMIN_KEY: adminKey,
+      // Every simulated client comes from this one IP: lift the per-client, per-IP and process ceilings.
       STREAMS_PER_CLIENT: "10000",
+      STREAMS_PER_IP: "1000000",
+      STREAMS_MAX: "1000000",
       POLLS_PER_CLIENT: "10000",
+      POLLS_PER_IP: "1000000",
+      POLLS_MAX: "1000000",
       WS_MESSAGES_PER_SECOND: String(Math.max(60, (options.arena?.rate ?? 20) * 2)),
       LOG_LEVEL: "info",
       ...profiling,

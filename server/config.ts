@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { GameRoomOptions } from "../shared/game/options.ts";
+import { parseTrustProxy, type TrustProxy } from "../api/middleware/client-ip.ts";
 
 /**
  * The only reader of `process.env` (DESIGN §3). Every variable is declared
@@ -19,6 +20,15 @@ const url = (protocols: string[]) =>
       return false;
     }
   }, `must be a URL with protocol ${protocols.join(" or ")}`);
+
+const trustProxy = z.string().transform((raw, ctx) => {
+  const parsed = parseTrustProxy(raw);
+  if (typeof parsed === "object" && !Array.isArray(parsed)) {
+    ctx.addIssue({ code: "custom", message: parsed.error });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 /** Options the matchmaker sets itself on every matchmade game (MATCH_GAME_OPTIONS may not). */
 const MATCHMAKER_GAME_KEYS = ["teamSize", "teams", "matchId", "private", "listed", "side", "spectate", "friendly"];
@@ -84,13 +94,21 @@ export const CONFIG_VARIABLES = {
   STREAM_WRITE_DEADLINE_MS: { schema: z.coerce.number().int().min(100).max(600_000), default: "5000", doc: "An SSE subscriber whose socket does not drain for this long is dropped (it resumes)." },
   STREAM_HISTORY: { schema: positiveInt(100_000), default: "256", doc: "Visible leaderboard changes kept per stream view for resume; older gaps get a snapshot." },
   STREAMS_PER_CLIENT: { schema: positiveInt(10_000), default: "8", doc: "Concurrent leaderboard streams (and change polls) per player or IP; more answer 429 TOO_MANY_STREAMS." },
+  STREAMS_PER_IP: { schema: positiveInt(1_000_000), default: "256", doc: "Concurrent streams (leaderboard and spectator SSE, parked change polls) from one client IP, whatever tokens it uses; more answer 429 TOO_MANY_STREAMS. Players behind one NAT share it." },
+  STREAMS_MAX: { schema: positiveInt(10_000_000), default: "10000", doc: "Concurrent streams (as above) on this process, all clients together (about 25 KB of memory each, docs/performance.md); more answer 503 SERVER_BUSY with Retry-After." },
+  STREAM_PUBLISHERS_MAX: { schema: positiveInt(1_000_000), default: "1000", doc: "Live leaderboard publishers (one per board and running period with streams or change polls; each re-reads its board on every change) on this process; past it, a view of another board answers 503 SERVER_BUSY with Retry-After." },
+  STREAM_PUBLISHER_LINGER_MS: { schema: z.coerce.number().int().min(0).max(3_600_000), default: "60000", doc: "How long a publisher nobody watches is kept (a resuming client finds its history); an idle one is dropped early when STREAM_PUBLISHERS_MAX is reached." },
   POLLS_PER_CLIENT: { schema: positiveInt(10_000), default: "8", doc: "Pending match-result long polls per player; more answer 429 TOO_MANY_POLLS." },
+  POLLS_PER_IP: { schema: positiveInt(1_000_000), default: "256", doc: "Pending match-result long polls from one client IP, whatever tokens it uses; more answer 429 TOO_MANY_POLLS. Players behind one NAT share it." },
+  POLLS_MAX: { schema: positiveInt(10_000_000), default: "10000", doc: "Pending match-result long polls on this process, all clients together (about 40 KB of memory each, docs/performance.md); more answer 503 SERVER_BUSY with Retry-After." },
   LONG_POLL_MAX_WAIT_SECONDS: { schema: z.coerce.number().int().min(1).max(25), default: "25", doc: "Longest hold of a long poll (the `wait` parameter is clamped to 1..this)." },
   GUEST_SIGNUPS_PER_MINUTE: { schema: positiveInt(1_000_000), default: "120", doc: "Guest sign-ins (`POST /v1/auth/guest`) per minute per client IP, also the burst: bounds how fast one address can mint identities to get around the per-player caps. More answer 429 RATE_LIMITED with Retry-After." },
   JOIN_ATTEMPTS_PER_MINUTE: { schema: positiveInt(100_000), default: "60", doc: "Join attempts per minute per player (per IP for requests without a valid token), also the burst: matchmaking joins (`POST /matchmake/{joinOrCreate,create,join,joinById}/…`; reconnects are not counted) and league joins by invite code. More answer 429 RATE_LIMITED with Retry-After." },
   HTTP_BODY_LIMIT_BYTES: { schema: positiveInt(10 * 1024 * 1024), default: "65536", doc: "Largest JSON request body; larger answers 413 PAYLOAD_TOO_LARGE." },
+  HTTP_HEADERS_TIMEOUT_MS: { schema: positiveInt(600_000), default: "10000", doc: "How long a client has to send a request's headers; a slower one gets 408 REQUEST_TIMEOUT and the connection closes." },
+  HTTP_REQUEST_TIMEOUT_MS: { schema: positiveInt(600_000), default: "30000", doc: "How long a client has to send a whole request, headers and body (at least HTTP_HEADERS_TIMEOUT_MS); a slower one gets 408 REQUEST_TIMEOUT and the connection closes. Only receiving counts: long polls and SSE streams are not cut." },
   CORS_ORIGINS: { schema: z.string().optional(), doc: "Comma-separated origins allowed by CORS, or `*`. Default: `*` outside production, none in production." },
-  TRUST_PROXY: { schema: bool, default: "false", doc: "Trust `X-Forwarded-For` for client IPs (set behind a reverse proxy)." },
+  TRUST_PROXY: { schema: trustProxy, default: "false", doc: "Who may set the client IP in `X-Forwarded-For` (per-IP limits key on it): `false`; a number of proxy hops in front (e.g. `1` behind one nginx); a comma list of the proxies' addresses/CIDRs; or `true` (every hop: safe only if the proxy replaces the header). The client is the rightmost untrusted address (docs/operations.md)." },
   DRAIN_DELAY_MS: { schema: z.coerce.number().int().min(0).max(120_000), default: "0", doc: "On SIGTERM: how long `/readyz` answers 503 while still serving before the listener closes (give the load balancer time to notice)." },
   SHUTDOWN_GRACE_MS: { schema: z.coerce.number().int().min(0).max(600_000), default: "10000", doc: "On SIGTERM/SIGINT: how long rooms and requests get to finish before the process exits." },
 } as const satisfies Record<string, VariableSpec>;
@@ -119,11 +137,22 @@ export interface Config {
   draft: { poolLimit: number; closeAfterSeconds: number };
   /** Team matchmaking (issue 7). */
   matchmaking: { policy: { initialGap: number; gapGrowthPerSecond: number; maxGap: number }; intervalMs: number; gameOptions: Record<string, unknown> };
-  http: { bodyLimitBytes: number; joinAttemptsPerMinute: number; guestSignupsPerMinute: number };
-  streams: { public: boolean; heartbeatMs: number; lifetimeMs: number; writeDeadlineMs: number; history: number; perClient: number };
-  polls: { perClient: number; maxWaitSeconds: number };
+  http: { bodyLimitBytes: number; joinAttemptsPerMinute: number; guestSignupsPerMinute: number; headersTimeoutMs: number; requestTimeoutMs: number };
+  streams: {
+    public: boolean;
+    heartbeatMs: number;
+    lifetimeMs: number;
+    writeDeadlineMs: number;
+    history: number;
+    perClient: number;
+    perIp: number;
+    max: number;
+    publishersMax: number;
+    publisherLingerMs: number;
+  };
+  polls: { perClient: number; perIp: number; max: number; maxWaitSeconds: number };
   corsOrigins: "*" | string[];
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   drainDelayMs: number;
   shutdownGraceMs: number;
 }
@@ -180,6 +209,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push({ variable: "TICK_RATE_HZ", message: `must be a multiple of PATCH_RATE_HZ (${patch}); got ${tick}` });
   }
 
+  const headersTimeout = values.HTTP_HEADERS_TIMEOUT_MS as number | undefined;
+  const requestTimeout = values.HTTP_REQUEST_TIMEOUT_MS as number | undefined;
+  if (headersTimeout !== undefined && requestTimeout !== undefined && headersTimeout > requestTimeout) {
+    // Node refuses a header timeout longer than the whole request's.
+    problems.push({ variable: "HTTP_REQUEST_TIMEOUT_MS", message: `must be at least HTTP_HEADERS_TIMEOUT_MS (${headersTimeout}); got ${requestTimeout}` });
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   if (values.REDIS_URL && !values.PUBLIC_ADDRESS) {
     warnings.push("REDIS_URL is set without PUBLIC_ADDRESS: rooms of this process are announced at its bound host:port, which clients reach only on the same machine without a proxy. Set PUBLIC_ADDRESS per process (docs/operations.md).");
@@ -229,7 +265,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         intervalMs: values.MATCHMAKING_INTERVAL_MS as number,
         gameOptions: (values.MATCH_GAME_OPTIONS as Record<string, unknown> | undefined) ?? {},
       },
-      http: { bodyLimitBytes: values.HTTP_BODY_LIMIT_BYTES as number, joinAttemptsPerMinute: values.JOIN_ATTEMPTS_PER_MINUTE as number, guestSignupsPerMinute: values.GUEST_SIGNUPS_PER_MINUTE as number },
+      http: {
+        bodyLimitBytes: values.HTTP_BODY_LIMIT_BYTES as number,
+        joinAttemptsPerMinute: values.JOIN_ATTEMPTS_PER_MINUTE as number,
+        guestSignupsPerMinute: values.GUEST_SIGNUPS_PER_MINUTE as number,
+        headersTimeoutMs: values.HTTP_HEADERS_TIMEOUT_MS as number,
+        requestTimeoutMs: values.HTTP_REQUEST_TIMEOUT_MS as number,
+      },
       streams: {
         public: values.LEADERBOARDS_PUBLIC as boolean,
         heartbeatMs: values.STREAM_HEARTBEAT_MS as number,
@@ -237,10 +279,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         writeDeadlineMs: values.STREAM_WRITE_DEADLINE_MS as number,
         history: values.STREAM_HISTORY as number,
         perClient: values.STREAMS_PER_CLIENT as number,
+        perIp: values.STREAMS_PER_IP as number,
+        max: values.STREAMS_MAX as number,
+        publishersMax: values.STREAM_PUBLISHERS_MAX as number,
+        publisherLingerMs: values.STREAM_PUBLISHER_LINGER_MS as number,
       },
-      polls: { perClient: values.POLLS_PER_CLIENT as number, maxWaitSeconds: values.LONG_POLL_MAX_WAIT_SECONDS as number },
+      polls: {
+        perClient: values.POLLS_PER_CLIENT as number,
+        perIp: values.POLLS_PER_IP as number,
+        max: values.POLLS_MAX as number,
+        maxWaitSeconds: values.LONG_POLL_MAX_WAIT_SECONDS as number,
+      },
       corsOrigins,
-      trustProxy: values.TRUST_PROXY as boolean,
+      trustProxy: values.TRUST_PROXY as TrustProxy,
       drainDelayMs: values.DRAIN_DELAY_MS as number,
       shutdownGraceMs: values.SHUTDOWN_GRACE_MS as number,
     },

@@ -7,7 +7,7 @@ import { setTransport } from "@colyseus/core/Transport";
 import { setLogger as setColyseusLogger } from "@colyseus/core/Logger";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { createApp, type RawMount } from "../api/app.ts";
-import { answerClientError } from "../api/client-error.ts";
+import { clientErrorHandler } from "../api/client-error.ts";
 import type { ApiState } from "../api/context.ts";
 import { Lifecycle } from "../api/lifecycle.ts";
 import { projectRooms, type RoomDefinition, type RoomDeps } from "../rooms/index.ts";
@@ -83,14 +83,20 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
   const startedAt = Date.now();
   const tokens = new TokenService({ secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds });
   const metrics = createMetrics({ wsClients: () => matchMaker.stats.local.ccu });
-  const httpServer = http.createServer();
-  // Long polls hold up to 25 s and SSE streams for minutes: Node's default
-  // 5 s keep-alive and 300 s request timeouts must not cut them.
-  httpServer.requestTimeout = 0;
-  httpServer.headersTimeout = 30_000;
+  const httpServer = http.createServer({
+    // Node's request timeout bounds RECEIVING a request (headers and body), not
+    // answering it: a long poll's or SSE stream's GET is complete at once, so
+    // holds of 25 s and streams of minutes are not cut, while a client that
+    // stalls its headers or body is answered 408 and its socket freed.
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    // Node checks those deadlines on this interval (default 30 s, which would let a stalled request live that much longer).
+    connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
+  });
+  // Longer than the 60 s upstream keep-alive of nginx and AWS ALB, so they never reuse a connection the server is closing.
   httpServer.keepAliveTimeout = 65_000;
-  // Requests Node refuses before Koa (huge headers, malformed HTTP) are answered in the error shape too.
-  httpServer.on("clientError", answerClientError);
+  // Requests Node refuses before Koa (huge headers, malformed HTTP, too slow) are answered in the error shape too.
+  httpServer.on("clientError", clientErrorHandler({ headersTimeoutMs: config.http.headersTimeoutMs, requestTimeoutMs: config.http.requestTimeoutMs }));
 
   const lifecycle = new Lifecycle();
   let matchmakerReady = false;
@@ -109,6 +115,9 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
   const matchmaking: RawMount["handle"] = (req, res, next) => {
     // A draining process takes no new seats: the client retries and lands on another process.
     if (lifecycle.draining) throw new AppError("DRAINING", "This server is draining; retry shortly", { retryAfter: 2 });
+    // Without Redis the matchmaker (its presence and driver live there) would hold the request
+    // until its own timeouts, then answer with the Redis client's text: say so at once.
+    if (!stores.available) throw new AppError("STORE_UNAVAILABLE", "Matchmaking is unavailable while the store (Redis) is unreachable; retry shortly", { retryAfter: 2 });
     return colyseusMatchmaking(req, res, next);
   };
   const app = createApp({

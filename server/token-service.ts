@@ -93,7 +93,7 @@ export class TokenService implements TokenIssuer {
 
   async verify(token: string | undefined | null): Promise<TokenClaims> {
     if (!token) {
-      throw new AppError("UNAUTHORIZED", "A bearer token is required", { headers: WWW_AUTHENTICATE("invalid_request", "missing token") });
+      throw new AppError("UNAUTHORIZED", "A bearer token is required: send Authorization: Bearer <token> (POST /v1/auth/guest gives one)", { headers: WWW_AUTHENTICATE("invalid_request", "missing token") });
     }
     const remembered = this.#verified.get(token);
     if (remembered !== undefined) {
@@ -149,12 +149,12 @@ export class TokenService implements TokenIssuer {
     } catch (error) {
       if (error instanceof AppError) throw error;
       if (error instanceof joseErrors.JWTExpired) {
-        throw new AppError("TOKEN_EXPIRED", "The token has expired; refresh it or get a new one", {
+        throw new AppError("TOKEN_EXPIRED", "The token has expired and cannot be refreshed; sign in again for a new one (POST /v1/auth/guest, or your own sign-in)", {
           cause: error,
           headers: WWW_AUTHENTICATE("invalid_token", "token expired"),
         });
       }
-      throw new AppError("TOKEN_INVALID", "The token is not valid", { cause: error, headers: WWW_AUTHENTICATE("invalid_token", "token invalid") });
+      throw new AppError("TOKEN_INVALID", "The token is not valid (signature, issuer, audience or format); sign in again for a new one", { cause: error, headers: WWW_AUTHENTICATE("invalid_token", "token invalid") });
     }
   }
 }

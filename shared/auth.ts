@@ -1,12 +1,8 @@
 import { z } from "zod";
+import { displayText } from "./text.ts";
 
-/** A display name: printable, trimmed, 1..24 characters. */
-export const PlayerName = z
-  .string()
-  .trim()
-  .min(1, "name must not be empty")
-  .max(24, "name must be at most 24 characters")
-  .regex(/^[^\p{Cc}\p{Cf}]+$/u, "name must not contain control characters");
+/** A display name: 1..24 characters under the text rule (shared/text.ts: no control or bidi characters, NFC, trimmed). */
+export const PlayerName = displayText("name", { max: 24 });
 
 export const GuestAuthRequest = z.strictObject({ name: PlayerName });
 export type GuestAuthRequest = z.infer<typeof GuestAuthRequest>;

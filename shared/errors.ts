@@ -17,6 +17,7 @@ export const ErrorCodes = {
   NOT_FOUND: { status: 404, expose: true },
   ROUTE_NOT_FOUND: { status: 404, expose: true },
   METHOD_NOT_ALLOWED: { status: 405, expose: true },
+  REQUEST_TIMEOUT: { status: 408, expose: true },
   CONFLICT: { status: 409, expose: true },
   PAYLOAD_TOO_LARGE: { status: 413, expose: true },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, expose: true },
@@ -27,6 +28,7 @@ export const ErrorCodes = {
   INTERNAL: { status: 500, expose: false },
   STORE_UNAVAILABLE: { status: 503, expose: true },
   DRAINING: { status: 503, expose: true },
+  SERVER_BUSY: { status: 503, expose: true },
 } as const satisfies Record<string, { status: number; expose: boolean }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

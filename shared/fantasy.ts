@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { displayText } from "./text.ts";
 import type { MatchResult, MatchResultPlayer } from "./match-result.ts";
 import { OwnerId } from "./leaderboards.ts";
 
@@ -24,7 +25,7 @@ export interface RosterEntry {
 export const RosterAssignRequest = z.strictObject({
   fantasyTeamId: FantasyTeamId,
   /** Shown on the standings board; defaults to the team id. */
-  teamName: z.string().trim().min(1).max(64).optional(),
+  teamName: displayText("teamName", { max: 64 }).optional(),
 });
 
 export const RosterPathParams = z.strictObject({ leagueId: FantasyLeagueId, playerId: OwnerId });

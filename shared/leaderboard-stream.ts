@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { LeaderboardRecord } from "./leaderboards.ts";
+import { queryNumber } from "./validation.ts";
 
 /**
  * Live leaderboard streams (DESIGN §6): `GET /v1/leaderboards/:id/stream?top=N`
@@ -16,7 +17,7 @@ export const LeaderboardStreamEvent = {
 export const STREAM_TOP = { min: 1, max: 100, default: 10 } as const;
 
 export const LeaderboardStreamQuery = z.strictObject({
-  top: z.coerce.number().int().min(STREAM_TOP.min).max(STREAM_TOP.max).default(STREAM_TOP.default),
+  top: queryNumber("top", { min: STREAM_TOP.min, max: STREAM_TOP.max, int: true }).default(STREAM_TOP.default),
   period: z.string().regex(/^(current|all|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)$/).optional(),
   /** First connect only: resume from this cursor (later reconnects send Last-Event-ID). */
   since: z.string().max(100).optional(),

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { displayText } from "./text.ts";
 import type { RecordedMatchResult } from "./match-result.ts";
+import { queryNumber } from "./validation.ts";
 
 /**
  * Leaderboards (DESIGN §5), with Nakama's semantics: a board has a sort order,
@@ -42,17 +44,35 @@ export const LeaderboardReset = z.string().trim().min(1).max(100);
 export const MAX_SCORE = Number.MAX_SAFE_INTEGER;
 export const Score = z.number().int("scores are integers").min(0, "scores are never negative").max(MAX_SCORE);
 
-const Metadata = z.record(z.string(), z.unknown()).refine((value) => JSON.stringify(value).length <= 4096, "metadata must be at most 4096 bytes of JSON");
-const Title = z.string().trim().min(1).max(80);
+/**
+ * Who may read a board: `public` (anyone: listed by `GET /v1/leaderboards`,
+ * readable and streamable without a token), or `league-members` (a fantasy
+ * league's standings: only the members of the league named in
+ * `metadata.leagueId` — its commissioner and managers — and the admin key;
+ * never listed).
+ */
+export const LeaderboardVisibility = z.enum(["public", "league-members"]);
+export type LeaderboardVisibility = z.infer<typeof LeaderboardVisibility>;
 
-export const LeaderboardConfigInput = z.strictObject({
-  id: LeaderboardId,
-  title: Title.optional(),
-  sort: LeaderboardSort.default("desc"),
-  operator: LeaderboardOperator.default("best"),
-  reset: LeaderboardReset.nullable().default(null),
-  metadata: Metadata.default({}),
-});
+const Metadata = z.record(z.string(), z.unknown()).refine((value) => JSON.stringify(value).length <= 4096, "metadata must be at most 4096 bytes of JSON");
+const Title = displayText("title", { max: 80 });
+
+/** A `league-members` board names its league in `metadata.leagueId`. */
+const namesItsLeague = (board: { visibility?: LeaderboardVisibility; metadata?: Record<string, unknown> }) =>
+  board.visibility !== "league-members" || board.metadata === undefined || typeof board.metadata.leagueId === "string";
+const LEAGUE_ID_NEEDED = { error: "a league-members board names its league in metadata.leagueId (a string)", path: ["metadata"] };
+
+export const LeaderboardConfigInput = z
+  .strictObject({
+    id: LeaderboardId,
+    title: Title.optional(),
+    sort: LeaderboardSort.default("desc"),
+    operator: LeaderboardOperator.default("best"),
+    reset: LeaderboardReset.nullable().default(null),
+    metadata: Metadata.default({}),
+    visibility: LeaderboardVisibility.default("public"),
+  })
+  .refine(namesItsLeague, LEAGUE_ID_NEEDED);
 export type LeaderboardConfigInput = z.input<typeof LeaderboardConfigInput>;
 
 /**
@@ -67,6 +87,7 @@ export const LeaderboardConfigPatch = z
     operator: LeaderboardOperator.optional(),
     reset: LeaderboardReset.nullable().optional(),
     metadata: Metadata.optional(),
+    visibility: LeaderboardVisibility.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, "an update must change at least one field");
 export type LeaderboardConfigPatch = z.infer<typeof LeaderboardConfigPatch>;
@@ -79,6 +100,8 @@ export interface LeaderboardConfig {
   /** `daily` | `weekly` | `monthly` | a cron expression; null: never resets. */
   reset: string | null;
   metadata: Record<string, unknown>;
+  /** Who may read it (see LeaderboardVisibility); only `public` boards are listed. */
+  visibility: LeaderboardVisibility;
   /** Bumped by every config update. */
   revision: number;
   /** ISO-8601 */
@@ -108,7 +131,7 @@ export interface LeaderboardRecord {
 /** A score submission (server-side only: match results and the admin API; clients never post scores). */
 export const ScoreWrite = z.strictObject({
   ownerId: OwnerId,
-  name: z.string().trim().min(1).max(64).optional(),
+  name: displayText("name", { max: 64 }).optional(),
   score: Score,
   subscore: Score.default(0),
   metadata: Metadata.optional(),
@@ -125,7 +148,7 @@ export const ScoreWriteRequest = z.strictObject({ records: z.array(ScoreWrite).m
 export const PeriodParam = z.string().regex(/^(current|previous|all|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)$/, "period must be current, previous, all or an ISO-8601 period start");
 
 export const LEADERBOARD_PAGE_LIMIT = { min: 1, max: 100, default: 20 } as const;
-const Limit = z.coerce.number().int().min(LEADERBOARD_PAGE_LIMIT.min).max(LEADERBOARD_PAGE_LIMIT.max).default(LEADERBOARD_PAGE_LIMIT.default);
+const Limit = queryNumber("limit", { min: LEADERBOARD_PAGE_LIMIT.min, max: LEADERBOARD_PAGE_LIMIT.max, int: true }).default(LEADERBOARD_PAGE_LIMIT.default);
 
 // Queries ignore unknown parameters (cache busters); bodies are strict.
 export const LeaderboardPageQuery = z.object({
@@ -171,7 +194,7 @@ export interface LeaderboardAroundResponse extends LeaderboardPeriodState {
   records: LeaderboardRecord[];
 }
 
-/** `GET /v1/leaderboards` */
+/** `GET /v1/leaderboards`: the public boards (every board with the admin key). */
 export interface LeaderboardListResponse {
   leaderboards: LeaderboardConfig[];
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { RecordedMatchResult } from "./match-result.ts";
+import { queryNumber } from "./validation.ts";
 
 /**
  * Match results over long polling (DESIGN §7, RFC 6202): hold up to `wait`
@@ -8,7 +9,9 @@ import type { RecordedMatchResult } from "./match-result.ts";
  */
 export const LONG_POLL_WAIT = { min: 1, max: 25, default: 25 } as const;
 
-const Wait = z.coerce.number().min(0).max(3600).default(LONG_POLL_WAIT.default);
+/** `wait` of every long poll (match results, the feed, leaderboard changes): seconds; the server clamps the hold to its maximum. */
+export const LongPollWait = queryNumber("wait", { min: 0, max: 3600, unit: "seconds", note: "the server holds at most LONG_POLL_MAX_WAIT_SECONDS, 25 s by default" }).default(LONG_POLL_WAIT.default);
+const Wait = LongPollWait;
 
 export const MatchResultPollQuery = z.strictObject({
   wait: Wait,
@@ -20,11 +23,11 @@ export const MatchFeedQuery = z.strictObject({
   /** `epoch:seq` from the previous answer; omitted: start at the feed's head (only results from now on). */
   after: z.string().max(100).optional(),
   wait: Wait,
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: queryNumber("limit", { min: 1, max: 100, int: true }).default(50),
 });
 
 export const PlayerMatchesQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: queryNumber("limit", { min: 1, max: 100, int: true }).default(20),
   cursor: z.string().max(100).optional(),
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { displayText } from "./text.ts";
 
 /**
  * The immutable record a finished game room writes (DESIGN §2 step 4). One
@@ -66,7 +67,7 @@ const IsoTime = z.iso.datetime({ offset: true });
 const TeamSideSchema = z.enum(["home", "away"]);
 const MatchResultTeamSchema = z.strictObject({
   teamId: z.string().min(1).max(128).optional(),
-  name: z.string().trim().min(1).max(64),
+  name: displayText("name", { max: 64 }),
   score: StatCount,
   stats: PlayerMatchStatsSchema,
 });
@@ -77,7 +78,7 @@ export const MatchResultSchema = z
     mode: z.string().min(1).max(32),
     teams: z.strictObject({ home: MatchResultTeamSchema, away: MatchResultTeamSchema }),
     players: z
-      .array(z.strictObject({ playerId: ResultPlayerId, name: z.string().trim().min(1).max(64), side: TeamSideSchema, stats: PlayerMatchStatsSchema }))
+      .array(z.strictObject({ playerId: ResultPlayerId, name: displayText("name", { max: 64 }), side: TeamSideSchema, stats: PlayerMatchStatsSchema }))
       .max(64)
       .refine((players) => new Set(players.map((p) => p.playerId)).size === players.length, "a player appears twice"),
     winner: z.enum(["home", "away", "draw"]),

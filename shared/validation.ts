@@ -29,3 +29,15 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, wha
     details: { issues },
   });
 }
+
+/**
+ * A number from a query string (`?limit=20`), coerced, with one message that
+ * says what is expected: `z.coerce.number()` alone reports `abc` as
+ * "expected number, received NaN", which tells a caller nothing.
+ */
+export function queryNumber(name: string, range: { min: number; max: number; int?: boolean; unit?: string; note?: string }) {
+  const kind = range.int ? "a whole number" : "a number";
+  const message = `${name} must be ${kind}${range.unit ? ` of ${range.unit}` : ""} from ${range.min} to ${range.max}${range.note ? ` (${range.note})` : ""}`;
+  const number = z.coerce.number({ error: message });
+  return (range.int ? number.int({ error: message }) : number).min(range.min, { error: message }).max(range.max, { error: message });
+}

@@ -72,6 +72,12 @@ export interface Stores {
   readonly matchmaking: MatchmakingStore;
   /** Readiness checks for `/readyz`: the store is reachable and nothing waits in the outbox. */
   ping(): Promise<StoreChecks>;
+  /**
+   * Whether the store is connected right now (always true in memory; in Redis
+   * mode false during an outage): callers that would otherwise wait on Redis
+   * (matchmaking) answer 503 STORE_UNAVAILABLE at once instead.
+   */
+  readonly available: boolean;
   /** Stops the pipeline, gives the outbox `graceMs` to drain, closes connections. */
   close(options?: { graceMs?: number }): Promise<void>;
 }
@@ -122,6 +128,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
     notifications: ChangeNotifications;
     backend: PipelineBackend;
     ping: () => Promise<{ ok: boolean; message?: string }>;
+    available: () => boolean;
     onReconnect?: (listener: () => void) => void;
     spectators: SpectatorFeed;
     matchmaking: MatchmakingStore;
@@ -141,6 +148,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
       notifications,
       backend: new MemoryPipelineBackend({ leaderboards, ratings, notifications, clock }),
       ping: async () => ({ ok: true }),
+      available: () => true,
       spectators: new MemorySpectatorFeed(logger),
       matchmaking: new MemoryMatchmakingStore({ clock }),
       close: async () => undefined,
@@ -163,6 +171,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
         notifications,
         backend: new RedisPipelineBackend({ redis, prefix, leaderboards, ratingsKey: ratings.key, clock }),
         ping: () => redis.ping(),
+        available: () => redis.available,
         onReconnect: (listener) => redis.onReady(listener),
         spectators: new RedisSpectatorFeed(redis, prefix, logger),
         matchmaking: new RedisMatchmakingStore(redis, keys),
@@ -223,6 +232,9 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
     spectators: parts.spectators,
     matchmaking: parts.matchmaking,
     pipeline,
+    get available() {
+      return parts.available();
+    },
     async ping() {
       const store = await parts.ping();
       const pending = recorder.pending;
@@ -249,9 +261,16 @@ async function upsertBoard(leaderboards: LeaderboardStore, board: LeaderboardCon
     logger.info({ leaderboardId: config.id }, "leaderboard created from LEADERBOARDS_FILE");
     return;
   }
-  const patch = { title: board.title ?? board.id, sort: board.sort ?? "desc", operator: board.operator ?? "best", reset: board.reset ?? null, metadata: board.metadata ?? {} };
+  const patch = {
+    title: board.title ?? board.id,
+    sort: board.sort ?? "desc",
+    operator: board.operator ?? "best",
+    reset: board.reset ?? null,
+    metadata: board.metadata ?? {},
+    visibility: board.visibility ?? "public",
+  };
   const wanted = patchedConfig(config, patch, 0);
-  const differs = (["title", "operator", "reset"] as const).some((k) => wanted[k] !== config[k]) || JSON.stringify(wanted.metadata) !== JSON.stringify(config.metadata);
+  const differs = (["title", "operator", "reset", "visibility"] as const).some((k) => wanted[k] !== config[k]) || JSON.stringify(wanted.metadata) !== JSON.stringify(config.metadata);
   if (differs) {
     await leaderboards.update(config.id, patch);
     logger.info({ leaderboardId: config.id }, "leaderboard updated from LEADERBOARDS_FILE");

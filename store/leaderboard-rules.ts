@@ -58,6 +58,7 @@ export function newConfig(input: unknown, nowMs: number): LeaderboardConfig {
     operator: parsed.operator,
     reset,
     metadata: parsed.metadata,
+    visibility: parsed.visibility,
     revision: 1,
     createdAt: now,
     updatedAt: now,
@@ -68,15 +69,32 @@ export function patchedConfig(config: LeaderboardConfig, patch: LeaderboardConfi
   if (patch.sort !== undefined && patch.sort !== config.sort) {
     throw new AppError("CONFLICT", `The sort order of leaderboard ${config.id} cannot change (every rank would change meaning); create a new board`);
   }
+  const visibility = patch.visibility ?? config.visibility;
+  const metadata = patch.metadata ?? config.metadata;
+  if (visibility === "league-members" && typeof metadata.leagueId !== "string") {
+    throw new AppError("VALIDATION_FAILED", `Invalid leaderboard update: a league-members board names its league in metadata.leagueId (a string)`, {
+      details: { issues: [{ path: "metadata", message: "a league-members board names its league in metadata.leagueId" }] },
+    });
+  }
   return {
     ...config,
     title: patch.title ?? config.title,
     operator: patch.operator ?? config.operator,
     reset: patch.reset === undefined ? config.reset : patch.reset === null ? null : normaliseReset(patch.reset),
-    metadata: patch.metadata ?? config.metadata,
+    metadata,
+    visibility,
     revision: config.revision + 1,
     updatedAt: new Date(nowMs).toISOString(),
   };
+}
+
+/**
+ * A config as stored (Redis JSON). Boards stored before visibility existed
+ * read as `public`, except fantasy standings, which read as `league-members`.
+ */
+export function decodeConfig(json: string): LeaderboardConfig {
+  const config = JSON.parse(json) as Omit<LeaderboardConfig, "visibility"> & { visibility?: LeaderboardConfig["visibility"] };
+  return { ...config, visibility: config.visibility ?? (config.metadata?.kind === "fantasy-standings" ? "league-members" : "public") };
 }
 
 /** `daily`/`weekly`/`monthly` stay named; a cron expression must parse. */

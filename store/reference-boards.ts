@@ -21,5 +21,7 @@ export function leagueStandingsBoard(leagueId: string): LeaderboardConfigInput {
     sort: "desc",
     operator: "incr",
     metadata: { kind: "fantasy-standings", leagueId },
+    // A league's standings are its members' business (docs/protocol.md "Leaderboards").
+    visibility: "league-members",
   };
 }

@@ -1,76 +1,39 @@
-import type { LeaderboardDeltaEvent, LeaderboardSnapshotEvent, LeaderboardStreamMessage } from "../../shared/index.ts";
-import type { LeaderboardRecord } from "../../shared/leaderboards.ts";
-import { formatEvent } from "../sse/event-format.ts";
+import { TopView, type TopState, type ViewEvent } from "./top-view.ts";
 
-/** What a publisher reads: one consistent top-N page with its period state. */
+export { diffTop, type BoardSink } from "./top-view.ts";
+
+/** What a publisher reads: one consistent top-`limit` page with its period state. */
 export interface TopReader {
-  (limit: number): Promise<{ period: string; epoch: string; version: number; total: number; records: LeaderboardRecord[] }>;
-}
-
-/** A subscriber's sink: an SSE stream or a parked long poll. */
-export interface BoardSink {
-  /** Writes preformatted bytes; false when the client is congested. */
-  write(bytes: Buffer, event: "snapshot" | "delta"): boolean;
-  readonly congested: boolean;
-  onceDrained(listener: () => void): void;
+  (limit: number): Promise<TopState>;
 }
 
 export interface BoardPublisherOptions {
   boardId: string;
-  top: number;
   /** Delta events kept for resume, per view. @default 256 */
   historyLimit: number;
   read: TopReader;
-  onEvent?: (kind: "snapshot" | "delta" | "conflated", count: number) => void;
-  /** Publish errors (store unreachable); the publisher retries on the next change. */
+  onEvent?: (kind: ViewEvent, count: number) => void;
+  /** Errors of re-reads after a change (store unreachable); the publisher retries on the next change. */
   onError?: (error: unknown) => void;
 }
 
-type DataMessage = LeaderboardStreamMessage;
-
-/** A message with its SSE bytes, serialised once. */
-interface Encoded {
-  message: DataMessage;
-  bytes: Buffer;
-}
-
-/** A visible change: deltas chain (each prevVersion is the previous entry's version). */
-interface HistoryEntry {
-  prevVersion: number;
-  version: number;
-  delta: Encoded;
-}
-
-function encode(message: DataMessage): Encoded {
-  return { message, bytes: formatEvent(message.event, message.id, message.data) };
-}
-
-interface Subscriber {
-  sink: BoardSink;
-  /** The client missed events while congested: send a snapshot when it drains. */
-  stale: boolean;
-}
-
 /**
- * One publisher per (board, period, top N) per process (DESIGN §6): it reads
- * the top N ONCE per change, diffs it against the previous top N, serialises
- * the delta ONCE, and writes the same bytes to every subscriber. A congested
- * subscriber is not queued for: it is marked stale and gets one fresh
- * snapshot when its socket drains (conflation). The last `historyLimit`
- * deltas are kept so a resuming client replays its gap in order; a gap that
- * is not covered (other epoch, too old, another process's version) gets one
- * snapshot. Never a hole, never a duplicate.
+ * One publisher per (board, period) per process (DESIGN §6). It reads the
+ * board ONCE per change — the top `size` rows, `size` being the largest top N
+ * any of its views shows — and hands that read to a view per top N (1..100),
+ * each of which diffs, serialises and writes its own delta once for all its
+ * subscribers. So a crowd asking for a hundred different `top`s costs one
+ * read per change, not a hundred.
  */
 export class BoardPublisher {
   readonly #options: BoardPublisherOptions;
-  readonly #subscribers = new Set<Subscriber>();
-  readonly #history: HistoryEntry[] = [];
-  #current?: { period: string; epoch: string; version: number; total: number; records: LeaderboardRecord[] };
-  #snapshotEncoded?: Encoded;
-  /** The version of the last visible state: the id of the newest event. */
-  #emittedVersion = 0;
-  #refreshing: Promise<void> | null = null;
-  readonly #changeListeners = new Set<() => void>();
+  readonly #views = new Map<number, TopView>();
+  #current?: TopState;
+  /** Rows the next read asks for: the largest top of any view. */
+  #size = 0;
+  /** Rows `#current` was read with. */
+  #loadedSize = 0;
+  #refreshing: Promise<unknown> | null = null;
   #dirty = false;
 
   constructor(options: BoardPublisherOptions) {
@@ -78,57 +41,47 @@ export class BoardPublisher {
   }
 
   get subscriberCount(): number {
-    return this.#subscribers.size;
+    let count = 0;
+    for (const view of this.#views.values()) count += view.subscriberCount;
+    return count;
   }
 
-  /** The current cursor, once loaded. */
-  get cursor(): { epoch: string; version: number } | undefined {
-    return this.#current && { epoch: this.#current.epoch, version: this.#emittedVersion };
-  }
-
-  /** Loads the first snapshot (call before subscribing). */
-  async load(): Promise<void> {
-    if (!this.#current) await this.refresh();
+  /** Whether a read has succeeded (a publisher that never loaded has nothing to serve). */
+  get loaded(): boolean {
+    return this.#current !== undefined;
   }
 
   /**
-   * Adds a subscriber resuming from `since` (or fresh): replays retained
-   * deltas after `since` in order, or sends one snapshot.
-   * Returns what it did, for metrics.
+   * Reads the board until its rows cover `top` (call before `view(top)`).
+   * Rejects with the read's error when that read fails: nothing is served
+   * from a publisher that could not read.
    */
-  subscribe(sink: BoardSink, since?: { epoch: string; offset: number }): { outcome: "replayed" | "snapshot" | "up-to-date"; unsubscribe: () => void } {
-    const subscriber: Subscriber = { sink, stale: false };
-    const subscribers = this.#subscribers;
-    subscribers.add(subscriber);
-    const outcome = this.#catchUp(subscriber, since);
-    // Method syntax, not an arrow: held per subscriber, and tsx (esbuild keepNames) gives every
-    // named arrow made at run time a property store of its own for its `name`.
-    return {
-      outcome,
-      unsubscribe() {
-        subscribers.delete(subscriber);
-      },
-    };
+  async load(top: number): Promise<void> {
+    this.#size = Math.max(this.#size, top);
+    while (!this.#current || this.#loadedSize < top) {
+      const error = await this.#run();
+      if (error !== undefined) throw error;
+    }
   }
 
-  /** The events after `since` (long-poll readers and resumes): the replayed deltas, a snapshot, or nothing yet. */
-  eventsSince(since?: { epoch: string; offset: number }): { kind: "replay"; events: Encoded[] } | { kind: "snapshot"; event: Encoded } | { kind: "none" } {
-    const current = this.#current;
-    if (!current) return { kind: "none" };
-    if (since && since.epoch === current.epoch && since.offset === this.#emittedVersion) return { kind: "none" };
-    const replay = since && since.epoch === current.epoch ? this.#replayFrom(since.offset) : undefined;
-    if (replay) return { kind: "replay", events: replay };
-    return { kind: "snapshot", event: this.#snapshot() };
+  /** The view of the top `top` rows (after `load(top)`), made on first use. */
+  view(top: number): TopView {
+    let view = this.#views.get(top);
+    if (!view) {
+      if (!this.#current || this.#loadedSize < top) throw new Error(`BoardPublisher.view(${top}) before load(${top})`);
+      view = new TopView({ boardId: this.#options.boardId, top, historyLimit: this.#options.historyLimit, state: this.#current, onEvent: this.#options.onEvent });
+      this.#views.set(top, view);
+    }
+    return view;
   }
 
-  /** Calls `listener` once after the next published change (long-poll readers park on this). Returns a cancel function. */
-  onNextChange(listener: () => void): () => void {
-    this.#changeListeners.add(listener);
-    return () => this.#changeListeners.delete(listener);
+  /** A change was announced: re-read once (concurrent announcements coalesce into one more read). Never rejects. */
+  async refresh(): Promise<void> {
+    await this.#run();
   }
 
-  /** A change was announced: re-read once (concurrent announcements coalesce into one more read). */
-  refresh(): Promise<void> {
+  /** Runs (or joins) the read loop; resolves with the error that stopped it, or undefined. */
+  #run(): Promise<unknown> {
     if (this.#refreshing) {
       this.#dirty = true;
       return this.#refreshing;
@@ -139,8 +92,10 @@ export class BoardPublisher {
           this.#dirty = false;
           await this.#readAndPublish();
         } while (this.#dirty);
+        return undefined;
       } catch (error) {
         this.#options.onError?.(error);
+        return error ?? new Error("leaderboard read failed");
       } finally {
         this.#refreshing = null;
       }
@@ -149,116 +104,19 @@ export class BoardPublisher {
   }
 
   async #readAndPublish(): Promise<void> {
-    const next = await this.#options.read(this.#options.top);
+    const size = Math.max(this.#size, 1);
+    const next = await this.#options.read(size);
     const previous = this.#current;
-    if (previous && next.epoch === previous.epoch && next.version <= previous.version) return; // stale read
-    this.#current = next;
-    if (!previous || previous.epoch !== next.epoch || previous.period !== next.period) {
-      // A new epoch or period: history no longer applies; everyone gets a snapshot.
-      this.#history.length = 0;
-      this.#emittedVersion = next.version;
-      this.#snapshotEncoded = undefined;
-      for (const subscriber of this.#subscribers) this.#send(subscriber, this.#snapshot().bytes, "snapshot");
-      this.#notifyChange();
+    if (previous && next.epoch === previous.epoch && next.period === previous.period && next.version <= previous.version) {
+      // The same version read with more rows (a bigger view arrived): the same data, more of it. Older: a stale read.
+      if (next.version === previous.version && size > this.#loadedSize) {
+        this.#current = next;
+        this.#loadedSize = size;
+      }
       return;
     }
-    const delta = diffTop(previous.records, next.records);
-    // A change outside the top N that leaves the visible table (rows and total)
-    // identical sends nothing: the cursor stays at the last visible version.
-    if (delta.upserts.length === 0 && delta.removes.length === 0 && previous.total === next.total) return;
-    const encoded = encode({
-      event: "delta",
-      id: `${next.epoch}:${next.version}`,
-      data: {
-        boardId: this.#options.boardId,
-        period: next.period,
-        epoch: next.epoch,
-        version: next.version,
-        prevVersion: this.#emittedVersion,
-        upserts: delta.upserts,
-        removes: delta.removes,
-        total: next.total,
-        ts: Date.now(),
-      } satisfies LeaderboardDeltaEvent,
-    });
-    this.#history.push({ prevVersion: this.#emittedVersion, version: next.version, delta: encoded });
-    if (this.#history.length > this.#options.historyLimit) this.#history.shift();
-    this.#emittedVersion = next.version;
-    this.#snapshotEncoded = undefined;
-    let sent = 0;
-    for (const subscriber of this.#subscribers) if (this.#send(subscriber, encoded.bytes, "delta")) sent++;
-    this.#options.onEvent?.("delta", sent);
-    this.#notifyChange();
+    this.#current = next;
+    this.#loadedSize = size;
+    for (const view of this.#views.values()) view.publish(next);
   }
-
-  #notifyChange(): void {
-    const listeners = [...this.#changeListeners];
-    this.#changeListeners.clear();
-    for (const listener of listeners) listener();
-  }
-
-  #catchUp(subscriber: Subscriber, since?: { epoch: string; offset: number }): "replayed" | "snapshot" | "up-to-date" {
-    const result = this.eventsSince(since);
-    if (result.kind === "none") return "up-to-date";
-    if (result.kind === "snapshot") {
-      this.#send(subscriber, result.event.bytes, "snapshot");
-      return "snapshot";
-    }
-    for (const event of result.events) this.#send(subscriber, event.bytes, "delta");
-    return "replayed";
-  }
-
-  /** The visible deltas after `version`, or undefined when history does not reach back to it. */
-  #replayFrom(version: number): Encoded[] | undefined {
-    const start = this.#history.findIndex((entry) => entry.prevVersion === version);
-    if (start === -1) return undefined;
-    return this.#history.slice(start).map((entry) => entry.delta);
-  }
-
-  #snapshot(): Encoded {
-    const current = this.#current!;
-    this.#snapshotEncoded ??= encode({ event: "snapshot", id: `${current.epoch}:${this.#emittedVersion}`, data: {
-      boardId: this.#options.boardId,
-      period: current.period,
-      epoch: current.epoch,
-      version: this.#emittedVersion,
-      top: this.#options.top,
-      rows: current.records,
-      total: current.total,
-      ts: Date.now(),
-    } satisfies LeaderboardSnapshotEvent });
-    return this.#snapshotEncoded;
-  }
-
-  /** Writes unless the subscriber is congested; then conflates to one snapshot on drain. */
-  #send(subscriber: Subscriber, bytes: Buffer, event: "snapshot" | "delta"): boolean {
-    if (subscriber.stale) return false;
-    if (subscriber.sink.congested) {
-      subscriber.stale = true;
-      this.#options.onEvent?.("conflated", 1);
-      subscriber.sink.onceDrained(() => {
-        if (!this.#subscribers.has(subscriber)) return;
-        subscriber.stale = false;
-        this.#send(subscriber, this.#snapshot().bytes, "snapshot");
-        this.#options.onEvent?.("snapshot", 1);
-      });
-      return false;
-    }
-    subscriber.sink.write(bytes, event);
-    return true;
-  }
-}
-
-/** The change of a top-N view: rows that entered or changed, owners that left. */
-export function diffTop(previous: LeaderboardRecord[], next: LeaderboardRecord[]): { upserts: LeaderboardRecord[]; removes: string[] } {
-  const before = new Map(previous.map((row) => [row.ownerId, row]));
-  const upserts: LeaderboardRecord[] = [];
-  for (const row of next) {
-    const old = before.get(row.ownerId);
-    before.delete(row.ownerId);
-    if (!old || old.rank !== row.rank || old.score !== row.score || old.subscore !== row.subscore || old.name !== row.name || old.updatedAt !== row.updatedAt) {
-      upserts.push(row);
-    }
-  }
-  return { upserts, removes: [...before.keys()] };
 }

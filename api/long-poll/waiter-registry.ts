@@ -1,4 +1,4 @@
-import { AppError } from "../../shared/index.ts";
+import { ConnectionBudget } from "../limits/connection-budget.ts";
 
 /** Longest a wake-up answers waiters before yielding to the event loop (ms). */
 export const WAKE_SLICE_MS = 8;
@@ -25,12 +25,16 @@ export class Waiter<T> {
     readonly key: string,
     readonly clientKey: string,
     readonly onOutcome: (outcome: WaitOutcome<T>) => void,
+    /** The client's IP, for the per-IP ceiling (the client key when not given). */
+    readonly ip: string = clientKey,
   ) {}
 }
 
 export interface WaiterRegistryOptions {
-  /** Pending waits one client (IP or player) may hold at once. @default 8 */
-  maxPerClient: number;
+  /** Pending waits one client (IP or player) may hold at once, when no `budget` is given. @default 8 */
+  maxPerClient?: number;
+  /** The ceilings (per client, per IP, process-wide) parked waits count against; replaces `maxPerClient`. */
+  budget?: ConnectionBudget;
   /** Called with the key when its first waiter arrives / its last one leaves (subscribe on demand). */
   onFirstWaiter?: (key: string) => void;
   onLastWaiter?: (key: string) => void;
@@ -45,13 +49,16 @@ export interface WaiterRegistryOptions {
  */
 export class WaiterRegistry<T> {
   readonly #byKey = new Map<string, Set<Waiter<T>>>();
-  readonly #perClient = new Map<string, number>();
+  readonly #budget: ConnectionBudget;
   readonly #options: WaiterRegistryOptions;
   #size = 0;
   readonly #onTimeout = (waiter: Waiter<T>) => this.#settle(waiter, TIMEOUT, true);
 
   constructor(options: WaiterRegistryOptions) {
     this.#options = options;
+    this.#budget =
+      options.budget ??
+      new ConnectionBudget({ what: "pending polls", perClient: { max: options.maxPerClient ?? 8, variable: "POLLS_PER_CLIENT", code: "TOO_MANY_POLLS", retryAfter: 1 } });
   }
 
   /** Number of parked waiters. */
@@ -70,14 +77,11 @@ export class WaiterRegistry<T> {
   /**
    * Parks a waiter; `onOutcome` is called exactly once (never synchronously
    * from `park`): woken, timed out, cancelled (`aborted`) or drained.
-   * Throws TOO_MANY_POLLS past the per-client cap.
+   * Throws the budget's refusal (TOO_MANY_POLLS per client or IP, SERVER_BUSY past the process's ceiling).
    */
-  park(key: string, clientKey: string, timeoutMs: number, onOutcome: (outcome: WaitOutcome<T>) => void): Waiter<T> {
-    const pending = this.#perClient.get(clientKey) ?? 0;
-    if (pending >= this.#options.maxPerClient) {
-      throw new AppError("TOO_MANY_POLLS", `At most ${this.#options.maxPerClient} pending polls per client`, { retryAfter: 1 });
-    }
-    const waiter = new Waiter(key, clientKey, onOutcome);
+  park(key: string, clientKey: string, timeoutMs: number, onOutcome: (outcome: WaitOutcome<T>) => void, ip: string = clientKey): Waiter<T> {
+    this.#budget.take(clientKey, ip);
+    const waiter = new Waiter(key, clientKey, onOutcome, ip);
     waiter.timer = setTimeout(this.#onTimeout, timeoutMs, waiter);
     let set = this.#byKey.get(key);
     if (!set) {
@@ -87,7 +91,6 @@ export class WaiterRegistry<T> {
     }
     set.add(waiter);
     this.#size++;
-    this.#perClient.set(clientKey, pending + 1);
     return waiter;
   }
 
@@ -168,9 +171,7 @@ export class WaiterRegistry<T> {
         this.#options.onLastWaiter?.(waiter.key);
       }
     }
-    const left = (this.#perClient.get(waiter.clientKey) ?? 1) - 1;
-    if (left <= 0) this.#perClient.delete(waiter.clientKey);
-    else this.#perClient.set(waiter.clientKey, left);
+    this.#budget.give(waiter.clientKey, waiter.ip);
     waiter.onOutcome(outcome);
   }
 }

@@ -3,6 +3,7 @@ import type { Middleware } from "koa";
 import { AppError, type TokenClaims, type TokenVerifier } from "../../shared/index.ts";
 import type { ApiState } from "../context.ts";
 
+
 /** Reads `Authorization: Bearer <token>`; only the bearer scheme is accepted. */
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
@@ -23,11 +24,9 @@ export function requireAuth(tokens: TokenVerifier): Middleware<ApiState> {
 
 /** Admin endpoints: `X-Admin-Key` compared in constant time. */
 export function requireAdmin(adminKey: string): Middleware<ApiState> {
-  const digest = (value: string) => createHash("sha256").update(value).digest();
-  const expected = digest(adminKey);
+  const matches = adminKeyCheck(adminKey);
   return async (ctx, next) => {
-    // Hashing first makes the comparison constant-time whatever the lengths.
-    if (!timingSafeEqual(digest(ctx.get("X-Admin-Key")), expected)) throw new AppError("FORBIDDEN", "A valid X-Admin-Key header is required");
+    if (!matches(ctx.get("X-Admin-Key"))) throw new AppError("FORBIDDEN", "A valid X-Admin-Key header is required (the server's ADMIN_KEY)");
     await next();
   };
 }
@@ -47,4 +46,12 @@ export async function streamClaims(
   const token = bearerToken(authorization || undefined) ?? accessToken;
   if (!token && !required) return undefined;
   return tokens.verify(token);
+}
+
+/** Compares an `X-Admin-Key` value with the key in constant time (hashing first makes the lengths equal). */
+export function adminKeyCheck(adminKey: string | undefined): (value: string) => boolean {
+  if (!adminKey) return () => false;
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  const expected = digest(adminKey);
+  return (value) => value !== "" && timingSafeEqual(digest(value), expected);
 }

@@ -61,10 +61,17 @@ export function errorMiddleware(): Middleware<ApiState> {
  */
 export function answerError(ctx: ParameterizedContext<ApiState>, thrown: unknown): void {
   const error = normaliseError(thrown);
-  if (error.code === "INTERNAL") ctx.state.log?.error({ err: thrown }, "unhandled error");
+  const clientGone = isClientGone(ctx, thrown);
+  if (clientGone && error.code !== "INTERNAL") {
+    // The client hung up (or stalled past the request timeout and was cut):
+    // nobody is left to answer, and a crowd of them must not flood the log.
+    ctx.state.log?.debug({ err: thrown }, "client went away before the answer");
+    return;
+  }
+  if (error.code === "INTERNAL") logLimited(ctx, "error", "unhandled-error", { err: thrown }, "unhandled error");
   if (ctx.headerSent || !ctx.writable) {
-    // A streaming response already started: nothing useful can be sent.
-    ctx.state.log?.warn({ err: thrown }, "error after the response started");
+    // A streaming response already started (or the client left): nothing useful can be sent.
+    if (!clientGone) logLimited(ctx, "warn", "error-after-response", { err: thrown }, "error after the response started");
     return;
   }
   ctx.status = error.status;
@@ -72,4 +79,18 @@ export function answerError(ctx: ParameterizedContext<ApiState>, thrown: unknown
   if (error.retryAfter !== undefined) ctx.set("Retry-After", String(Math.max(1, Math.ceil(error.retryAfter))));
   ctx.set("Cache-Control", "no-store");
   ctx.body = errorBody(error);
+}
+
+const ABORT_CODES = new Set(["ECONNRESET", "ECONNABORTED", "EPIPE", "ERR_STREAM_PREMATURE_CLOSE"]);
+
+/** A request body cut off by its client (raw-body's `request.aborted`), or a socket already closed. */
+function isClientGone(ctx: ParameterizedContext<ApiState>, thrown: unknown): boolean {
+  const error = thrown as { type?: unknown; code?: unknown } | undefined;
+  if (error?.type === "request.aborted" || (typeof error?.code === "string" && ABORT_CODES.has(error.code))) return true;
+  return ctx.req.socket?.destroyed === true && !ctx.headerSent;
+}
+
+function logLimited(ctx: ParameterizedContext<ApiState>, level: "warn" | "error", kind: string, fields: Record<string, unknown>, message: string): void {
+  if (ctx.state.logLimited) ctx.state.logLimited(level, kind, fields, message);
+  else ctx.state.log?.[level](fields, message);
 }

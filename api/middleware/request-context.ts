@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Middleware } from "koa";
 import type { Logger } from "pino";
 import type { ApiState } from "../context.ts";
+import { LogThrottle } from "../logging/log-throttle.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -20,13 +21,20 @@ class RequestState implements ApiState {
   routeLabel?: string;
   player?: ApiState["player"];
   readonly #root: Logger;
+  readonly #throttle: LogThrottle;
   #log?: Logger;
 
   constructor(
     root: Logger,
+    throttle: LogThrottle,
     public requestId: string,
   ) {
     this.#root = root;
+    this.#throttle = throttle;
+  }
+
+  logLimited(level: "warn" | "error", kind: string, fields: Record<string, unknown>, message: string): void {
+    this.#throttle[level](kind, { requestId: this.requestId, ...fields }, message);
   }
 
   get log(): Logger {
@@ -47,14 +55,15 @@ class RequestState implements ApiState {
 /**
  * Request id (from a well-formed `X-Request-Id` or a new UUID), a child logger
  * carrying it (`ctx.state.log`, made when first used), one log line per
- * finished request, and the HTTP metrics. Streaming responses (SSE, long
+ * finished request, and the HTTP metrics. Warnings and errors go through
+ * `throttle` (ctx.state.logLimited) so a flood of one kind is rate-limited. Streaming responses (SSE, long
  * polls) are logged when the socket finishes.
  */
-export function requestContext(logger: Logger, observer: HttpObserver): Middleware<ApiState> {
+export function requestContext(logger: Logger, observer: HttpObserver, throttle: LogThrottle = new LogThrottle(logger)): Middleware<ApiState> {
   return async (ctx, next) => {
     const incoming = ctx.get("X-Request-Id");
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    const state = new RequestState(logger, requestId);
+    const state = new RequestState(logger, throttle, requestId);
     ctx.state = state;
     ctx.set("X-Request-Id", requestId);
     const started = performance.now();

@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   AppError,
   LeaderboardStreamQuery,
+  LongPollWait,
   parseOrThrow,
   type LeaderboardStreamMessage,
   type TokenVerifier,
@@ -10,11 +11,13 @@ import {
 import { LeaderboardId } from "../../shared/leaderboards.ts";
 import type { ApiContext, ApiState } from "../context.ts";
 import type { Lifecycle } from "../lifecycle.ts";
+import type { BoardAccess } from "../leaderboard-access.ts";
+import type { ConnectionBudget } from "../limits/connection-budget.ts";
 import type { StreamHub } from "../leaderboard-streams/stream-hub.ts";
+import { openBoardView, type BoardView, type PeriodReader } from "../leaderboard-streams/board-view.ts";
 import { streamClaims } from "../middleware/auth.ts";
 import { parseCursor, type StreamCursor } from "../sse/event-format.ts";
-import { SseStream } from "../sse/sse-stream.ts";
-import type { StreamAdmission } from "../sse/stream-admission.ts";
+import { SSE_HEADERS, SseStream } from "../sse/sse-stream.ts";
 
 /** Named limits of leaderboard streams (config: STREAM_*, LEADERBOARDS_PUBLIC). */
 export interface StreamOptions {
@@ -34,8 +37,13 @@ export interface StreamOptions {
 
 export interface LeaderboardStreamDeps {
   hub: StreamHub;
-  admission: StreamAdmission;
-  boardExists: (boardId: string) => Promise<boolean>;
+  /** Streams and change polls count against it (per client, per IP, process-wide). */
+  admission: ConnectionBudget;
+  /** Plain reads of explicit periods (a past period is answered from one, without a publisher). */
+  leaderboards: PeriodReader;
+  access: BoardAccess;
+  /** Whether a request carries the admin key (reads every board). */
+  isAdmin: (ctx: ApiContext) => boolean;
   tokens: TokenVerifier;
   lifecycle: Lifecycle;
   options: StreamOptions;
@@ -43,14 +51,15 @@ export interface LeaderboardStreamDeps {
 
 const ChangesQuery = LeaderboardStreamQuery.omit({ since: true }).extend({
   after: z.string().max(100).optional(),
-  wait: z.coerce.number().min(0).max(3600).default(25),
+  wait: LongPollWait,
 });
 
 /**
  * `GET /v1/leaderboards/:id/stream` (SSE, DESIGN §6) and its long-poll twin
  * `GET /v1/leaderboards/:id/changes?after=…&wait=…` (the SDK falls back to it
  * when SSE is buffered or blocked). Both serve the same events from the same
- * per-process publisher, with the same resume guarantees.
+ * per-process publisher, with the same resume guarantees. `HEAD` answers the
+ * headers at once and holds nothing.
  */
 export function leaderboardStreamRoutes(deps: LeaderboardStreamDeps): Router<ApiState> {
   const router = new Router<ApiState>({ prefix: "/v1/leaderboards" });
@@ -61,7 +70,7 @@ export function leaderboardStreamRoutes(deps: LeaderboardStreamDeps): Router<Api
     for (const answer of [...parked]) answer();
   });
 
-  /** Shared preamble: draining, params, auth, cursor, board existence, per-client cap. */
+  /** Shared preamble: draining, params, auth, cursor, the board and the caller's right to read it. */
   const prepare = async (ctx: ApiContext, cursorValue: string | undefined, accessToken: string | undefined) => {
     if (deps.lifecycle.draining) throw new AppError("DRAINING", "This server is draining; reconnect", { retryAfter: 2 });
     const boardId = parseOrThrow(LeaderboardId, ctx.params.id, "leaderboard id");
@@ -69,35 +78,37 @@ export function leaderboardStreamRoutes(deps: LeaderboardStreamDeps): Router<Api
     let cursor: StreamCursor | undefined;
     if (cursorValue) {
       cursor = parseCursor(cursorValue);
-      if (!cursor) throw new AppError("BAD_CURSOR", "The cursor must be `epoch:version` as sent in an event id");
+      if (!cursor) throw new AppError("BAD_CURSOR", "The cursor must be `epoch:version` as sent in an event id; drop it to start with a snapshot");
     }
-    if (!(await deps.boardExists(boardId))) throw new AppError("NOT_FOUND", `No leaderboard "${boardId}"`);
-    const release = deps.admission.admit(claims?.playerId ?? `ip:${ctx.ip}`);
-    return { boardId, claims, cursor, release };
+    await deps.access.readable(boardId, { admin: deps.isAdmin(ctx), claims: async () => claims });
+    return { boardId, claims, cursor };
   };
-
-  const acquire = async (boardId: string, period: string | undefined, top: number) => {
+  /** A slot of the stream budget (per client, per IP, process-wide), or its refusal. */
+  const admit = (ctx: ApiContext, playerId: string | undefined) => deps.admission.admit(playerId ?? `ip:${ctx.ip}`, ctx.ip);
+  const open = async (boardId: string, period: string | undefined, top: number, release: () => void): Promise<BoardView> => {
     try {
-      return await deps.hub.acquire(boardId, period, top);
+      return await openBoardView({ hub: deps.hub, leaderboards: deps.leaderboards }, boardId, period, top);
     } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw new AppError("STORE_UNAVAILABLE", "The leaderboard store is unavailable; retry", { retryAfter: 2, cause: error });
+      release();
+      throw error;
     }
   };
 
   router.get("/:id/stream", async (ctx) => {
     const query = parseOrThrow(LeaderboardStreamQuery, ctx.query, "stream query");
-    const { boardId, claims, cursor, release } = await prepare(ctx, ctx.get("Last-Event-ID") || query.since, query.access_token);
-    let view: Awaited<ReturnType<typeof acquire>>;
-    try {
-      view = await acquire(boardId, query.period, query.top);
-    } catch (error) {
-      release();
-      throw error;
+    const { boardId, claims, cursor } = await prepare(ctx, ctx.get("Last-Event-ID") || query.since, query.access_token);
+    if (ctx.method === "HEAD") {
+      // The headers a GET would open with, at once: no stream, no slot, no publisher.
+      const { Connection: _connection, ...headers } = SSE_HEADERS;
+      ctx.set(headers);
+      ctx.status = 200;
+      return;
     }
+    const release = admit(ctx, claims?.playerId);
+    const view = await open(boardId, query.period, query.top, release);
     ctx.respond = false;
     // What an open stream holds is kept small (thousands are open at once): the stream is the
-    // publisher's sink itself, and the close hook uses method syntax (tsx's esbuild keepNames gives
+    // view's sink itself, and the close hook uses method syntax (tsx's esbuild keepNames gives
     // each named arrow made at run time a property store of its own).
     let unsubscribe: (() => void) | undefined;
     const stream = new SseStream(ctx.res, {
@@ -119,23 +130,41 @@ export function leaderboardStreamRoutes(deps: LeaderboardStreamDeps): Router<Api
     live.add(stream);
     deps.hub.metrics.open.inc();
     stream.open();
-    const subscription = view.publisher.subscribe(stream, cursor);
-    unsubscribe = subscription.unsubscribe;
-    deps.hub.metrics.resumes.inc({ outcome: cursor ? subscription.outcome : "fresh" });
-    if (stream.closed) unsubscribe();
+    if (view.kind === "live") {
+      const subscription = view.view.subscribe(stream, cursor);
+      unsubscribe = subscription.unsubscribe;
+      deps.hub.metrics.resumes.inc({ outcome: cursor ? subscription.outcome : "fresh" });
+      if (stream.closed) unsubscribe();
+      return;
+    }
+    // A past period never changes: its snapshot (unless the client has it), then heartbeats until the lifetime ends.
+    const upToDate = cursor !== undefined && `${cursor.epoch}:${cursor.offset}` === view.cursor;
+    if (!upToDate) stream.write(view.encoded().bytes);
+    deps.hub.metrics.resumes.inc({ outcome: cursor ? (upToDate ? "up-to-date" : "snapshot") : "fresh" });
   });
 
   router.get("/:id/changes", async (ctx) => {
     const query = parseOrThrow(ChangesQuery, ctx.query, "changes query");
-    const { boardId, cursor, release } = await prepare(ctx, query.after, query.access_token);
+    const { boardId, claims, cursor } = await prepare(ctx, query.after, query.access_token);
+    ctx.set("Cache-Control", "no-store");
+    if (ctx.method === "HEAD") {
+      ctx.type = "json";
+      ctx.status = 200;
+      return;
+    }
+    const release = admit(ctx, claims?.playerId);
     try {
-      const view = await acquire(boardId, query.period, query.top);
+      const view = await open(boardId, query.period, query.top, release);
       try {
         const answer = () => {
-          const result = view.publisher.eventsSince(cursor);
-          const events: LeaderboardStreamMessage[] =
-            result.kind === "none" ? [] : result.kind === "snapshot" ? [result.event.message] : result.events.map((e) => e.message);
-          const current = view.publisher.cursor!;
+          let events: LeaderboardStreamMessage[];
+          if (view.kind === "past") {
+            events = cursor && `${cursor.epoch}:${cursor.offset}` === view.cursor ? [] : [view.message];
+            return { events, cursor: view.cursor, changed: events.length > 0 };
+          }
+          const result = view.view.eventsSince(cursor);
+          events = result.kind === "none" ? [] : result.kind === "snapshot" ? [result.event.message] : result.events.map((e) => e.message);
+          const current = view.view.cursor;
           return { events, cursor: `${current.epoch}:${current.version}`, changed: events.length > 0 };
         };
         let body = answer();
@@ -150,13 +179,13 @@ export function leaderboardStreamRoutes(deps: LeaderboardStreamDeps): Router<Api
               resolve();
             };
             const timer = setTimeout(done, waitMs * (0.9 + Math.random() * 0.1));
-            const cancel = view.publisher.onNextChange(done);
+            // A past period never changes: the poll just holds until its wait ends.
+            const cancel = view.kind === "live" ? view.view.onNextChange(done) : () => undefined;
             parked.add(done);
             ctx.req.once("close", done);
           });
           body = answer();
         }
-        ctx.set("Cache-Control", "no-store");
         ctx.body = body;
       } finally {
         view.release();

@@ -11,18 +11,27 @@ import {
   type LeaderboardListResponse,
   type LeaderboardPage,
   type LeaderboardPlayerResponse,
+  type TokenVerifier,
 } from "../../shared/index.ts";
 import type { LeaderboardStore } from "../../store/leaderboards.ts";
-import type { ApiState } from "../context.ts";
+import type { ApiContext, ApiState } from "../context.ts";
+import type { BoardAccess, BoardReader } from "../leaderboard-access.ts";
+import { streamClaims } from "../middleware/auth.ts";
 
 export interface LeaderboardRoutesDeps {
   leaderboards: LeaderboardStore;
+  access: BoardAccess;
+  /** Whether a request carries the admin key (it reads and lists every board). */
+  isAdmin: (ctx: ApiContext) => boolean;
+  tokens: TokenVerifier;
 }
 
 /**
- * Public leaderboard reads (DESIGN §5). No token needed: boards are public
- * (the leaderboard page reads them with a plain `fetch`). Nothing here writes
- * a score: writes come from match results and the admin API only.
+ * Leaderboard reads (DESIGN §5). Public boards need no token (the
+ * leaderboard page reads them with a plain `fetch`); a `league-members` board
+ * (a fantasy league's standings) is unlisted and read only with a member's
+ * token or the admin key. Nothing here writes a score: writes come from
+ * match results and the admin API only.
  */
 export function leaderboardRoutes(deps: LeaderboardRoutesDeps): Router<ApiState> {
   const router = new Router<ApiState>({ prefix: "/v1/leaderboards" });
@@ -34,19 +43,32 @@ export function leaderboardRoutes(deps: LeaderboardRoutesDeps): Router<ApiState>
     if (ctx.status < 400) ctx.set("Cache-Control", "no-store");
   });
 
+  /** The caller, as board visibility sees it: admin key, and the bearer token (verified only when a private board asks). */
+  const reader = (ctx: ApiContext): BoardReader => ({
+    admin: deps.isAdmin(ctx),
+    claims: () => streamClaims(ctx.get("Authorization"), undefined, deps.tokens, false),
+  });
+  const readable = async (ctx: ApiContext): Promise<string> => {
+    const id = boardId(ctx.params.id);
+    await deps.access.readable(id, reader(ctx));
+    return id;
+  };
+
   router.get("/", async (ctx) => {
-    ctx.body = { leaderboards: await leaderboards.list() } satisfies LeaderboardListResponse;
+    const admin = deps.isAdmin(ctx);
+    const boards = (await leaderboards.list()).filter((config) => deps.access.listed(config, admin));
+    ctx.body = { leaderboards: boards } satisfies LeaderboardListResponse;
   });
 
   router.get("/:id", async (ctx) => {
-    const id = boardId(ctx.params.id);
+    const id = await readable(ctx);
     const query = parseOrThrow(LeaderboardPageQuery, ctx.query, "leaderboard query");
     const page = await leaderboards.top(id, { limit: query.limit, cursor: query.cursor, period: query.period });
     ctx.body = { ...page.state, records: page.records, nextCursor: page.nextCursor } satisfies LeaderboardPage;
   });
 
   router.get("/:id/players/:playerId", async (ctx) => {
-    const id = boardId(ctx.params.id);
+    const id = await readable(ctx);
     const ownerId = parseOrThrow(OwnerId, ctx.params.playerId, "player id");
     const query = parseOrThrow(LeaderboardPlayerQuery, ctx.query, "leaderboard query");
     const { state, record } = await leaderboards.record(id, ownerId, { period: query.period });
@@ -55,7 +77,7 @@ export function leaderboardRoutes(deps: LeaderboardRoutesDeps): Router<ApiState>
   });
 
   router.get("/:id/around/:playerId", async (ctx) => {
-    const id = boardId(ctx.params.id);
+    const id = await readable(ctx);
     const ownerId = parseOrThrow(OwnerId, ctx.params.playerId, "player id");
     const query = parseOrThrow(LeaderboardAroundQuery, ctx.query, "leaderboard query");
     const { state, records } = await leaderboards.around(id, ownerId, { limit: query.limit, period: query.period });

@@ -3,8 +3,8 @@ import type { Middleware } from "koa";
 import {
   AppError,
   CreateLeagueRequest,
-  FantasyLeagueId,
   JoinLeagueRequest,
+  LeagueId,
   leagueRole,
   parseOrThrow,
   type JoinLeagueResponse,
@@ -57,7 +57,7 @@ export function leagueRoutes(deps: LeagueRoutesDeps): Router<ApiState> {
   });
 
   router.get("/:id", async (ctx) => {
-    const id = parseOrThrow(FantasyLeagueId, ctx.params.id, "league id");
+    const id = parseOrThrow(LeagueId, ctx.params.id, "league id");
     const league = await leagues.get(id);
     if (!league) throw new AppError("NOT_FOUND", `No league ${id}`);
     if (!leagueRole(league, player(ctx.state).playerId)) throw new AppError("FORBIDDEN", "Only the league's commissioner and managers may read it; join with its invite code");

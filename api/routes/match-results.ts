@@ -21,10 +21,15 @@ import type { Lifecycle } from "../lifecycle.ts";
 import { answerDetached } from "../long-poll/answer-detached.ts";
 import { WaiterRegistry, type WaitOutcome } from "../long-poll/waiter-registry.ts";
 import { requireAuth } from "../middleware/auth.ts";
+import { ConnectionBudget } from "../limits/connection-budget.ts";
 
 export interface LongPollOptions {
-  /** Pending polls per player. @default 8 */
+  /** Pending polls per player (POLLS_PER_CLIENT). @default 8 */
   perClient: number;
+  /** Pending polls from one client IP, whatever its tokens (POLLS_PER_IP). Unset: none. */
+  perIp?: number;
+  /** Pending polls on this process (POLLS_MAX). Unset: none. */
+  max?: number;
   /** The longest hold, seconds (below the 30 s proxy class). @default 25 */
   maxWaitSeconds: number;
 }
@@ -58,7 +63,13 @@ const FEED_KEY = "\u0000feed";
  * each, not a suspended chain of a dozen middleware frames.
  */
 export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router<ApiState>; close: () => void } {
-  const waiters = new WaiterRegistry<RecordedMatchResult | RecordedMatchResult[]>({ maxPerClient: deps.options.perClient });
+  const budget = new ConnectionBudget({
+    what: "pending polls",
+    perClient: { max: deps.options.perClient, variable: "POLLS_PER_CLIENT", code: "TOO_MANY_POLLS", retryAfter: 1 },
+    perIp: deps.options.perIp === undefined ? undefined : { max: deps.options.perIp, variable: "POLLS_PER_IP", code: "TOO_MANY_POLLS", retryAfter: 5 },
+    total: deps.options.max === undefined ? undefined : { max: deps.options.max, variable: "POLLS_MAX", retryAfter: 5 },
+  });
+  const waiters = new WaiterRegistry<RecordedMatchResult | RecordedMatchResult[]>({ budget });
   const registers = [deps.registry];
   const metrics = {
     pending: new Gauge({ name: "longpoll_pending", help: "Parked long polls", registers, collect() { this.set(waiters.size); } }),
@@ -132,12 +143,18 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
     let failed = false;
     // What a parked poll holds stays small: no named closures here (tsx compiles with esbuild's
     // keepNames, which gives each named function made per request a property store of its own).
-    const waiter = waiters.park(key, ctx.state.player!.playerId, ms, (outcome) => {
-      if (failed) return;
-      metrics.answers.inc({ outcome: outcome.kind });
-      if (detached) answerDetached(ctx, () => answer(outcome)).catch(deps.onError);
-      else early = outcome;
-    });
+    const waiter = waiters.park(
+      key,
+      ctx.state.player!.playerId,
+      ms,
+      (outcome) => {
+        if (failed) return;
+        metrics.answers.inc({ outcome: outcome.kind });
+        if (detached) answerDetached(ctx, () => answer(outcome)).catch(deps.onError);
+        else early = outcome;
+      },
+      ctx.ip,
+    );
     // The client went away: release the slot at once. (Node also emits `close` after an answer; cancel is then a no-op.)
     ctx.req.on("close", () => waiters.cancel(waiter));
     try {
@@ -212,7 +229,8 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
     }
     const results = after < head.seq ? await deps.results.after(after, query.limit) : [];
     // Without `after` the answer is the head's cursor, at once (nothing to wait beyond yet).
-    if (results.length > 0 || query.wait <= 0 || reset || query.after === undefined) {
+    // HEAD asks for the headers only: answered at once, it holds no slot.
+    if (results.length > 0 || query.wait <= 0 || reset || query.after === undefined || ctx.method === "HEAD") {
       ctx.body = feedBody(head.epoch, after, results, reset);
       return;
     }
@@ -249,7 +267,7 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
     }
     if (!(await deps.results.isExpected(matchId))) throw new AppError("NOT_FOUND", `No match "${matchId}" is running or recorded`);
     const cursor = query.cursor ?? "pending";
-    if (query.wait <= 0) {
+    if (query.wait <= 0 || ctx.method === "HEAD") {
       ctx.body = { cursor, final: false, changed: false } satisfies MatchResultPollResponse;
       return;
     }

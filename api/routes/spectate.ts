@@ -8,8 +8,8 @@ import type { ApiState } from "../context.ts";
 import type { Lifecycle } from "../lifecycle.ts";
 import { streamClaims } from "../middleware/auth.ts";
 import { formatEvent } from "../sse/event-format.ts";
-import { SseStream } from "../sse/sse-stream.ts";
-import type { StreamAdmission } from "../sse/stream-admission.ts";
+import { SSE_HEADERS, SseStream } from "../sse/sse-stream.ts";
+import type { ConnectionBudget } from "../limits/connection-budget.ts";
 import type { StreamOptions } from "./leaderboard-streams.ts";
 
 export interface SpectateDeps {
@@ -18,7 +18,7 @@ export interface SpectateDeps {
   notifications: ChangeNotifications;
   tokens: TokenVerifier;
   lifecycle: Lifecycle;
-  admission: StreamAdmission;
+  admission: ConnectionBudget;
   options: Pick<StreamOptions, "heartbeatMs" | "lifetimeMs" | "writeDeadlineMs" | "public">;
 }
 
@@ -54,7 +54,14 @@ export function spectateRoutes(deps: SpectateDeps): Router<ApiState> {
     const claims = await streamClaims(ctx.get("Authorization"), query.access_token, deps.tokens, !deps.options.public);
     const recorded = await deps.results.get(matchId);
     if (!recorded && !(await deps.results.isExpected(matchId))) throw new AppError("NOT_FOUND", `No match "${matchId}" is running or recorded`);
-    const release = deps.admission.admit(claims?.playerId ?? `ip:${ctx.ip}`);
+    if (ctx.method === "HEAD") {
+      // The headers a GET would open with, at once: no stream, no slot.
+      const { Connection: _connection, ...headers } = SSE_HEADERS;
+      ctx.set(headers);
+      ctx.status = 200;
+      return;
+    }
+    const release = deps.admission.admit(claims?.playerId ?? `ip:${ctx.ip}`, ctx.ip);
 
     ctx.respond = false;
     const cleanups: (() => void)[] = [release];

@@ -23,6 +23,11 @@ export function webRoutes(webRoot: string): Router<ApiState> {
   };
   router.get("/", servePage);
   router.get("/leaderboards/:id", servePage);
+  // Browsers ask for it on every page: no icon, and nothing to ask again for a day (not a JSON 404).
+  router.get("/favicon.ico", (ctx) => {
+    ctx.set("Cache-Control", "public, max-age=86400");
+    ctx.status = 204;
+  });
   router.get("/web/leaderboard.js", (ctx) => {
     ctx.set(headers);
     ctx.type = "text/javascript; charset=utf-8";

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { displayText } from "../text.ts";
 import { MatchId } from "../match-result.ts";
 
 export const GameSideSchema = z.enum(["home", "away"]);
 
 const TeamOption = z.strictObject({
-  name: z.string().trim().min(1).max(64).optional(),
+  name: displayText("team name", { max: 64 }).optional(),
   teamId: z.string().min(1).max(128).optional(),
 });
 

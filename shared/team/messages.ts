@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { displayText } from "../text.ts";
 import type { SeatReservation } from "@colyseus/sdk";
 import type { MessageSchemas } from "../room-protocol.ts";
 import type { GameSide } from "../game/state.ts";
@@ -44,12 +45,12 @@ export const TEAM_LIMITS = {
   chatPerSecond: 1,
 } as const;
 
-const TeamName = z
-  .string()
-  .trim()
-  .min(1, "name must not be empty")
-  .max(TEAM_LIMITS.maxNameLength, `name must be at most ${TEAM_LIMITS.maxNameLength} characters`)
-  .regex(/^[^\p{Cc}\p{Cf}]+$/u, "name must not contain control characters");
+const TeamName = displayText("name", { max: TEAM_LIMITS.maxNameLength });
+/**
+ * A chat line: the text rule (shared/text.ts), 1..maxChatLength characters.
+ * Every room's chat (the draft's too, when it has one) uses this schema.
+ */
+export const ChatText = displayText("chat line", { max: TEAM_LIMITS.maxChatLength });
 const TeamSize = z.number().int().min(1).max(TEAM_LIMITS.maxSize);
 
 /** Options of `client.create("team", options)`. Unknown keys are refused. */
@@ -83,7 +84,7 @@ export const TeamClientMessages = {
   /** Marks yourself ready (or not). Un-readying cancels the team's queue ticket. */
   ready: z.strictObject({ ready: z.boolean() }),
   /** A chat line to the team (kept in the bounded `chat` history). */
-  chat: z.strictObject({ text: z.string().trim().min(1, "empty chat line").max(TEAM_LIMITS.maxChatLength, `at most ${TEAM_LIMITS.maxChatLength} characters`) }),
+  chat: z.strictObject({ text: ChatText }),
   /** Captain: removes a member (closed with 4105 KICKED; cannot rejoin this team). */
   kick: z.strictObject({ sessionId: SessionId }),
   /** Captain: hands the captaincy to another member. */

@@ -26,6 +26,7 @@ import {
   recordFromArray,
   EMPTY_EPOCH,
   encodeCursor,
+  decodeConfig,
   newConfig,
   newEpoch,
   patchedConfig,
@@ -73,13 +74,13 @@ export class RedisLeaderboardStore implements LeaderboardStore {
   async list(): Promise<LeaderboardConfig[]> {
     const all = await this.#redis.run((c) => c.hGetAll(this.#configsKey));
     return Object.values(all)
-      .map((json) => JSON.parse(json) as LeaderboardConfig)
+      .map((json) => decodeConfig(json))
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   async getConfig(boardId: string): Promise<LeaderboardConfig | undefined> {
     const json = await this.#redis.run((c) => c.hGet(this.#configsKey, boardId));
-    return json ? (JSON.parse(json) as LeaderboardConfig) : undefined;
+    return json ? (decodeConfig(json)) : undefined;
   }
 
   /** Configs for several boards in one round trip (the pipeline's commit). */
@@ -87,7 +88,7 @@ export class RedisLeaderboardStore implements LeaderboardStore {
     if (boardIds.length === 0) return new Map();
     const values = await this.#redis.run((c) => c.hmGet(this.#configsKey, boardIds));
     const out = new Map<string, LeaderboardConfig>();
-    values.forEach((json, i) => json && out.set(boardIds[i], JSON.parse(json) as LeaderboardConfig));
+    values.forEach((json, i) => json && out.set(boardIds[i], decodeConfig(json)));
     return out;
   }
 
@@ -115,7 +116,7 @@ export class RedisLeaderboardStore implements LeaderboardStore {
     for (let attempt = 0; attempt < 10; attempt++) {
       const currentJson = await this.#redis.run((c) => c.hGet(this.#configsKey, boardId));
       if (!currentJson) throw new AppError("NOT_FOUND", `No leaderboard ${boardId}`);
-      const next = patchedConfig(JSON.parse(currentJson) as LeaderboardConfig, patch, this.#clock());
+      const next = patchedConfig(decodeConfig(currentJson), patch, this.#clock());
       const ok = await this.#redis.script(UPDATE_CONFIG, [this.#configsKey, boardId, currentJson, JSON.stringify(next), this.#keys.channel, next.revision]);
       if (ok === 1) return next;
     }

@@ -59,14 +59,13 @@ describe("leaderboard board publisher", () => {
           await store.create({ id: "b", operator });
           const publisher = new BoardPublisher({
             boardId: "b",
-            top: TOP,
             historyLimit: 1000,
             read: async (limit) => {
               const page = await store.top("b", { limit });
               return { ...page.state, records: page.records };
             },
           });
-          await publisher.load();
+          await publisher.load(TOP);
           /** The server's visible table at each version it published. */
           const truth = new Map<number, string | undefined>();
           const record = async () => {
@@ -78,7 +77,7 @@ describe("leaderboard board publisher", () => {
           let table: LeaderboardTable | undefined;
           let lastId: string | undefined;
           let sink = new RecordingSink();
-          let sub = publisher.subscribe(sink);
+          let sub = publisher.view(TOP).subscribe(sink);
           let seen = 0;
           const consume = () => {
             for (; seen < sink.messages.length; seen++) {
@@ -102,7 +101,7 @@ describe("leaderboard board publisher", () => {
               const [epoch, offset] = lastId!.split(":");
               sink = new RecordingSink();
               seen = 0;
-              sub = publisher.subscribe(sink, { epoch, offset: Number(offset) });
+              sub = publisher.view(TOP).subscribe(sink, { epoch, offset: Number(offset) });
               consume();
             }
           }
@@ -120,22 +119,23 @@ describe("leaderboard board publisher", () => {
   it("a resume from another epoch or a trimmed version gets one snapshot; an up-to-date one gets nothing", async () => {
     const store = new MemoryLeaderboardStore(new LocalNotifications());
     await store.create({ id: "b" });
-    const publisher = new BoardPublisher({ boardId: "b", top: 3, historyLimit: 2, read: async (limit) => { const p = await store.top("b", { limit }); return { ...p.state, records: p.records }; } });
-    await publisher.load();
+    const publisher = new BoardPublisher({ boardId: "b", historyLimit: 2, read: async (limit) => { const p = await store.top("b", { limit }); return { ...p.state, records: p.records }; } });
+    await publisher.load(3);
+    const view = publisher.view(3);
     for (let i = 1; i <= 5; i++) {
       await store.submit("b", [{ ownerId: `o${i}`, score: i * 10 }]);
       await publisher.refresh();
     }
-    const { epoch, version } = publisher.cursor!;
-    const up = publisher.subscribe(new RecordingSink(), { epoch, offset: version });
+    const { epoch, version } = view.cursor;
+    const up = view.subscribe(new RecordingSink(), { epoch, offset: version });
     assert.equal(up.outcome, "up-to-date");
     const replay = new RecordingSink();
-    assert.equal(publisher.subscribe(replay, { epoch, offset: version - 2 }).outcome, "replayed");
+    assert.equal(view.subscribe(replay, { epoch, offset: version - 2 }).outcome, "replayed");
     assert.deepEqual(replay.messages.map((m) => m.event), ["delta", "delta"]);
     const trimmed = new RecordingSink();
-    assert.equal(publisher.subscribe(trimmed, { epoch, offset: version - 3 }).outcome, "snapshot", "history holds only 2");
+    assert.equal(view.subscribe(trimmed, { epoch, offset: version - 3 }).outcome, "snapshot", "history holds only 2");
     const otherEpoch = new RecordingSink();
-    assert.equal(publisher.subscribe(otherEpoch, { epoch: "other", offset: version }).outcome, "snapshot");
+    assert.equal(view.subscribe(otherEpoch, { epoch: "other", offset: version }).outcome, "snapshot");
     assert.equal(otherEpoch.messages.length, 1);
   });
 });

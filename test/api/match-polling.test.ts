@@ -477,7 +477,8 @@ describe("match results over long polling", function () {
     };
 
     before(async () => {
-      t = await startTestServer({ env: { POLLS_PER_CLIENT: "10000" } });
+      // One player from one IP, past the default per-IP and process ceilings on purpose.
+      t = await startTestServer({ env: { POLLS_PER_CLIENT: "10000", POLLS_PER_IP: "20000", POLLS_MAX: "20000" } });
       token = (await t.guestToken("crowd")).token;
     });
     after(() => t?.close());

@@ -68,7 +68,8 @@ describe("end to end: a league of four drafts, matches are played, the standings
     assert.equal(c.room.state.teams.get(teamOf(dan))?.connected, false);
 
     // Matches: every drafted player plays; the standings stream must show each team's points by the table.
-    const stream = new RawSseClient(`${server.httpUrl}/v1/leaderboards/${league.standingsBoardId}/stream`);
+    // The standings are the league's own: a member's token opens them.
+    const stream = new RawSseClient(`${server.httpUrl}/v1/leaderboards/${league.standingsBoardId}/stream`, { authorization: `Bearer ${ann.token}` });
     try {
       await waitFor(() => stream.events.length > 0, "the first snapshot");
       const drafted = picks.map((p) => p.playerId);

@@ -9,7 +9,7 @@ import {
   type RecordedMatchResult,
   type StateChange,
 } from "../../client-sdk/index.ts";
-import { arenaProxyConfig, freePort, PRODUCTION_PROXY_CONFIG, startNginx, type NginxChild } from "../../loadtest/nginx.ts";
+import { arenaProxyConfig, freePort, PRODUCTION_PROXY_CONFIG, README_PROXY_CONFIG, startNginx, type NginxChild } from "../../loadtest/nginx.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
@@ -332,6 +332,13 @@ describe("reliability: SSE, long polls and room WebSockets through nginx (proxy_
   it("docs/operations.md shows this config verbatim, with production timeouts", () => {
     const doc = readFileSync(new URL("../../docs/operations.md", import.meta.url), "utf8");
     assert.ok(doc.includes("```nginx\n" + PRODUCTION_PROXY_CONFIG + "```"), "paste PRODUCTION_PROXY_CONFIG (loadtest/nginx.ts) into docs/operations.md");
+  });
+
+  it("the README's \"Scaling out\" shows the two-process config verbatim (test/security/http-client-ip.test.ts runs it), and no other nginx block", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    assert.ok(readme.includes("```nginx\n" + README_PROXY_CONFIG + "```"), "paste README_PROXY_CONFIG (loadtest/nginx.ts) into the README");
+    assert.equal(readme.split("```nginx").length - 1, 1, "one nginx block in the README");
+    assert.doesNotMatch(readme, /TRUST_PROXY=true/, "the README's config trusts one hop (TRUST_PROXY=1)");
   });
 
   describe("control: heartbeats (60 s), holds (6 s) and pings (off) longer than the timeout", () => {

@@ -122,7 +122,9 @@ describe("leaderboard and admin HTTP endpoints (embedded mode)", () => {
     assert.equal(again.status, 200);
     assert.equal(again.body.created, false);
     await server.server.stores.pipeline.settled();
-    const standings = (await call("GET", "/v1/leaderboards/fantasy-LH")).body as LeaderboardPage;
+    // A league's standings are private to the league (and the admin key).
+    assert.equal((await call("GET", "/v1/leaderboards/fantasy-LH")).status, 401);
+    const standings = (await admin("GET", "/v1/leaderboards/fantasy-LH")).body as LeaderboardPage;
     assert.deepEqual(standings.records.map((r) => r.name), ["Hawks", "owls"]);
     const wins = (await call("GET", `/v1/leaderboards/wins/players/${scorer.playerId}`)).body as LeaderboardPlayerResponse;
     assert.equal(wins.record.score, 1);

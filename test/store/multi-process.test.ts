@@ -52,7 +52,7 @@ describe("two server processes sharing one Redis", function () {
     }, "B to see A's result on the goals board");
     assert.equal(onB.record.score, scorer.stats.goals);
     assert.equal(onB.record.rank, 1);
-    const standings = (await (await fetch(`${b.httpUrl}/v1/leaderboards/fantasy-LM`)).json()) as LeaderboardPage;
+    const standings = (await (await fetch(`${b.httpUrl}/v1/leaderboards/fantasy-LM`, { headers: { "x-admin-key": TEST_ADMIN_KEY } })).json()) as LeaderboardPage;
     assert.deepEqual(standings.records.map((r) => [r.ownerId, r.name]), [["mp-team", "Across"]]);
     // The duplicate, sent to B, changes nothing.
     const again = await fetch(`${b.httpUrl}/v1/admin/match-results`, {
