@@ -1,0 +1,30 @@
+/**
+ * Loaded by mocha before any test file (`require` in .mocharc.json), in the
+ * main process and again in each `--parallel` worker.
+ *
+ * Redis: unless TEST_REDIS_URL names one, the main process starts a
+ * throw-away `redis-server` (free port, temp dir, no persistence) and sets
+ * TEST_REDIS_URL, which workers inherit when they are forked and
+ * test/store/store-harness.ts exports as REDIS_URL. No test touches a Redis
+ * the developer runs. It dies with the test run, however that ends
+ * (owned-child.ts); `mochaGlobalTeardown` stops it and removes its dir.
+ *
+ * Console: see quiet-console.ts.
+ */
+import { RedisChild, sweepStaleRedisDirs } from "./redis-child.ts";
+import { installQuietConsole } from "./quiet-console.ts";
+
+installQuietConsole();
+
+let owned: RedisChild | undefined;
+if (!process.env.TEST_REDIS_URL) {
+  sweepStaleRedisDirs();
+  owned = await RedisChild.start({ persistent: false });
+  process.env.TEST_REDIS_URL = owned.url;
+  // Lets test/foundation/test-setup.test.ts check that the suites use this one.
+  process.env.TEST_REDIS_DIR = owned.dir;
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  await owned?.stop();
+}
