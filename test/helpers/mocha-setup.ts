@@ -28,3 +28,16 @@ if (!process.env.TEST_REDIS_URL) {
 export async function mochaGlobalTeardown(): Promise<void> {
   await owned?.stop();
 }
+
+/**
+ * After each test file (in `--parallel` mode; after the whole run in serial
+ * mode): nothing may still listen. A parallel worker runs its next file in
+ * the same process, where a leftover server would hold Colyseus's
+ * process-wide matchmaker ("A server is already running in this process").
+ */
+export const mochaHooks = {
+  afterAll(): void {
+    const listening = process.getActiveResourcesInfo().filter((resource) => resource === "TCPServerWrap").length;
+    if (listening > 0) throw new Error(`${listening} server(s) still listening after this file's tests: close every server in an after() hook`);
+  },
+};
