@@ -36,8 +36,13 @@ export async function mochaGlobalTeardown(): Promise<void> {
  * process-wide matchmaker ("A server is already running in this process").
  */
 export const mochaHooks = {
-  afterAll(): void {
-    const listening = process.getActiveResourcesInfo().filter((resource) => resource === "TCPServerWrap").length;
-    if (listening > 0) throw new Error(`${listening} server(s) still listening after this file's tests: close every server in an after() hook`);
+  async afterAll(this: Mocha.Context): Promise<void> {
+    const listening = () => process.getActiveResourcesInfo().filter((resource) => resource === "TCPServerWrap").length;
+    // A server closed without awaiting it lets go of its handle a moment later.
+    for (const deadline = Date.now() + 2000; listening() > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (listening() > 0) {
+      const files = [...new Set((this.test?.parent?.suites ?? []).map((suite) => suite.file).filter(Boolean))].join(", ");
+      throw new Error(`${listening()} server(s) still listening after the tests of ${files || "this run"}: close every server in an after() hook`);
+    }
   },
 };
