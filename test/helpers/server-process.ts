@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { SERVER_NODE_FLAGS } from "../../server/node-flags.ts";
+import { spawnOwned } from "./owned-child.ts";
 
 /** A real `server/main.ts` child process (multi-process tests: one Colyseus matchmaker per process). */
 export interface ServerProcess {
@@ -16,12 +17,13 @@ export interface ServerProcess {
  * Spawns `node --import tsx server/main.ts` on port 0 with `env` on top of the
  * test's environment; resolves once it logged "listening" (rejects if it logs
  * a fatal line or exits first). Its stdout keeps being drained so the child
- * never blocks on a full pipe; stderr is inherited.
+ * never blocks on a full pipe; stderr is inherited. It dies with the test
+ * process (owned-child.ts).
  */
 export async function spawnServer(name: string, env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ServerProcess> {
   // The "listening" line is logged at info: a quieter LOG_LEVEL would leave this waiting forever.
   if (env.LOG_LEVEL && !["trace", "debug", "info"].includes(env.LOG_LEVEL)) throw new Error(`spawnServer needs LOG_LEVEL info or lower (got ${env.LOG_LEVEL})`);
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "server/main.ts"], {
+  const child = spawnOwned(process.execPath, [...SERVER_NODE_FLAGS, "--import", "tsx", "server/main.ts"], {
     cwd: new URL("../..", import.meta.url),
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", SHUTDOWN_GRACE_MS: "1000", GUEST_SIGNUPS_PER_MINUTE: "1000000", ...env },
     stdio: ["ignore", "pipe", "inherit"],

@@ -3,6 +3,7 @@ import net from "node:net";
 import fc from "fast-check";
 import { ErrorCodes, type ErrorBody } from "../../shared/index.ts";
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { note } from "../helpers/quiet-console.ts";
 
 /**
  * Hostile HTTP against every endpoint family (auth, leaderboards + admin,
@@ -88,7 +89,7 @@ describe("reliability: hostile HTTP input (fast-check)", function () {
   });
   after(async () => {
     await server.close();
-    console.log(`      http fuzz: ${cases} hostile requests; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+    note(`http fuzz: ${cases} hostile requests; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
   });
 
   async function check(response: Response, what: string): Promise<void> {

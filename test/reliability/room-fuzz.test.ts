@@ -24,6 +24,7 @@ import { leagueWith, player, seedRatings } from "../draft/draft-helpers.ts";
 import { startTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { rawJoin } from "./raw-join.ts";
+import { note } from "../helpers/quiet-console.ts";
 
 /**
  * Hostile input against the real game, team and draft rooms through the stock
@@ -153,7 +154,7 @@ describe("reliability: hostile room input (fast-check)", function () {
   after(async () => {
     await Promise.all(open.map((room) => (room.connection?.isOpen ? room.leave().catch(() => undefined) : undefined)));
     await server.close();
-    console.log(`      room fuzz: ${casesTried} hostile cases tried`);
+    note(`room fuzz: ${casesTried} hostile cases tried`);
   });
 
   it("game: every message type and unknown types; speed, clock and score invariants hold", async () => {
@@ -194,7 +195,7 @@ describe("reliability: hostile room input (fast-check)", function () {
     });
     await waitFor(() => watchRoom.state.home.score + watchRoom.state.away.score === goals, "score to equal goal messages");
     assert.ok(watchRoom.connection.isOpen);
-    console.log(`      game fuzz: fastest player seen ${maxSpeed.toFixed(2)} m/s (max ${DEFAULT_PHYSICS.playerMaxSpeed}), goals ${goals}`);
+    note(`game fuzz: fastest player seen ${maxSpeed.toFixed(2)} m/s (max ${DEFAULT_PHYSICS.playerMaxSpeed}), goals ${goals}`);
   });
 
   it("team: every message type and unknown types; a member keeps getting patches", async () => {
@@ -304,6 +305,6 @@ describe("reliability: hostile room input (fast-check)", function () {
     await waitFor(() => watchRoom.state.players.size === 1, "raw seats released");
     watchRoom.send("ready", { ready: true });
     await waitFor(() => watchRoom.state.players.get(watchRoom.sessionId)?.ready === true, "a patch after the raw frames");
-    console.log(`      raw frames: outcomes ${JSON.stringify(Object.fromEntries(codes))}`);
+    note(`raw frames: outcomes ${JSON.stringify(Object.fromEntries(codes))}`);
   });
 });

@@ -7,6 +7,7 @@ import { probeRoom, ProbeState } from "../helpers/probe-room.ts";
 import { startTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { rawJoin } from "./raw-join.ts";
+import { note } from "../helpers/quiet-console.ts";
 
 const LIMIT = 512 * 1024;
 const CHUNK = "x".repeat(32 * 1024);
@@ -54,7 +55,7 @@ describe("reliability: slow WebSocket consumer", function () {
     // counts what is sent after close in bufferedAmount; it stores none of it.)
     assert.ok(maxBuffered <= LIMIT + 4 * 1024 * 1024, `peak backlog ${maxBuffered}`);
     await waitFor(() => ref.readyState === 3, "the slow socket destroyed after the close grace", 10_000);
-    console.log(`      slow consumer: dropped after ${sent} × 32 KiB broadcasts; peak server backlog ${(maxBuffered / 1024).toFixed(0)} KiB (limit ${LIMIT / 1024} KiB)`);
+    note(`slow consumer: dropped after ${sent} × 32 KiB broadcasts; peak server backlog ${(maxBuffered / 1024).toFixed(0)} KiB (limit ${LIMIT / 1024} KiB)`);
 
     // The healthy client got every broadcast and stays in the room.
     await waitFor(() => healthyGot === sent, `healthy client to receive ${sent} broadcasts (has ${healthyGot})`, 10_000);

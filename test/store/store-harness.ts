@@ -4,8 +4,18 @@ import pino from "pino";
 import { createStores, type CreateStoresOptions, type Stores } from "../../store/index.ts";
 import type { MatchResult } from "../../shared/match-result.ts";
 
-/** The real Redis the suites run against (CI starts one on 6379). */
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+/**
+ * The real Redis the suites run against: the throw-away redis-server that
+ * test/helpers/mocha-setup.ts starts for the run, or the one TEST_REDIS_URL
+ * names. Never a default address: a developer's own Redis is not touched.
+ */
+export const REDIS_URL: string = testRedisUrl();
+
+function testRedisUrl(): string {
+  const url = process.env.TEST_REDIS_URL;
+  if (!url) throw new Error("TEST_REDIS_URL is not set: run the tests with mocha (.mocharc.json loads test/helpers/mocha-setup.ts, which starts a redis-server), or set it");
+  return url;
+}
 
 export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
