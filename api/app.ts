@@ -5,7 +5,7 @@ import cors from "@koa/cors";
 import { bodyParser } from "@koa/bodyparser";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { AppError, type ReadinessResponse, type TokenIssuer } from "../shared/index.ts";
+import { AppError, CORS_EXPOSED_HEADERS, CORS_METHODS, CORS_REQUEST_HEADERS, type ReadinessResponse, type TokenIssuer } from "../shared/index.ts";
 import type { ApiState } from "./context.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 import { errorMiddleware, normaliseError } from "./middleware/errors.ts";
@@ -245,8 +245,10 @@ function corsMiddleware(origins: "*" | string[]): Koa.Middleware<ApiState> {
       if (allowed === null) return origin || "*";
       return allowed.has(origin) ? origin : "";
     },
-    allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID", "X-Request-Id", "X-Admin-Key"],
-    exposeHeaders: ["Retry-After", "X-Request-Id", "WWW-Authenticate"],
+    // Every header the SDK sends (shared/cors.ts), plus the admin API's key.
+    allowHeaders: [...CORS_REQUEST_HEADERS, "x-admin-key"],
+    allowMethods: [...CORS_METHODS],
+    exposeHeaders: [...CORS_EXPOSED_HEADERS],
     maxAge: 600,
   });
 }

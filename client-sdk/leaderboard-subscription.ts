@@ -7,6 +7,7 @@ import {
 import type { LeaderboardChangesResponse } from "./api-routes.ts";
 import { resolveBackoff, retryDelay, type BackoffOptions, type ResolvedBackoff } from "./backoff.ts";
 import { ConnectionStateMachine, type ConnectionState, type StateChange, type StateReason } from "./connection-state.ts";
+import { ClientHeaders } from "../shared/cors.ts";
 import { Emitter } from "./emitter.ts";
 import { AuthError, HttpError, NetworkError, SdkError, isAbort, toSdkError } from "./errors.ts";
 import { httpErrorFrom, type HttpClient, type TokenSource } from "./http.ts";
@@ -331,9 +332,9 @@ export class LeaderboardSubscription {
     const buffered = () => new NetworkError(`no bytes within ${this.#options.firstByteTimeoutMs} ms of connecting (a buffering proxy?)`);
     try {
       if (!this.#refreshed) this.#token = await this.#deps.tokens.getToken({ reason: "connect" });
-      const headers: Record<string, string> = { accept: "text/event-stream", "cache-control": "no-cache" };
-      if (this.#token) headers.authorization = `Bearer ${this.#token}`;
-      if (this.#cursor) headers["last-event-id"] = this.#cursor;
+      const headers: Record<string, string> = { [ClientHeaders.ACCEPT]: "text/event-stream", [ClientHeaders.CACHE_CONTROL]: "no-cache" };
+      if (this.#token) headers[ClientHeaders.AUTHORIZATION] = `Bearer ${this.#token}`;
+      if (this.#cursor) headers[ClientHeaders.LAST_EVENT_ID] = this.#cursor;
       const url = this.#deps.http.url(`/v1/leaderboards/${encodeURIComponent(this.boardId)}/stream`, this.#query());
       let response: Response;
       try {

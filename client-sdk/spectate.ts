@@ -1,6 +1,7 @@
 import type { SpectateFinishedEvent, SpectateStateEvent } from "../shared/index.ts";
 import { resolveBackoff, retryDelay, type BackoffOptions, type ResolvedBackoff } from "./backoff.ts";
 import { ConnectionStateMachine, type ConnectionState, type StateChange, type StateReason } from "./connection-state.ts";
+import { ClientHeaders } from "../shared/cors.ts";
 import { Emitter } from "./emitter.ts";
 import { AuthError, HttpError, NetworkError, SdkError, toSdkError } from "./errors.ts";
 import { httpErrorFrom, type HttpClient, type TokenSource } from "./http.ts";
@@ -149,8 +150,8 @@ export class SpectateConnection {
     };
     try {
       if (!this.#refreshed) this.#token = await this.#deps.tokens.getToken({ reason: "connect" });
-      const headers: Record<string, string> = { accept: "text/event-stream", "cache-control": "no-cache" };
-      if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+      const headers: Record<string, string> = { [ClientHeaders.ACCEPT]: "text/event-stream", [ClientHeaders.CACHE_CONTROL]: "no-cache" };
+      if (this.#token) headers[ClientHeaders.AUTHORIZATION] = `Bearer ${this.#token}`;
       arm(); // also bounds a connect that never answers
       let response: Response;
       try {

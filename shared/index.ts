@@ -3,6 +3,7 @@ export * from "./close-codes.ts";
 export * from "./validation.ts";
 export * from "./auth.ts";
 export * from "./http.ts";
+export * from "./cors.ts";
 export * from "./match-result.ts";
 export * from "./room-protocol.ts";
 export * from "./leaderboard-stream.ts";
