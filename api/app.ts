@@ -20,6 +20,7 @@ import { StreamHub } from "./leaderboard-streams/stream-hub.ts";
 import { leaderboardStreamRoutes, type StreamOptions } from "./routes/leaderboard-streams.ts";
 import { matchResultRoutes, type LongPollOptions } from "./routes/match-results.ts";
 import { webRoutes } from "./routes/web.ts";
+import { sdkRoutes } from "./routes/sdk.ts";
 import { spectateRoutes } from "./routes/spectate.ts";
 import { StreamAdmission } from "./sse/stream-admission.ts";
 import { JoinAttemptLimiter, limitJoinAttempts } from "./middleware/join-attempts.ts";
@@ -45,6 +46,8 @@ export interface ApiOptions {
   polls?: LongPollOptions;
   /** The leaderboard page's folder (web/); not served when unset. */
   webRoot?: string;
+  /** The SDK's browser build (web/dist/sdk, scripts/build-sdk.ts), served under /sdk/; not served when unset. */
+  sdkRoot?: string;
   /**
    * Join attempts (matchmaking joins of mounts that mark them, league joins
    * by invite code) per player, or per IP without a valid token. Unset: no limit.
@@ -134,6 +137,7 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
     if (deps.stores.leagues) routers.push(leagueRoutes({ leagues: deps.stores.leagues, tokens: deps.tokens, joinLimit }));
   }
   if (deps.options.webRoot) routers.push(webRoutes(deps.options.webRoot));
+  if (deps.options.sdkRoot) routers.push(sdkRoutes(deps.options.sdkRoot));
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -3,6 +3,7 @@ import { resolveBackoff, retryDelay, type BackoffOptions, type ResolvedBackoff }
 import { ConnectionStateMachine, type ConnectionState, type StateChange, type StateReason } from "./connection-state.ts";
 import { ClientHeaders } from "../shared/cors.ts";
 import { Emitter } from "./emitter.ts";
+import { reportListenerError } from "./logger.ts";
 import { AuthError, HttpError, NetworkError, SdkError, toSdkError } from "./errors.ts";
 import { httpErrorFrom, type HttpClient, type TokenSource } from "./http.ts";
 import { Sleeper, type FetchLike } from "./platform.ts";
@@ -63,7 +64,7 @@ export class SpectateConnection {
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#maxAttempts = options.maxAttempts ?? Infinity;
     this.#backoff = resolveBackoff(deps.backoff);
-    this.#onListenerError = deps.onListenerError ?? ((error) => console.error("client-sdk: a listener threw", error));
+    this.#onListenerError = deps.onListenerError ?? reportListenerError;
     this.#machine = new ConnectionStateMachine(deps.onListenerError);
     this.#events = new Emitter(deps.onListenerError);
     this.#machine.onChange((change) => this.#events.emit("state", change));

@@ -12,6 +12,7 @@ import {
   type ErrorCode,
   type MessageSchemas,
   type RoomErrorMessage,
+  type SeatMessage,
   type ServerDrainingMessage,
   type TokenClaims,
 } from "../shared/index.ts";
@@ -70,7 +71,8 @@ interface ClientSession {
  *   accepted for the same player, 4101 AUTH_EXPIRED when not refreshed,
  *   4102 AUTH_REVOKED for a token of another player or a forged one;
  * - reconnection: a client dropped with a reconnectable code keeps its seat
- *   for `reconnectionSeconds(client)`.
+ *   for `reconnectionSeconds(client)`, which the client is told (`seat`)
+ *   after joining and after each reconnect.
  *
  * Subclasses implement `playerJoined` / `playerDropped` / `playerReconnected`
  * / `playerLeft` instead of the Colyseus hooks, which the base owns.
@@ -162,6 +164,13 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
     this.#startSession(client, client.auth as TokenClaims);
     this.#watchProtocolErrors(client);
     await this.playerJoined?.(client, options);
+    this.#tellSeat(client);
+  }
+
+  /** Tells the client how long its seat is held after a drop, so it can time its reconnect attempts (`seat`). */
+  #tellSeat(client: Client): void {
+    const seconds = this.reconnectionSeconds(client);
+    client.send(ServerMessage.SEAT, { reconnectSeconds: Number.isFinite(seconds) ? Math.max(0, seconds) : null } satisfies SeatMessage);
   }
 
   override async onDrop(client: Client, code?: number): Promise<void> {
@@ -190,6 +199,7 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
       this.#watchProtocolErrors(client);
     }
     await this.playerReconnected?.(client);
+    this.#tellSeat(client);
   }
 
   override async onLeave(client: Client, code?: number): Promise<void> {

@@ -26,6 +26,8 @@ export interface CreateServerOptions {
    * own (e.g. a trivial echo room) alongside or instead.
    */
   rooms?: (deps: RoomDeps) => RoomDefinition[];
+  /** The SDK's browser build served under /sdk/. Default: web/dist/sdk (scripts/build-sdk.ts). */
+  sdkRoot?: string;
 }
 
 export interface ListeningInfo {
@@ -121,6 +123,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
       streams: { ...config.streams, maxWaitSeconds: config.polls.maxWaitSeconds },
       polls: config.polls,
       webRoot: fileURLToPath(new URL("../web", import.meta.url)),
+      sdkRoot: options.sdkRoot ?? fileURLToPath(new URL("../web/dist/sdk", import.meta.url)),
     },
     logger,
     tokens,

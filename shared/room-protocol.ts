@@ -18,6 +18,8 @@ export const ServerMessage = {
   AUTH_REFRESHED: "auth.refreshed",
   /** `ServerDrainingMessage`: this process is shutting down (SIGTERM); the room closes with 4106 DRAINING by `closesAt`. */
   DRAINING: "server.draining",
+  /** `SeatMessage`, to the client, after its join and each reconnect: how long its seat is held if it drops. */
+  SEAT: "seat",
 } as const;
 
 /** Client → server message types common to every project room. */
@@ -49,6 +51,16 @@ export interface ServerDrainingMessage {
   /** ms since the epoch. */
   closesAt: number;
   closeCode: number;
+}
+
+/**
+ * How long the server holds a dropped client's seat (`allowReconnection`),
+ * so a client can time its reconnect attempts to land inside the window and
+ * tell its user when the seat is gone.
+ */
+export interface SeatMessage {
+  /** Seconds from the drop; 0: the seat is not held; null: held for as long as the room lives (e.g. a running draft). */
+  reconnectSeconds: number | null;
 }
 
 /** A room's client → server messages: message type → zod schema of its payload. */
