@@ -193,8 +193,10 @@ export async function pollUntilUpgrade(host: AttemptHost): Promise<AttemptOutcom
       controller.abort();
     }, (host.pollWaitSeconds + 10) * 1000);
     try {
+      // The first poll of a phase is answered at once (wait=0): it proves the transport works, so the
+      // subscription is `open` now, not after a quiet board's full hold; later polls are held.
       const answer = await host.http.request<LeaderboardChangesResponse>("GET", path, {
-        query: { ...host.query(), after: host.cursor, wait: host.pollWaitSeconds },
+        query: { ...host.query(), after: host.cursor, wait: polls === 0 ? 0 : host.pollWaitSeconds },
         signal: controller.signal,
         retries: 0,
       });

@@ -97,13 +97,6 @@ class SdkRoom<State> extends Room<any, State> {
   }
 }
 
-/**
- * Replaces @colyseus/sdk's pre-join branch of `onclose` (a console warning,
- * then `onError`) with the same `onError` and a debug log line; after the
- * join its own handler runs unchanged. Nothing can be pending before the
- * join (requests need a joined room), so skipping its pending-request
- * cleanup there changes nothing.
- */
 /** The parts of a Room the pre-join close handler reads (`joinedAtTime` is protected in @colyseus/sdk's typings). */
 interface QuietRoom {
   readonly roomId: string;
@@ -111,20 +104,34 @@ interface QuietRoom {
   readonly onError: { invoke(code: number, message?: string): void };
 }
 
+/**
+ * Replaces @colyseus/sdk's pre-join branch of the Room's close handler (a
+ * console warning, then `onError`) with the same `onError` and a debug log
+ * line; after the join the Room's own handler runs unchanged. Only the
+ * Room's handler (the first one assigned, in `Room.connect`) is wrapped:
+ * @colyseus/sdk's `Connection` then wraps it in turn (its offline-listener
+ * bookkeeping), which stays as it is. Nothing can be pending before the join
+ * (requests need a joined room), so skipping the Room's pending-request
+ * cleanup there changes nothing.
+ */
 function quietPreJoinClose(room: QuietRoom, events: TransportEvents, logger: Logger | undefined): void {
   let handler: ((event: any) => any) | null | undefined = events.onclose;
+  let wrapped = false;
   Object.defineProperty(events, "onclose", {
     configurable: true,
     enumerable: true,
-    get: () =>
-      handler &&
-      ((event: { code?: number; reason?: string }) => {
-        if (room.joinedAtTime !== 0) return handler?.(event);
+    get: () => handler,
+    set: (next: ((event: any) => any) | null) => {
+      if (wrapped || !next) {
+        handler = next;
+        return;
+      }
+      wrapped = true;
+      handler = (event: { code?: number; reason?: string }) => {
+        if (room.joinedAtTime !== 0) return next(event);
         log(logger, "debug", `client-sdk: room ${room.roomId} closed before the join completed (${event?.code})`, event?.reason);
         room.onError.invoke(event?.code ?? 0, event?.reason ?? "");
-      }),
-    set: (next: ((event: any) => any) | null) => {
-      handler = next;
+      };
     },
   });
 }
