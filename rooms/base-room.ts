@@ -71,8 +71,9 @@ interface ClientSession {
  *   accepted for the same player, 4101 AUTH_EXPIRED when not refreshed,
  *   4102 AUTH_REVOKED for a token of another player or a forged one;
  * - reconnection: a client dropped with a reconnectable code keeps its seat
- *   for `reconnectionSeconds(client)`, which the client is told (`seat`)
- *   after joining and after each reconnect.
+ *   for `reconnectionSeconds(client)`, which a client may ask (`seat`: the
+ *   SDK does after each join and reconnect; nothing is sent unasked, so a
+ *   stock client sees no message it did not register).
  *
  * Subclasses implement `playerJoined` / `playerDropped` / `playerReconnected`
  * / `playerLeft` instead of the Colyseus hooks, which the base owns.
@@ -152,6 +153,11 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
       if (!this.#admit(client)) return;
       this.sendError(client, "UNKNOWN_MESSAGE", `This room does not handle "${String(type).slice(0, 64)}"`, { type: String(type).slice(0, 64) });
     });
+    this.onMessage("seat", (client: Client, raw: unknown) => {
+      if (!this.#admit(client)) return;
+      if (!CommonClientMessages.seat.safeParse(raw ?? {}).success) return this.sendError(client, "VALIDATION_FAILED", "seat takes {}", { type: "seat" });
+      this.#tellSeat(client);
+    });
     this.onMessage("auth.refresh", (client: Client, raw: unknown) => {
       if (!this.#admit(client)) return;
       const parsed = CommonClientMessages["auth.refresh"].safeParse(raw);
@@ -164,10 +170,9 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
     this.#startSession(client, client.auth as TokenClaims);
     this.#watchProtocolErrors(client);
     await this.playerJoined?.(client, options);
-    this.#tellSeat(client);
   }
 
-  /** Tells the client how long its seat is held after a drop, so it can time its reconnect attempts (`seat`). */
+  /** Answers `seat`: how long the client's seat is held after a drop, so it can time its reconnect attempts. */
   #tellSeat(client: Client): void {
     const seconds = this.reconnectionSeconds(client);
     client.send(ServerMessage.SEAT, { reconnectSeconds: Number.isFinite(seconds) ? Math.max(0, seconds) : null } satisfies SeatMessage);
@@ -199,7 +204,6 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
       this.#watchProtocolErrors(client);
     }
     await this.playerReconnected?.(client);
-    this.#tellSeat(client);
   }
 
   override async onLeave(client: Client, code?: number): Promise<void> {

@@ -18,7 +18,7 @@ export const ServerMessage = {
   AUTH_REFRESHED: "auth.refreshed",
   /** `ServerDrainingMessage`: this process is shutting down (SIGTERM); the room closes with 4106 DRAINING by `closesAt`. */
   DRAINING: "server.draining",
-  /** `SeatMessage`, to the client, after its join and each reconnect: how long its seat is held if it drops. */
+  /** `SeatMessage`, the answer to the client's `seat`: how long its seat is held if it drops. */
   SEAT: "seat",
 } as const;
 
@@ -26,6 +26,8 @@ export const ServerMessage = {
 export const CommonClientMessages = {
   /** In-band token refresh on a long-lived connection (same player only). */
   "auth.refresh": z.strictObject({ token: z.string().min(1).max(4096) }),
+  /** Asks how long this client's seat is held after a drop (answer: `seat` `SeatMessage`). The SDK asks after each join and reconnect. */
+  seat: z.strictObject({}),
 };
 
 export interface RoomErrorMessage {

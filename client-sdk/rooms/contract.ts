@@ -31,6 +31,12 @@ export interface RoomContract<
    * `connection.state` holds the player as soon as `join` resolves.
    */
   readonly joined?: (state: State, sessionId: string, options: JoinOptions | undefined) => boolean;
+  /**
+   * The room answers `seat` (rooms built on rooms/base-room.ts do): after
+   * each join and reconnect the SDK asks how long the seat is held after a
+   * drop, and fits its reconnect attempts into that window.
+   */
+  readonly seat?: boolean;
   /** Type-only carriers (never read at runtime). */
   readonly "~events"?: Events;
   readonly "~joinOptions"?: JoinOptions;
@@ -69,5 +75,6 @@ export function defineRoom<Events extends object = {}, JoinOptions = Record<stri
     state?: new (...args: any[]) => State;
     messages?: Messages;
     joined?: (state: State, sessionId: string, options: JoinOptions | undefined) => boolean;
+    seat?: boolean;
   }): RoomContract<Name, State, Messages, Events, JoinOptions> => definition;
 }

@@ -8,7 +8,7 @@ import { RoomHandle } from "./room-handle.ts";
 import { DraftServerMessage, MAX_QUEUE_LENGTH } from "./wire-names.ts";
 
 /** The `draft` room's contract (fantasy draft, shared/draft): `DraftState`, `DraftClientMessages`, `DraftEvents`. */
-export const draftContract = defineRoom<DraftEvents, DraftRoomOptionsInput, typeof DraftClientMessages>()({ name: "draft", state: DraftState });
+export const draftContract = defineRoom<DraftEvents, DraftRoomOptionsInput, typeof DraftClientMessages>()({ name: "draft", state: DraftState, seat: true });
 export type DraftContract = typeof draftContract;
 
 export interface DraftPickOptions {

@@ -14,6 +14,7 @@ import { defineRoom } from "./contract.ts";
 export const gameContract = defineRoom<GameEvents, GameRoomOptionsInput, typeof GameClientMessages>()({
   name: "game",
   state: GameState,
+  seat: true,
   joined: (state, sessionId, options) => options?.spectate === true || state.players.has(sessionId),
 });
 export type GameContract = typeof gameContract;

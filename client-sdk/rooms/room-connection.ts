@@ -300,7 +300,7 @@ export class RoomConnection<C extends AnyRoomContract> {
         if (plan.kind === "reconnect" && error instanceof JoinError) {
           // The room refused the seat (window expired, room disposed): join again instead.
           const next = this.#seatLost(error);
-          if (next instanceof SdkError) return this.#finish("seat-lost", next);
+          if (next instanceof SdkError) return error.code === "NOT_FOUND" ? this.#finish("failed", error) : this.#finish("seat-lost", next);
           [plan, seatWasLost] = [next, true];
           continue;
         }
@@ -309,8 +309,9 @@ export class RoomConnection<C extends AnyRoomContract> {
           continue;
         }
         if (error instanceof AuthError) return this.#finish("unauthorized", error);
-        // After a lost seat a refused rejoin (a match that started, a full team) ends it: the seat is gone for good.
-        if (!error.retryable) return this.#finish(seatWasLost ? "seat-lost" : "failed", error);
+        // After a lost seat, a rejoin the room refuses (a match that started, a full team) ends it: the seat is gone
+        // for good. A room that is gone altogether (its process died: NOT_FOUND) is a plain failure.
+        if (!error.retryable) return this.#finish(seatWasLost && error.code !== "NOT_FOUND" ? "seat-lost" : "failed", error);
         failures++;
         if (failures >= this.#options.maxAttempts) {
           return this.#finish("retries-exhausted", new SdkError("RETRIES_EXHAUSTED", `gave up after ${failures} attempts: ${error.message}`, { cause: error }));
@@ -406,6 +407,8 @@ export class RoomConnection<C extends AnyRoomContract> {
     const closed = new Promise<{ code: number; reason?: string }>((resolve) => {
       room.onLeave((code: number, reason?: string) => resolve({ code, reason }));
     });
+    // How long this room holds the seat after a drop (rooms on the project base answer `seat`).
+    if (this.contract.seat) room.send("seat", {});
     this.#stateListeners.emit("room", room);
     return closed;
   }

@@ -2,9 +2,10 @@ import type { SeatMessage } from "../../shared/room-protocol.ts";
 
 /**
  * The seat a room holds for this client, and the reconnect schedule that
- * fits its window. After a join (and each reconnect) a project room says how
- * long it holds a dropped client's seat (`seat {reconnectSeconds}`,
- * `RECONNECT_WINDOW_SECONDS` by default). When the socket drops:
+ * fits its window. After a join (and each reconnect) the SDK asks a project
+ * room how long it holds a dropped client's seat (`seat` → `seat
+ * {reconnectSeconds}`, `RECONNECT_WINDOW_SECONDS` by default). When the
+ * socket drops:
  *
  * - the first `reconnect` goes out at once, later ones after the usual
  *   backoff, but never longer than a fifth of the window apart (about five

@@ -14,6 +14,7 @@ import { TeamServerMessage } from "./wire-names.ts";
 export const teamContract = defineRoom<TeamEvents, TeamCreateOptionsInput & TeamJoinOptionsInput, typeof TeamClientMessages>()({
   name: "team",
   state: TeamRoomState,
+  seat: true,
   joined: (state, sessionId) => state.members.has(sessionId),
 });
 export type TeamContract = typeof teamContract;

@@ -131,3 +131,40 @@ describe("sdk: SeatWindow (pure)", () => {
     assert.equal(seat.expired(5), true, "no seat is held");
   });
 });
+
+describe("rooms: `seat` answers how long the seat is held, and is never sent unasked (a stock client sees nothing new)", function () {
+  this.timeout(20_000);
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ env: { RECONNECT_WINDOW_SECONDS: "17" } });
+  });
+  after(() => server?.close());
+
+  it("a player's window, a spectator's 0, VALIDATION_FAILED for a payload that is not {}", async () => {
+    const { Client } = await import("@colyseus/sdk");
+    const { token } = await server.guestToken("Stock");
+    const stock = new Client(server.wsUrl);
+    stock.auth.token = token;
+    const room = await stock.create("game", { teamSize: 1, private: true });
+    const seats: unknown[] = [];
+    const errors: { type?: string; code: string }[] = [];
+    room.onMessage("seat", (message: unknown) => seats.push(message));
+    room.onMessage("error", (message: { type?: string; code: string }) => errors.push(message));
+    room.onMessage("*", () => undefined);
+    room.send("seat", { extra: 1 });
+    await waitFor(() => errors.length === 1, "the refusal");
+    assert.deepEqual(errors[0], { ...errors[0], type: "seat", code: "VALIDATION_FAILED" });
+    assert.deepEqual(seats, [], "nothing before it: the room sends no `seat` unasked");
+    room.send("seat", {});
+    await waitFor(() => seats.length === 1, "the answer");
+    assert.deepEqual(seats[0], { reconnectSeconds: 17 });
+
+    const viewer = await stock.joinById(room.roomId, { spectate: true });
+    const viewerSeats: unknown[] = [];
+    viewer.onMessage("seat", (message: unknown) => viewerSeats.push(message));
+    viewer.send("seat", {});
+    await waitFor(() => viewerSeats.length === 1, "the spectator's answer");
+    assert.deepEqual(viewerSeats[0], { reconnectSeconds: 0 }, "spectators hold no seat");
+    await Promise.all([viewer.leave(), room.leave()]);
+  });
+});
