@@ -4,7 +4,7 @@ import Router from "@koa/router";
 import cors from "@koa/cors";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { AppError, type ReadinessResponse, type TokenIssuer } from "../shared/index.ts";
+import { AppError, CORS_EXPOSED_HEADERS, CORS_METHODS, CORS_REQUEST_HEADERS, type ReadinessResponse, type TokenIssuer } from "../shared/index.ts";
 import type { ApiState } from "./context.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 import { errorMiddleware } from "./middleware/errors.ts";
@@ -20,6 +20,7 @@ import { StreamHub } from "./leaderboard-streams/stream-hub.ts";
 import { leaderboardStreamRoutes, type StreamOptions } from "./routes/leaderboard-streams.ts";
 import { matchResultRoutes, type LongPollOptions } from "./routes/match-results.ts";
 import { webRoutes } from "./routes/web.ts";
+import { sdkRoutes } from "./routes/sdk.ts";
 import { spectateRoutes } from "./routes/spectate.ts";
 import { ConnectionBudget } from "./limits/connection-budget.ts";
 import { BoardAccess } from "./leaderboard-access.ts";
@@ -60,6 +61,8 @@ export interface ApiOptions {
   polls?: LongPollOptions;
   /** The leaderboard page's folder (web/); not served when unset. */
   webRoot?: string;
+  /** The SDK's browser build (web/dist/sdk, scripts/build-sdk.ts), served under /sdk/; not served when unset. */
+  sdkRoot?: string;
   /**
    * Join attempts (matchmaking joins of mounts that mark them, league joins
    * by invite code) per player, or per IP without a valid token. Unset: no limit.
@@ -134,6 +137,7 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
     if (deps.stores.leagues) routers.push(leagueRoutes({ leagues: deps.stores.leagues, tokens: deps.tokens, joinLimit }));
   }
   if (deps.options.webRoot) routers.push(webRoutes(deps.options.webRoot));
+  if (deps.options.sdkRoot) routers.push(sdkRoutes(deps.options.sdkRoot));
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
@@ -264,8 +268,10 @@ function corsMiddleware(origins: "*" | string[]): Koa.Middleware<ApiState> {
       if (allowed === null) return origin || "*";
       return allowed.has(origin) ? origin : "";
     },
-    allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID", "X-Request-Id", "X-Admin-Key"],
-    exposeHeaders: ["Retry-After", "X-Request-Id", "WWW-Authenticate"],
+    // Every header the SDK sends (shared/cors.ts), plus the admin API's key.
+    allowHeaders: [...CORS_REQUEST_HEADERS, "x-admin-key"],
+    allowMethods: [...CORS_METHODS],
+    exposeHeaders: [...CORS_EXPOSED_HEADERS],
     maxAge: 600,
   });
 }

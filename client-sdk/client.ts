@@ -1,14 +1,11 @@
-import { AuthClient, type GetToken } from "./auth.ts";
-import { resolveBackoff, type BackoffOptions } from "./backoff.ts";
-import { HttpClient } from "./http.ts";
-import { LeaderboardsClient } from "./leaderboards.ts";
-import { MatchesClient } from "./matches.ts";
+import type { MessageSchemas } from "../shared/room-protocol.ts";
+import { createBaseClient, type BaseClient, type BaseClientOptions } from "./base-client.ts";
 import { LeaguesClient } from "./leagues.ts";
-import { httpBaseUrl, resolvePlatform, type Platform, type PlatformOptions } from "./platform.ts";
+import { LobbyConnection, type LobbyOptions } from "./lobby.ts";
 import { SdkColyseusClient } from "./rooms/colyseus-adapter.ts";
 import type { AnyRoomContract } from "./rooms/contract.ts";
 import { projectRoomContracts, type ProjectRoomContracts } from "./rooms/project-rooms.ts";
-import type { RoomCore } from "./rooms/room-connection.ts";
+import type { RoomConnectOptions, RoomCore } from "./rooms/room-connection.ts";
 import { RoomHandle } from "./rooms/room-handle.ts";
 
 /** A `rooms` entry: a contract (gets a plain RoomHandle) or a factory of a specialised handle (usually a RoomHandle subclass). */
@@ -16,42 +13,30 @@ export type RoomEntry = AnyRoomContract | ((core: RoomCore) => object);
 export type HandleOf<E> = E extends (core: RoomCore) => infer H ? H : E extends AnyRoomContract ? RoomHandle<E> : never;
 export type ClientRooms<Rooms> = { readonly [K in keyof Rooms]: HandleOf<Rooms[K]> };
 
-export interface ClientOptions<Rooms extends Record<string, RoomEntry> = {}> extends PlatformOptions {
-  /** The server's base URL (`http(s)://` or `ws(s)://`; HTTP and WebSocket share the port). */
-  url: string;
-  /** The app's token provider; without it the SDK manages a session (`client.auth.signInAsGuest`). */
-  getToken?: GetToken;
-  /** The reconnect policy shared by every transport: full jitter in 0.5 s .. 20 s by default. */
-  backoff?: BackoffOptions;
+export interface ClientOptions<Rooms extends Record<string, RoomEntry> = {}> extends BaseClientOptions {
   /** Extra room contracts (or handle factories) beside the project's, as `client.rooms.<key>`. */
   rooms?: Rooms;
-  /** Built-in sessions refresh before a request when less than this is left. @default 10 */
-  refreshLeadSeconds?: number;
-  /** Where an exception thrown by an app listener goes. @default console.error */
-  onListenerError?: (error: unknown) => void;
+  /**
+   * Message schemas by room name, so `send()` checks payloads before they
+   * leave (client-sdk/validation.ts has the project's: `projectMessageSchemas`).
+   * Without them the room checks and answers `error`. Brings zod into a bundle.
+   */
+  messageSchemas?: Record<string, MessageSchemas>;
 }
 
-export interface ArenaClient<Rooms extends Record<string, RoomEntry>> {
-  /** The HTTP base URL. */
-  readonly url: string;
-  readonly auth: AuthClient;
-  /** The typed HTTP helper (`call("GET /v1/...", ...)`), for routes without a dedicated module. */
-  readonly http: HttpClient;
+export interface ArenaClient<Rooms extends Record<string, RoomEntry>> extends BaseClient {
   readonly rooms: ClientRooms<Rooms>;
-  /** Typed leaderboard reads (top, a player's record, around a player) and live `subscribe` (SSE, long-poll fallback). */
-  readonly leaderboards: LeaderboardsClient;
-  /** Match results: `waitForResult` and `feed` (long polling), `get`, `history`. */
-  readonly matches: MatchesClient;
   /** Fantasy leagues: create, join by invite code, list mine, get one. */
   readonly leagues: LeaguesClient;
+  /** A live, typed listing of public games and teams (the `lobby` room), with add/remove events and filters. */
+  lobby(options?: LobbyOptions, control?: RoomConnectOptions): Promise<LobbyConnection>;
   /** A handle for a contract that is not registered in `rooms`. */
   roomHandle<C extends AnyRoomContract>(contract: C): RoomHandle<C>;
-  readonly platform: Platform;
 }
 
 /**
  * Creates the SDK client. One per server and player; every transport it
- * opens shares its auth, backoff policy and platform objects.
+ * opens shares its auth, backoff policy, logger and platform objects.
  *
  * ```ts
  * const client = createClient({ url: "http://localhost:2567" });
@@ -59,22 +44,17 @@ export interface ArenaClient<Rooms extends Record<string, RoomEntry>> {
  * const room = await client.rooms.game.joinOrCreate();
  * ```
  */
-export function createClient<Rooms extends Record<string, RoomEntry> = {}>(
-  options: ClientOptions<Rooms>,
-): ArenaClient<ProjectRoomContracts & Rooms> {
-  const url = httpBaseUrl(options.url);
-  const platform = resolvePlatform(options);
-  resolveBackoff(options.backoff); // fail fast on a bad policy
-  const auth = new AuthClient({ getToken: options.getToken, refreshLeadSeconds: options.refreshLeadSeconds, onListenerError: options.onListenerError });
-  const http = new HttpClient({ baseUrl: url, fetch: platform.fetch, tokens: auth, backoff: options.backoff, onListenerError: options.onListenerError });
-  auth.attach(http);
+export function createClient<Rooms extends Record<string, RoomEntry> = {}>(options: ClientOptions<Rooms>): ArenaClient<ProjectRoomContracts & Rooms> {
+  const { onListenerError, ...base } = createBaseClient(options);
   const core: RoomCore = {
-    colyseus: new SdkColyseusClient(url, platform.WebSocket),
-    http,
-    auth,
-    platform,
+    colyseus: new SdkColyseusClient(base.url, base.platform.WebSocket, options.logger),
+    http: base.http,
+    auth: base.auth,
+    platform: base.platform,
     backoff: options.backoff,
-    onListenerError: options.onListenerError,
+    onListenerError,
+    logger: options.logger,
+    messageSchemas: options.messageSchemas,
   };
   const entries: Record<string, RoomEntry> = { ...projectRoomContracts, ...options.rooms };
   const rooms: Record<string, object> = {};
@@ -82,20 +62,10 @@ export function createClient<Rooms extends Record<string, RoomEntry> = {}>(
     rooms[key] = typeof entry === "function" ? entry(core) : new RoomHandle(core, entry);
   }
   return {
-    url,
-    auth,
-    http,
+    ...base,
     rooms: rooms as ClientRooms<ProjectRoomContracts & Rooms>,
-    leaderboards: new LeaderboardsClient(http, {
-      tokens: auth,
-      fetch: platform.fetch,
-      backoff: options.backoff,
-      network: platform.network,
-      onListenerError: options.onListenerError,
-    }),
-    matches: new MatchesClient(http, options.backoff, { tokens: auth, fetch: platform.fetch, onListenerError: options.onListenerError }),
-    leagues: new LeaguesClient(http),
+    leagues: new LeaguesClient(base.http),
+    lobby: (lobbyOptions, control) => LobbyConnection.open(core, lobbyOptions, control),
     roomHandle: (contract) => new RoomHandle(core, contract),
-    platform,
   };
 }

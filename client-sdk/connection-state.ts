@@ -62,6 +62,8 @@ export const StateReasons = {
   unauthorized: "authentication failed after a token refresh",
   /** → closed: a non-retryable error (403, 404, unknown room, bad request). */
   failed: "a non-retryable error",
+  /** → closed: a room's seat was lost (its reconnection window passed, or the room refused the reconnect) and could not be taken again (no `rejoin`, or the rejoin was refused). */
+  "seat-lost": "the seat was lost and could not be taken again",
   /** → closed: `maxAttempts` retries failed. */
   "retries-exhausted": "the retry budget ran out",
 } as const;

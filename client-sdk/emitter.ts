@@ -1,15 +1,18 @@
 /**
  * A tiny typed event emitter (browser-safe; Node's `events` is not). A
  * listener that throws does not break the emitter or the state machine that
- * called it: the error goes to `onListenerError` (console.error by default).
+ * called it: the error goes to `onListenerError` (by default it is reported
+ * as an uncaught error, as for a DOM event listener: logger.ts).
  */
+import { reportListenerError } from "./logger.ts";
+
 export type Listener<T> = (payload: T) => void;
 
 export class Emitter<Events extends object> {
   readonly #listeners = new Map<keyof Events, Set<Listener<never>>>();
   readonly #onListenerError: (error: unknown) => void;
 
-  constructor(onListenerError: (error: unknown) => void = (error) => console.error("client-sdk: a listener threw", error)) {
+  constructor(onListenerError: (error: unknown) => void = reportListenerError) {
     this.#onListenerError = onListenerError;
   }
 

@@ -1,4 +1,5 @@
-import { closeActionFor, closeCodeName, isErrorCode, type CloseAction, type CloseCodeName, type ErrorCode } from "../shared/index.ts";
+import { closeActionFor, closeCodeName, type CloseAction, type CloseCodeName } from "../shared/close-codes.ts";
+import { isErrorCode, type ErrorCode } from "../shared/errors.ts";
 
 /**
  * Codes for failures that happen on the client side of the wire and so have
@@ -24,6 +25,8 @@ export const ClientErrorCodes = {
   NOT_CONNECTED: { retryable: false },
   /** A connection state machine was asked for a move its table does not allow (an SDK bug). */
   ILLEGAL_TRANSITION: { retryable: false },
+  /** A room's seat is gone (its reconnection window passed) and the connection was not allowed to join again (`rejoin: false`). */
+  SEAT_LOST: { retryable: false },
   /** A retry budget (`maxAttempts`) ran out. */
   RETRIES_EXHAUSTED: { retryable: false },
 } as const satisfies Record<string, { retryable: boolean }>;

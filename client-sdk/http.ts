@@ -1,4 +1,5 @@
-import { isErrorCode, type ErrorBody } from "../shared/index.ts";
+import { ClientHeaders } from "../shared/cors.ts";
+import { isErrorCode, type ErrorBody } from "../shared/errors.ts";
 import { fillPath, routeAuth, type ApiRoute, type AuthMode, type CallArgs, type QueryValue, type RouteResponse } from "./api-routes.ts";
 import { parseRetryAfter, resolveBackoff, retryDelay, type BackoffOptions, type ResolvedBackoff } from "./backoff.ts";
 import { Emitter } from "./emitter.ts";
@@ -139,13 +140,14 @@ export class HttpClient {
   }
 
   async #send<T>(method: string, path: string, options: RawRequestOptions, token: string | undefined): Promise<HttpResponse<T>> {
-    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+    // Header names from shared/cors.ts: the list every cross-origin preflight admits.
+    const headers: Record<string, string> = { [ClientHeaders.ACCEPT]: "application/json", ...options.headers };
     let body: string | undefined;
     if (options.body !== undefined) {
-      headers["content-type"] = "application/json";
+      headers[ClientHeaders.CONTENT_TYPE] = "application/json";
       body = JSON.stringify(options.body);
     }
-    if (token) headers.authorization = `Bearer ${token}`;
+    if (token) headers[ClientHeaders.AUTHORIZATION] = `Bearer ${token}`;
     let response: Response;
     try {
       response = await this.#fetch(this.url(path, options.query), { method, headers, body, signal: options.signal });

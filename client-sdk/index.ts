@@ -1,9 +1,18 @@
 /**
- * The typed client SDK (DESIGN §9, issue 9). Browser-safe: imports only
- * shared/ and @colyseus/sdk; platform objects (fetch, WebSocket, the
- * `online` event source) are injectable.
+ * The typed client SDK, whole: rooms, lobby, leaderboards, match results,
+ * leagues (built for browsers as /sdk/client-sdk.js; the HTTP transports
+ * alone are leaderboards-entry.ts, /sdk/leaderboards.js). Browser-safe:
+ * imports only shared/ and @colyseus/sdk, and no zod (message schemas are
+ * opt-in: validation.ts); platform objects (fetch, WebSocket, the `online`
+ * event source) are injectable.
  */
 export { createClient, type ArenaClient, type ClientOptions, type ClientRooms, type HandleOf, type RoomEntry } from "./client.ts";
+export { createBaseClient, type BaseClient, type BaseClientOptions } from "./base-client.ts";
+export { listenerErrorHandler, reportListenerError, type Logger, type LogLevel } from "./logger.ts";
+export { LobbyConnection, lobbyContract, type LobbyChange, type LobbyConnectionEvents, type LobbyContract, type LobbyEntry, type LobbyFilter, type LobbyOptions, type ListedRoom } from "./lobby.ts";
+export { TransportPolicy, type SseFailure, type TransportPolicyOptions } from "./transport-policy.ts";
+export { SeatWindow, type SeatChange, type SeatState } from "./rooms/seat-window.ts";
+export { joinErrorFrom } from "./rooms/colyseus-adapter.ts";
 export { AuthClient, decodeJwtClaims, type AuthOptions, type GetToken, type TokenChange, type TokenGrant } from "./auth.ts";
 export { HttpClient, type HttpResponse, type HttpRetryEvent, type RawRequestOptions, type TokenRequest, type TokenRequestReason, type TokenSource } from "./http.ts";
 export type {
@@ -72,9 +81,20 @@ export { TeamRoomHandle, teamContract, type GameConnection, type MatchFoundEvent
 export { DraftConnection, DraftRoomHandle, draftContract, newPickId, type DraftContract, type DraftPickOptions } from "./rooms/draft.ts";
 export { getStateCallbacks, type Room, type SeatReservation } from "@colyseus/sdk";
 /**
- * The contract itself (shared/): state classes such as GameState, message
- * schemas, DTO types, error and close-code tables. Re-exported so a browser
- * game needs one import (the bundle); the SDK's own names above win over any
- * clash.
+ * The contract itself (shared/): every type, and the values a game needs at
+ * runtime — the state classes (GameState, TeamRoomState, DraftState, …),
+ * the error and close-code tables, the leaderboard table logic, the message
+ * names. Re-exported so a browser game needs one import. The zod schemas are
+ * not (import them from shared/ or use validation.ts): they would put zod in
+ * every bundle.
  */
-export * from "../shared/index.ts";
+export type * from "../shared/index.ts";
+export * from "../shared/errors.ts";
+export * from "../shared/close-codes.ts";
+export * from "../shared/cors.ts";
+export * from "../shared/leaderboard-table.ts";
+export * from "../shared/lobby.ts";
+export * from "../shared/game/state.ts";
+export * from "../shared/team/state.ts";
+export * from "../shared/draft/state.ts";
+export { DraftServerMessage, GameServerMessage, MAX_QUEUE_LENGTH, ServerMessage, TeamServerMessage } from "./rooms/wire-names.ts";

@@ -1,7 +1,9 @@
 import type { SpectateFinishedEvent, SpectateStateEvent } from "../shared/index.ts";
 import { resolveBackoff, retryDelay, type BackoffOptions, type ResolvedBackoff } from "./backoff.ts";
 import { ConnectionStateMachine, type ConnectionState, type StateChange, type StateReason } from "./connection-state.ts";
+import { ClientHeaders } from "../shared/cors.ts";
 import { Emitter } from "./emitter.ts";
+import { reportListenerError } from "./logger.ts";
 import { AuthError, HttpError, NetworkError, SdkError, toSdkError } from "./errors.ts";
 import { httpErrorFrom, type HttpClient, type TokenSource } from "./http.ts";
 import { Sleeper, type FetchLike } from "./platform.ts";
@@ -62,7 +64,7 @@ export class SpectateConnection {
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#maxAttempts = options.maxAttempts ?? Infinity;
     this.#backoff = resolveBackoff(deps.backoff);
-    this.#onListenerError = deps.onListenerError ?? ((error) => console.error("client-sdk: a listener threw", error));
+    this.#onListenerError = deps.onListenerError ?? reportListenerError;
     this.#machine = new ConnectionStateMachine(deps.onListenerError);
     this.#events = new Emitter(deps.onListenerError);
     this.#machine.onChange((change) => this.#events.emit("state", change));
@@ -149,8 +151,8 @@ export class SpectateConnection {
     };
     try {
       if (!this.#refreshed) this.#token = await this.#deps.tokens.getToken({ reason: "connect" });
-      const headers: Record<string, string> = { accept: "text/event-stream", "cache-control": "no-cache" };
-      if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+      const headers: Record<string, string> = { [ClientHeaders.ACCEPT]: "text/event-stream", [ClientHeaders.CACHE_CONTROL]: "no-cache" };
+      if (this.#token) headers[ClientHeaders.AUTHORIZATION] = `Bearer ${this.#token}`;
       arm(); // also bounds a connect that never answers
       let response: Response;
       try {

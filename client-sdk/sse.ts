@@ -1,114 +1,177 @@
 /**
- * A small WHATWG Server-Sent Events parser (HTML §9.2 "event stream
- * interpretation") over a `fetch` body, so streams can send `Authorization`
- * and `Last-Event-ID` (native EventSource cannot) and run in browsers and
- * Node alike. Browser-safe: only TextDecoder and ReadableStream.
+ * A Server-Sent Events parser that follows the WHATWG HTML Standard's
+ * algorithm to the letter (§9.2.6 "Interpreting an event stream",
+ * https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation),
+ * over a `fetch` body, so streams can send `Authorization` and
+ * `Last-Event-ID` (native EventSource cannot) and run in browsers and Node
+ * alike. Browser-safe: only TextDecoder and ReadableStream.
+ *
+ * The rules, in the spec's words where it matters:
+ * - the stream is decoded with UTF-8 decode, which strips ONE leading BOM
+ *   and turns invalid bytes into U+FFFD (`write()` does this; `feed()`
+ *   takes text that was already decoded);
+ * - a line ends with CRLF, a LF, or a CR not followed by LF;
+ * - an empty line dispatches; a line starting with `:` is a comment; else the
+ *   field is the text before the first `:` (the whole line when there is
+ *   none, with an empty value) and the value the text after it, minus ONE
+ *   leading space; field names are compared literally (no case folding);
+ * - `event` sets the event type buffer; `data` appends the value and a LF to
+ *   the data buffer; `id` sets the last event ID *buffer* unless the value
+ *   contains U+0000 NULL; `retry` with only ASCII digits sets the
+ *   reconnection time at once; anything else is ignored;
+ * - dispatch: (1) the last event ID *string* becomes the buffer's value —
+ *   also when no event follows; (2) an empty data buffer clears the data and
+ *   type buffers and dispatches nothing; (3) one trailing LF is removed;
+ *   the event's type is the type buffer, or `message` when it is empty;
+ *   both buffers are cleared; the id buffer is NOT reset (it persists to
+ *   later events of the same stream);
+ * - the three buffers belong to one stream and start empty: a new
+ *   connection means a new parser;
+ * - at the end of the stream any pending data is discarded: an unfinished
+ *   line or event is not processed.
  */
 export interface SseEvent {
-  /** `message` when the stream named none. */
+  /** The event type buffer, or `message` when the stream named none. */
   event: string;
   data: string;
-  /** The last event id seen on this stream (WHATWG: it persists across events). */
+  /** The last event ID string at dispatch (it persists across events of the stream). */
   id: string;
 }
 
 export interface SseParserCallbacks {
   onEvent(event: SseEvent): void;
-  /** The `retry:` field, in ms. */
+  /** The `retry:` field, in ms (the event stream's reconnection time). */
   onRetry?(ms: number): void;
 }
 
-/** Feed it decoded text in any chunking; it calls back per complete event. */
+const LF = "\n";
+const CR = "\r";
+
+/** Feed it decoded text (`feed`) or raw bytes (`write`) in any chunking; it calls back per dispatched event. */
 export class SseParser {
   readonly #callbacks: SseParserCallbacks;
-  #buffer = "";
-  #event = "";
-  #data: string[] = [];
-  #hasData = false;
-  #lastEventId = "";
-  /** A chunk that ended in `\r`: a following `\n` belongs to the same line break. */
-  #pendingCr = false;
+  /** The unfinished line: text after the last line end seen. */
+  #line = "";
+  /** The previous chunk ended with CR: a LF at the start of the next one belongs to that line end. */
+  #afterCr = false;
+  #dataBuffer = "";
+  #eventTypeBuffer = "";
+  #lastEventIdBuffer = "";
+  #lastEventId: string;
+  #decoder?: TextDecoder;
 
+  /**
+   * `lastEventId`: the event source's last event ID string before this
+   * stream (what a reconnect sent as `Last-Event-ID`). It stays until this
+   * stream's first dispatch, which sets it from this stream's buffer.
+   */
   constructor(callbacks: SseParserCallbacks, lastEventId = "") {
     this.#callbacks = callbacks;
     this.#lastEventId = lastEventId;
   }
 
+  /** The last event ID string: committed at each dispatch, never by an `id:` line alone. */
   get lastEventId(): string {
     return this.#lastEventId;
   }
 
-  feed(text: string): void {
-    if (this.#pendingCr && text.startsWith("\n")) text = text.slice(1);
-    this.#pendingCr = false;
-    this.#buffer += text;
-    for (;;) {
-      const match = /\r\n|\r|\n/.exec(this.#buffer);
-      if (!match) break;
-      // A lone `\r` at the very end may be the first half of `\r\n`: take it, skip a `\n` next time.
-      if (match[0] === "\r" && match.index === this.#buffer.length - 1) this.#pendingCr = true;
-      const line = this.#buffer.slice(0, match.index);
-      this.#buffer = this.#buffer.slice(match.index + match[0].length);
-      this.#line(line);
-    }
+  /** Raw bytes of the stream, decoded with UTF-8 decode (one leading BOM stripped, invalid bytes → U+FFFD). */
+  write(bytes: Uint8Array): void {
+    this.#decoder ??= new TextDecoder("utf-8");
+    this.feed(this.#decoder.decode(bytes, { stream: true }));
   }
 
-  #line(line: string): void {
+  /** The end of the stream: flushes the decoder, then discards whatever is pending (an unfinished line or event). */
+  end(): void {
+    if (this.#decoder) this.feed(this.#decoder.decode());
+    this.#line = "";
+    this.#afterCr = false;
+    this.#dataBuffer = "";
+    this.#eventTypeBuffer = "";
+  }
+
+  /** Text of the stream, already decoded (no BOM processing here). */
+  feed(text: string): void {
+    let start = 0;
+    if (this.#afterCr && text.startsWith(LF)) start = 1;
+    this.#afterCr = false;
+    for (let i = start; i < text.length; i++) {
+      const char = text[i];
+      if (char !== LF && char !== CR) continue;
+      const line = this.#line + text.slice(start, i);
+      this.#line = "";
+      if (char === CR) {
+        if (i + 1 < text.length) {
+          if (text[i + 1] === LF) i++;
+        } else {
+          this.#afterCr = true; // CRLF may be split across chunks
+        }
+      }
+      start = i + 1;
+      this.#processLine(line);
+    }
+    this.#line += text.slice(start);
+  }
+
+  #processLine(line: string): void {
     if (line === "") return this.#dispatch();
-    if (line.startsWith(":")) return; // a comment (heartbeats)
+    if (line.startsWith(":")) return;
     const colon = line.indexOf(":");
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? "" : line.slice(colon + 1);
-    if (value.startsWith(" ")) value = value.slice(1);
+    if (colon === -1) return this.#processField(line, "");
+    const value = line.slice(colon + 1);
+    this.#processField(line.slice(0, colon), value.startsWith(" ") ? value.slice(1) : value);
+  }
+
+  #processField(field: string, value: string): void {
     switch (field) {
       case "event":
-        this.#event = value;
-        break;
+        this.#eventTypeBuffer = value;
+        return;
       case "data":
-        this.#data.push(value);
-        this.#hasData = true;
-        break;
+        this.#dataBuffer += value + LF;
+        return;
       case "id":
-        if (!value.includes("\u0000")) this.#lastEventId = value;
-        break;
+        if (!value.includes("\u0000")) this.#lastEventIdBuffer = value;
+        return;
       case "retry":
-        if (/^\d+$/.test(value)) this.#callbacks.onRetry?.(Number(value));
-        break;
+        if (/^[0-9]+$/.test(value)) this.#callbacks.onRetry?.(Number.parseInt(value, 10));
+        return;
       default:
-        break; // unknown fields are ignored
+        return; // ignored
     }
   }
 
   #dispatch(): void {
-    const event = this.#event || "message";
-    const hadData = this.#hasData;
-    const data = this.#data.join("\n");
-    this.#event = "";
-    this.#data = [];
-    this.#hasData = false;
-    if (!hadData) return;
+    this.#lastEventId = this.#lastEventIdBuffer;
+    if (this.#dataBuffer === "") {
+      this.#eventTypeBuffer = "";
+      return;
+    }
+    const data = this.#dataBuffer.endsWith(LF) ? this.#dataBuffer.slice(0, -1) : this.#dataBuffer;
+    const event = this.#eventTypeBuffer === "" ? "message" : this.#eventTypeBuffer;
+    this.#dataBuffer = "";
+    this.#eventTypeBuffer = "";
     this.#callbacks.onEvent({ event, data, id: this.#lastEventId });
   }
 }
 
 /**
- * Reads a fetch body to its end, decoding UTF-8 across chunk boundaries.
- * `onBytes` runs for every chunk (the watchdog's proof of life); rejects
- * when the body fails or the fetch's signal aborts.
+ * Reads a fetch body to its end through the parser (UTF-8 decode across
+ * chunk boundaries). `onBytes` runs for every chunk (the watchdog's proof of
+ * life); rejects when the body fails or the fetch's signal aborts.
  */
 export async function readSseBody(body: ReadableStream<Uint8Array>, parser: SseParser, onBytes: () => void): Promise<void> {
   const reader = body.getReader();
-  const decoder = new TextDecoder();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       if (value && value.byteLength > 0) {
         onBytes();
-        parser.feed(decoder.decode(value, { stream: true }));
+        parser.write(value);
       }
     }
-    parser.feed(decoder.decode());
+    parser.end();
   } finally {
     try {
       reader.releaseLock();

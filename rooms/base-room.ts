@@ -12,6 +12,7 @@ import {
   type ErrorCode,
   type MessageSchemas,
   type RoomErrorMessage,
+  type SeatMessage,
   type ServerDrainingMessage,
   type TokenClaims,
 } from "../shared/index.ts";
@@ -70,7 +71,9 @@ interface ClientSession {
  *   accepted for the same player, 4101 AUTH_EXPIRED when not refreshed,
  *   4102 AUTH_REVOKED for a token of another player or a forged one;
  * - reconnection: a client dropped with a reconnectable code keeps its seat
- *   for `reconnectionSeconds(client)`.
+ *   for `reconnectionSeconds(client)`, which a client may ask (`seat`: the
+ *   SDK does after each join and reconnect; nothing is sent unasked, so a
+ *   stock client sees no message it did not register).
  *
  * Subclasses implement `playerJoined` / `playerDropped` / `playerReconnected`
  * / `playerLeft` instead of the Colyseus hooks, which the base owns.
@@ -150,6 +153,11 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
       if (!this.#admit(client)) return;
       this.sendError(client, "UNKNOWN_MESSAGE", `This room does not handle "${String(type).slice(0, 64)}"`, { type: String(type).slice(0, 64) });
     });
+    this.onMessage("seat", (client: Client, raw: unknown) => {
+      if (!this.#admit(client)) return;
+      if (!CommonClientMessages.seat.safeParse(raw ?? {}).success) return this.sendError(client, "VALIDATION_FAILED", "seat takes {}", { type: "seat" });
+      this.#tellSeat(client);
+    });
     this.onMessage("auth.refresh", (client: Client, raw: unknown) => {
       if (!this.#admit(client)) return;
       const parsed = CommonClientMessages["auth.refresh"].safeParse(raw);
@@ -162,6 +170,12 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
     this.#startSession(client, client.auth as TokenClaims);
     this.#watchProtocolErrors(client);
     await this.playerJoined?.(client, options);
+  }
+
+  /** Answers `seat`: how long the client's seat is held after a drop, so it can time its reconnect attempts. */
+  #tellSeat(client: Client): void {
+    const seconds = this.reconnectionSeconds(client);
+    client.send(ServerMessage.SEAT, { reconnectSeconds: Number.isFinite(seconds) ? Math.max(0, seconds) : null } satisfies SeatMessage);
   }
 
   override async onDrop(client: Client, code?: number): Promise<void> {

@@ -11,7 +11,7 @@ import { clientErrorHandler } from "../api/client-error.ts";
 import type { ApiState } from "../api/context.ts";
 import { Lifecycle } from "../api/lifecycle.ts";
 import { projectRooms, type RoomDefinition, type RoomDeps } from "../rooms/index.ts";
-import { AppError, CloseCodes, type ReadinessResponse } from "../shared/index.ts";
+import { AppError, CloseCodes, CORS_EXPOSED_HEADERS, CORS_METHODS, CORS_REQUEST_HEADERS, type ReadinessResponse } from "../shared/index.ts";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
@@ -26,6 +26,8 @@ export interface CreateServerOptions {
    * own (e.g. a trivial echo room) alongside or instead.
    */
   rooms?: (deps: RoomDeps) => RoomDefinition[];
+  /** The SDK's browser build served under /sdk/. Default: web/dist/sdk (scripts/build-sdk.ts). */
+  sdkRoot?: string;
 }
 
 export interface ListeningInfo {
@@ -130,6 +132,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
       streams: { ...config.streams, maxWaitSeconds: config.polls.maxWaitSeconds },
       polls: config.polls,
       webRoot: fileURLToPath(new URL("../web", import.meta.url)),
+      sdkRoot: options.sdkRoot ?? fileURLToPath(new URL("../web/dist/sdk", import.meta.url)),
     },
     logger,
     tokens,
@@ -370,7 +373,13 @@ function applyCorsPolicyToMatchmaker(origins: Config["corsOrigins"]): void {
   const controller = matchMaker.controller as { DEFAULT_CORS_HEADERS: Record<string, string> };
   // Tokens travel in Authorization, never in cookies: no credentials, and no origin unless allowed below.
   const { "Access-Control-Allow-Origin": _anyOrigin, "Access-Control-Allow-Credentials": _credentials, ...defaults } = controller.DEFAULT_CORS_HEADERS;
-  controller.DEFAULT_CORS_HEADERS = defaults;
+  // The same request headers and methods as the API (shared/cors.ts): what the SDK sends.
+  controller.DEFAULT_CORS_HEADERS = {
+    ...defaults,
+    "Access-Control-Allow-Headers": CORS_REQUEST_HEADERS.join(", "),
+    "Access-Control-Allow-Methods": CORS_METHODS.join(", "),
+    "Access-Control-Expose-Headers": CORS_EXPOSED_HEADERS.join(", "),
+  };
   matchMaker.controller.getCorsHeaders = (headers: Headers): Record<string, string> => {
     const origin = headers.get("origin");
     if (allowed === null) return { "Access-Control-Allow-Origin": origin || "*", Vary: "Origin" };

@@ -29,6 +29,8 @@ export const ErrorCodes = {
   STORE_UNAVAILABLE: { status: 503, expose: true },
   DRAINING: { status: 503, expose: true },
   SERVER_BUSY: { status: 503, expose: true },
+  /** The SDK's browser build (web/dist/sdk) is missing: the server was started without `npm install`/`npm run build:sdk`. */
+  SDK_NOT_BUILT: { status: 503, expose: true },
 } as const satisfies Record<string, { status: number; expose: boolean }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

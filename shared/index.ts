@@ -4,6 +4,8 @@ export * from "./validation.ts";
 export * from "./text.ts";
 export * from "./auth.ts";
 export * from "./http.ts";
+export * from "./cors.ts";
+export * from "./lobby.ts";
 export * from "./match-result.ts";
 export * from "./room-protocol.ts";
 export * from "./leaderboard-stream.ts";

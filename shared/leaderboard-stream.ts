@@ -1,18 +1,14 @@
 import { z } from "zod";
-import type { LeaderboardRecord } from "./leaderboards.ts";
 import { queryNumber } from "./validation.ts";
 
 /**
- * Live leaderboard streams (DESIGN §6): `GET /v1/leaderboards/:id/stream?top=N`
+ * Live leaderboard streams (docs/protocol.md "Leaderboard streams"): `GET /v1/leaderboards/:id/stream?top=N`
  * (SSE) and its long-poll twin `GET /v1/leaderboards/:id/changes?after=…`.
- * Every event has the id `epoch:version`; `snapshot` replaces the
- * client's table, `delta` is the change of the visible top N from
- * `prevVersion` to `version`. Browser-safe.
+ * The events, the client's table and how events apply to it are in
+ * leaderboard-table.ts (no zod: the SDK's small leaderboards bundle imports
+ * it); the request validators are here. Browser-safe.
  */
-export const LeaderboardStreamEvent = {
-  SNAPSHOT: "snapshot",
-  DELTA: "delta",
-} as const;
+export * from "./leaderboard-table.ts";
 
 export const STREAM_TOP = { min: 1, max: 100, default: 10 } as const;
 
@@ -24,74 +20,3 @@ export const LeaderboardStreamQuery = z.strictObject({
   /** For clients that cannot set headers (native EventSource). */
   access_token: z.string().max(4096).optional(),
 });
-
-interface StreamEventBase {
-  boardId: string;
-  period: string;
-  epoch: string;
-  version: number;
-  /** Server time (ms since the epoch) when the event was made: fan-out latency. */
-  ts: number;
-}
-
-export interface LeaderboardSnapshotEvent extends StreamEventBase {
-  top: number;
-  rows: LeaderboardRecord[];
-  total: number;
-}
-
-export interface LeaderboardDeltaEvent extends StreamEventBase {
-  prevVersion: number;
-  /** Rows that entered the top N or changed (score, rank, name…), with their new values. */
-  upserts: LeaderboardRecord[];
-  /** Owners that left the top N. */
-  removes: string[];
-  total: number;
-}
-
-export type LeaderboardStreamMessage =
-  | { event: "snapshot"; id: string; data: LeaderboardSnapshotEvent }
-  | { event: "delta"; id: string; data: LeaderboardDeltaEvent };
-
-/** The client's view of a board: what snapshots and deltas build. */
-export interface LeaderboardTable {
-  boardId: string;
-  period: string;
-  epoch: string;
-  version: number;
-  total: number;
-  /** Sorted by rank. */
-  rows: LeaderboardRecord[];
-}
-
-/**
- * Applies one event to a table (pure). A delta must follow the table's
- * version exactly; anything else is a gap, which the caller treats as "needs
- * a snapshot" (the server never sends one, so this catches bugs).
- */
-export function applyLeaderboardEvent(table: LeaderboardTable | undefined, message: LeaderboardStreamMessage): LeaderboardTable | undefined {
-  if (message.event === "snapshot") {
-    const { boardId, period, epoch, version, total, rows } = message.data;
-    return { boardId, period, epoch, version, total, rows: [...rows].sort((a, b) => a.rank - b.rank) };
-  }
-  const delta = message.data;
-  if (!table || table.epoch !== delta.epoch || table.version !== delta.prevVersion) {
-    throw new LeaderboardGapError(table, delta);
-  }
-  const removed = new Set(delta.removes);
-  const byOwner = new Map(table.rows.filter((row) => !removed.has(row.ownerId)).map((row) => [row.ownerId, row]));
-  for (const row of delta.upserts) byOwner.set(row.ownerId, row);
-  return {
-    ...table,
-    version: delta.version,
-    total: delta.total,
-    rows: [...byOwner.values()].sort((a, b) => a.rank - b.rank),
-  };
-}
-
-export class LeaderboardGapError extends Error {
-  override readonly name = "LeaderboardGapError";
-  constructor(table: LeaderboardTable | undefined, delta: LeaderboardDeltaEvent) {
-    super(`delta ${delta.epoch}:${delta.prevVersion}->${delta.version} does not follow ${table ? `${table.epoch}:${table.version}` : "an empty table"}`);
-  }
-}

@@ -18,12 +18,16 @@ export const ServerMessage = {
   AUTH_REFRESHED: "auth.refreshed",
   /** `ServerDrainingMessage`: this process is shutting down (SIGTERM); the room closes with 4106 DRAINING by `closesAt`. */
   DRAINING: "server.draining",
+  /** `SeatMessage`, the answer to the client's `seat`: how long its seat is held if it drops. */
+  SEAT: "seat",
 } as const;
 
 /** Client → server message types common to every project room. */
 export const CommonClientMessages = {
   /** In-band token refresh on a long-lived connection (same player only). */
   "auth.refresh": z.strictObject({ token: z.string().min(1).max(4096) }),
+  /** Asks how long this client's seat is held after a drop (answer: `seat` `SeatMessage`). The SDK asks after each join and reconnect. */
+  seat: z.strictObject({}),
 };
 
 export interface RoomErrorMessage {
@@ -49,6 +53,16 @@ export interface ServerDrainingMessage {
   /** ms since the epoch. */
   closesAt: number;
   closeCode: number;
+}
+
+/**
+ * How long the server holds a dropped client's seat (`allowReconnection`),
+ * so a client can time its reconnect attempts to land inside the window and
+ * tell its user when the seat is gone.
+ */
+export interface SeatMessage {
+  /** Seconds from the drop; 0: the seat is not held; null: held for as long as the room lives (e.g. a running draft). */
+  reconnectSeconds: number | null;
 }
 
 /** A room's client → server messages: message type → zod schema of its payload. */

@@ -17,6 +17,7 @@ await client.auth.signInAsGuest("Watcher"); // match results need a token; board
 const board = client.leaderboards.subscribe("goals", { top: 5 }, (message, table) => {
   console.log(`${message.event} ${message.id}:`, table.rows.map((r) => `${r.rank}. ${r.name} ${r.score}`).join(" | ") || "(empty)");
 });
+board.on("transport", ({ from, to, reason }) => console.log(`board: ${from} → ${to} (${reason})`));
 board.on("state", ({ from, to, reason, transport }) => console.log(`board: ${from} → ${to} (${reason}, ${transport})`));
 
 // A match: the result arrives by long polling (re-polls every 25 s until it is there).
@@ -46,5 +47,7 @@ console.log(`admin: recording ${matchId} answered ${recorded.status}`);
 const final = await client.matches.waitForResult(matchId, { signal: AbortSignal.timeout(60_000) });
 console.log(`result of ${final.matchId}: ${final.teams.home.score}-${final.teams.away.score}, winner ${final.winner} (feed seq ${final.seq})`);
 
-await new Promise((resolve) => setTimeout(resolve, 1000)); // let the board's delta arrive
+// The board's own record of it (the live deltas above show it too when Ada is in the top 5).
+const ada = await client.leaderboards.get("goals", "p_example0001");
+console.log(`Ada on goals: rank ${ada.record.rank}, ${ada.record.score} goals`);
 board.close();

@@ -23,10 +23,21 @@ game.onRoom((room) => {
   $(room.state).listen("phase", (phase) => console.log(`phase: ${phase}`));
 });
 
+// The join resolved with this player in the state: no waiting.
+const me = game.state!.players.get(game.sessionId!)!;
+console.log(`in room ${game.roomId} as ${me.name} on the ${me.side} side (seat: ${game.seat})`);
+
+// The room confirms `ready` in a later patch: wait for that state change, not for a fixed time.
 game.send("ready", { ready: true });
-await new Promise((resolve) => setTimeout(resolve, 300));
-const me = [...game.state!.players.values()].find((player) => player.playerId === session.player.playerId);
-console.log(`in room ${game.roomId} as ${me?.name} on the ${me?.side} side, ready: ${me?.ready}`);
+await new Promise<void>((resolve) => {
+  const off = game.onStateChange((state) => {
+    if (state.players.get(game.sessionId!)?.ready) {
+      off();
+      resolve();
+    }
+  });
+});
+console.log(`ready: ${game.state!.players.get(game.sessionId!)?.ready}`);
 
 const boards = await client.leaderboards.list();
 console.log(`leaderboards: ${boards.map((board) => board.id).join(", ") || "(none)"}`);

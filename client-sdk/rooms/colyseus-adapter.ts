@@ -1,6 +1,7 @@
 import { ColyseusSDK, ErrorCode as ColyseusErrorCode, Room, ServerError, type SeatReservation } from "@colyseus/sdk";
 import { AuthError, HttpError, JoinError, NetworkError, SdkError, splitCodePrefix } from "../errors.ts";
 import type { HttpClient } from "../http.ts";
+import { log, type Logger } from "../logger.ts";
 import type { WebSocketConstructor, WebSocketLike } from "../platform.ts";
 
 /**
@@ -69,40 +70,84 @@ const ColyseusCloseCodes = { MAY_TRY_RECONNECT: 4010 } as const;
 
 /**
  * A Colyseus Room that (a) never auto-reconnects — the SDK's room
- * connection owns recovery, see room-connection.ts — and (b) runs on the
- * injected WebSocket. @colyseus/sdk creates its `Connection` inside
- * `connect()`; turning the `connection` field into an accessor lets the SDK
- * swap the transport before the socket is opened.
+ * connection owns recovery, see room-connection.ts —, (b) runs on the
+ * injected WebSocket, and (c) writes nothing to the console: @colyseus/sdk
+ * warns `Room connection was closed unexpectedly (<code>)` whenever a socket
+ * closes before the join completed (every refused join); the SDK reports
+ * that as a typed JoinError instead, and logs it at `debug` to the app's
+ * logger. @colyseus/sdk creates its `Connection` inside `connect()`; turning
+ * the `connection` field into an accessor lets the SDK swap the transport and
+ * wrap the close handler before the socket is opened.
  */
 class SdkRoom<State> extends Room<any, State> {
-  constructor(name: string, rootSchema: (new (...args: any[]) => State) | undefined, WebSocketImpl: WebSocketConstructor | undefined) {
+  constructor(name: string, rootSchema: (new (...args: any[]) => State) | undefined, WebSocketImpl: WebSocketConstructor | undefined, logger: Logger | undefined) {
     super(name, rootSchema);
     this.reconnection.enabled = false;
-    if (WebSocketImpl) {
-      let current: Room["connection"] | undefined;
-      Object.defineProperty(this, "connection", {
-        configurable: true,
-        enumerable: true,
-        get: () => current,
-        set: (connection: Room["connection"]) => {
-          (connection as { transport: unknown }).transport = new InjectedWebSocketTransport(connection.events, WebSocketImpl);
-          current = connection;
-        },
-      });
-    }
+    let current: Room["connection"] | undefined;
+    Object.defineProperty(this, "connection", {
+      configurable: true,
+      enumerable: true,
+      get: () => current,
+      set: (connection: Room["connection"]) => {
+        if (WebSocketImpl) (connection as { transport: unknown }).transport = new InjectedWebSocketTransport(connection.events, WebSocketImpl);
+        quietPreJoinClose(this as unknown as QuietRoom, connection.events, logger);
+        current = connection;
+      },
+    });
   }
+}
+
+/** The parts of a Room the pre-join close handler reads (`joinedAtTime` is protected in @colyseus/sdk's typings). */
+interface QuietRoom {
+  readonly roomId: string;
+  readonly joinedAtTime: number;
+  readonly onError: { invoke(code: number, message?: string): void };
+}
+
+/**
+ * Replaces @colyseus/sdk's pre-join branch of the Room's close handler (a
+ * console warning, then `onError`) with the same `onError` and a debug log
+ * line; after the join the Room's own handler runs unchanged. Only the
+ * Room's handler (the first one assigned, in `Room.connect`) is wrapped:
+ * @colyseus/sdk's `Connection` then wraps it in turn (its offline-listener
+ * bookkeeping), which stays as it is. Nothing can be pending before the join
+ * (requests need a joined room), so skipping the Room's pending-request
+ * cleanup there changes nothing.
+ */
+function quietPreJoinClose(room: QuietRoom, events: TransportEvents, logger: Logger | undefined): void {
+  let handler: ((event: any) => any) | null | undefined = events.onclose;
+  let wrapped = false;
+  Object.defineProperty(events, "onclose", {
+    configurable: true,
+    enumerable: true,
+    get: () => handler,
+    set: (next: ((event: any) => any) | null) => {
+      if (wrapped || !next) {
+        handler = next;
+        return;
+      }
+      wrapped = true;
+      handler = (event: { code?: number; reason?: string }) => {
+        if (room.joinedAtTime !== 0) return next(event);
+        log(logger, "debug", `client-sdk: room ${room.roomId} closed before the join completed (${event?.code})`, event?.reason);
+        room.onError.invoke(event?.code ?? 0, event?.reason ?? "");
+      };
+    },
+  });
 }
 
 export class SdkColyseusClient extends ColyseusSDK {
   readonly #WebSocket: WebSocketConstructor | undefined;
+  readonly #logger: Logger | undefined;
 
-  constructor(endpoint: string, WebSocketImpl: WebSocketConstructor | undefined) {
+  constructor(endpoint: string, WebSocketImpl: WebSocketConstructor | undefined, logger?: Logger) {
     super(endpoint);
     this.#WebSocket = WebSocketImpl;
+    this.#logger = logger;
   }
 
   protected override createRoom<T>(roomName: string, rootSchema?: new (...args: any[]) => T): Room<any, T> {
-    return new SdkRoom<T>(roomName, rootSchema, this.#WebSocket);
+    return new SdkRoom<T>(roomName, rootSchema, this.#WebSocket, this.#logger);
   }
 }
 
@@ -161,6 +206,31 @@ function isTokenProblem(message: string): boolean {
   return code === "UNAUTHORIZED" || code === "TOKEN_EXPIRED" || code === "TOKEN_INVALID";
 }
 
+/**
+ * A matchmaker refusal as a typed JoinError. Rooms refuse with the project's
+ * code as a message prefix (`CONFLICT: The team is full`, `FORBIDDEN: …`,
+ * `VALIDATION_FAILED: …`; docs/protocol.md "Rooms"), over HTTP (seat
+ * reservation) or over the socket (onJoin). That code is kept; Colyseus's own
+ * codes map to NOT_FOUND (no such room type, room or filter match),
+ * MATCHMAKE_FAILED (retryable for an expired reservation) or FORBIDDEN.
+ */
+export function joinErrorFrom(matchmakeCode: number, rawMessage: string, cause: unknown): JoinError {
+  const { code, message } = splitCodePrefix(rawMessage ?? "");
+  const expired = matchmakeCode === ColyseusErrorCode.MATCHMAKE_EXPIRED;
+  if (code) return new JoinError(matchmakeCode, code, message, { cause });
+  switch (matchmakeCode) {
+    case ColyseusErrorCode.MATCHMAKE_NO_HANDLER:
+    case ColyseusErrorCode.MATCHMAKE_INVALID_CRITERIA:
+    case ColyseusErrorCode.MATCHMAKE_INVALID_ROOM_ID:
+      return new JoinError(matchmakeCode, "NOT_FOUND", message, { cause });
+    case ColyseusErrorCode.AUTH_FAILED:
+      return new JoinError(matchmakeCode, "FORBIDDEN", message, { cause });
+    default:
+      // A seat reservation that raced its timeout: a fresh attempt usually succeeds.
+      return new JoinError(matchmakeCode, "MATCHMAKE_FAILED", message, { cause, retryable: expired });
+  }
+}
+
 /** Turns an HttpError for a matchmake call into the SDK's classification. */
 function matchmakeError(error: unknown): SdkError {
   if (error instanceof AuthError) {
@@ -168,23 +238,7 @@ function matchmakeError(error: unknown): SdkError {
     return new AuthError(code ?? error.code, message, { status: error.status, cause: error.cause ?? error });
   }
   if (!(error instanceof HttpError)) return error instanceof SdkError ? error : new NetworkError(String(error), { cause: error });
-  const status = error.status;
-  if (status >= 520 && status <= 529) {
-    const { code, message } = splitCodePrefix(error.message);
-    switch (status) {
-      case ColyseusErrorCode.MATCHMAKE_NO_HANDLER:
-        return new JoinError(status, "NOT_FOUND", message, { cause: error });
-      case ColyseusErrorCode.MATCHMAKE_INVALID_ROOM_ID:
-        return new JoinError(status, "NOT_FOUND", message, { cause: error });
-      case ColyseusErrorCode.MATCHMAKE_EXPIRED:
-        // A seat reservation raced its timeout: a fresh attempt usually succeeds.
-        return new JoinError(status, "MATCHMAKE_FAILED", message, { cause: error, retryable: true });
-      case ColyseusErrorCode.AUTH_FAILED:
-        return new JoinError(status, code ?? "FORBIDDEN", message, { cause: error });
-      default:
-        return new JoinError(status, code ?? "MATCHMAKE_FAILED", message, { cause: error });
-    }
-  }
+  if (error.status >= 520 && error.status <= 529) return joinErrorFrom(error.status, error.message, error);
   return error;
 }
 
@@ -210,9 +264,8 @@ async function consume<State>(
     if (error instanceof SdkError) throw error;
     if (error instanceof ServerError) {
       const code = error.code;
-      if (typeof code === "number" && code >= 520 && code <= 529) {
-        return Promise.reject(new JoinError(code, code === ColyseusErrorCode.MATCHMAKE_EXPIRED ? "MATCHMAKE_FAILED" : "NOT_FOUND", error.message, { cause: error, retryable: code === ColyseusErrorCode.MATCHMAKE_EXPIRED }));
-      }
+      // The room refused the join after the socket opened (onJoin threw): the same codes as over HTTP.
+      if (typeof code === "number" && code >= 520 && code <= 529) throw joinErrorFrom(code, error.message, error);
     }
     throw new NetworkError(`the room's WebSocket failed before the join completed${error instanceof Error && error.message ? `: ${error.message}` : ""}`, { cause: error });
   } finally {

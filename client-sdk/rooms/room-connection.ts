@@ -1,14 +1,22 @@
 import type { Room } from "@colyseus/sdk";
-import { ServerMessage, closeActionFor, describeIssues, type AuthExpiryMessage, type RoomErrorMessage, type ServerDrainingMessage } from "../../shared/index.ts";
-import type { AuthClient } from "../auth.ts";
-import { resolveBackoff, retryDelay, type BackoffOptions, type ResolvedBackoff } from "../backoff.ts";
-import { ConnectionStateMachine, type ConnectionState, type StateChange, type StateReason } from "../connection-state.ts";
+import { closeActionFor } from "../../shared/close-codes.ts";
+import type { AuthExpiryMessage, RoomErrorMessage, SeatMessage, ServerDrainingMessage } from "../../shared/room-protocol.ts";
+import { resolveBackoff, retryDelay, type ResolvedBackoff } from "../backoff.ts";
+import { ConnectionStateMachine, type ConnectionState, type StateReason } from "../connection-state.ts";
 import { Emitter } from "../emitter.ts";
 import { AuthError, HttpError, JoinError, RoomClosedError, RoomMessageError, SdkError, toSdkError } from "../errors.ts";
-import type { HttpClient } from "../http.ts";
-import { Sleeper, type Platform } from "../platform.ts";
-import { joinRoom, type JoinRequest, type SdkColyseusClient } from "./colyseus-adapter.ts";
+import { log } from "../logger.ts";
+import { Sleeper } from "../platform.ts";
+import { joinRoom, type JoinRequest } from "./colyseus-adapter.ts";
 import type { AnyRoomContract, EventType, EventsOf, MessageType, PayloadOf, StateOf } from "./contract.ts";
+import { checkMessage } from "./message-check.ts";
+import { initialPlan, rejoinPlan, untilJoinedState, type Plan } from "./recovery.ts";
+import { RoomToken } from "./room-token.ts";
+import type { RoomConnectionEvents, RoomConnectOptions, RoomCore } from "./room-types.ts";
+import { SeatWindow, type SeatState } from "./seat-window.ts";
+import { ServerMessage } from "./wire-names.ts";
+
+export type { RoomConnectOptions, RoomConnectionEvents, RoomCore, RoomRetryEvent, TokenRefreshEvent } from "./room-types.ts";
 
 /**
  * One logical room connection: a typed wrapper around @colyseus/sdk's Room
@@ -18,85 +26,28 @@ import type { AnyRoomContract, EventType, EventsOf, MessageType, PayloadOf, Stat
  * Why @colyseus/sdk's own auto-reconnect is switched off: it only runs for
  * rooms joined at least 5 s earlier, only for close codes 1001/1005/1006/4010,
  * with its own fixed backoff that knows nothing of `Retry-After`, the
- * browser's `online` event, token refresh or the project's codes (4104
- * SLOW_CONSUMER is "reconnect" here, a plain leave there). So behaviour
- * would depend on how long ago the player joined. Instead this class owns
- * recovery, the same way for every room:
+ * browser's `online` event, token refresh, the room's seat window or the
+ * project's codes (4104 SLOW_CONSUMER is "reconnect" here, a plain leave
+ * there). So behaviour would depend on how long ago the player joined.
+ * Instead this class owns recovery, the same way for every room:
  *
- * | close action    | what happens                                                                 |
- * | --------------- | ---------------------------------------------------------------------------- |
- * | `reconnect`     | `POST /matchmake/reconnect` with the reconnection token; seat gone → rejoin |
- * | `rejoin`        | join again through matchmaking (same room id first, then the original join) |
- * | `refresh-token` | `getToken()` (reason "expired"), then rejoin                                 |
- * | `final`         | `closed` with a RoomClosedError; no retry                                     |
+ * | close action    | what happens                                                                         |
+ * | --------------- | ------------------------------------------------------------------------------------ |
+ * | `reconnect`     | `POST /matchmake/reconnect` with the reconnection token, timed to land inside the    |
+ * |                 | seat's window (seat-window.ts); window passed or refused → seat `lost` → rejoin      |
+ * | `rejoin`        | join again through matchmaking (same room id first, then the original join)         |
+ * | `refresh-token` | `getToken()` (reason "expired"), then rejoin                                         |
+ * | `final`         | `closed` with a RoomClosedError; no retry                                             |
  *
  * Every recovery yields a NEW @colyseus/sdk Room with the full state (the
- * server sends it on every join and reconnect). Listeners registered on this
- * connection (`onMessage`, `onStateChange`, `on(...)`) carry over by
- * themselves; schema callbacks bound to a Room (`getStateCallbacks(room)`)
- * belong in `onRoom()`, which runs for the current room and every
- * replacement. Callbacks from a replaced room are ignored (generation check).
+ * server sends it on every join and reconnect). A join resolves once that
+ * state shows this client (the contract's `joined` check). Listeners
+ * registered on this connection (`onMessage`, `onStateChange`, `on(...)`)
+ * carry over by themselves; schema callbacks bound to a Room
+ * (`getStateCallbacks(room)`) belong in `onRoom()`, which runs for the
+ * current room and every replacement. Callbacks from a replaced room are
+ * ignored (generation check).
  */
-export interface RoomConnectOptions {
-  signal?: AbortSignal;
-  /** Consecutive failed attempts before giving up (`closed`, RETRIES_EXHAUSTED). @default Infinity */
-  maxAttempts?: number;
-  /** Deadline for one join's WebSocket handshake. @default 15000 */
-  joinTimeoutMs?: number;
-  /** Messages `send()` while not open are queued (oldest dropped past this) and sent on (re)open. 0 drops them. @default 10 */
-  maxQueuedMessages?: number;
-  /**
-   * After the seat is lost: rejoin the same room by id, then fall back to the
-   * original join ("room-then-original"); only the original join ("original");
-   * or close (false). @default "room-then-original"
-   */
-  rejoin?: "room-then-original" | "original" | false;
-  /** Check outgoing payloads against the shared schema before sending. @default true */
-  validate?: boolean;
-  /** `leave()` waits this long for the server's close before closing locally. @default 5000 */
-  leaveTimeoutMs?: number;
-  /** Overrides the client's backoff for this connection. */
-  backoff?: BackoffOptions;
-}
-
-export interface RoomRetryEvent {
-  /** 1-based count of consecutive failures so far. */
-  attempt: number;
-  delayMs: number;
-  error: SdkError;
-}
-
-export type TokenRefreshEvent = { ok: true; expiresAt: number } | { ok: false; error: SdkError };
-
-export interface RoomConnectionEvents {
-  /** Every connection-state move: `{from, to, reason, error?, closeCode?}`. */
-  state: StateChange;
-  /** Before each retry, with the delay chosen (backoff with `Retry-After` as a floor). */
-  retry: RoomRetryEvent;
-  /** The room rejected a message (its `error` message) and changed nothing. */
-  error: RoomMessageError;
-  /** Each in-band token refresh (`auth.refresh` → `auth.refreshed`), or its failure. */
-  token: TokenRefreshEvent;
-  /**
-   * The server process is draining and this room plays on until `closesAt`
-   * at the latest; then it closes with 4106 DRAINING and the connection
-   * rejoins elsewhere on its own. A UI can show "server restarting".
-   */
-  draining: ServerDrainingMessage;
-}
-
-/** What a room connection needs from its client. */
-export interface RoomCore {
-  colyseus: SdkColyseusClient;
-  http: HttpClient;
-  auth: AuthClient;
-  platform: Platform;
-  backoff?: BackoffOptions;
-  onListenerError?: (error: unknown) => void;
-}
-
-type Plan = { kind: "reconnect"; roomId: string; secret: string } | { kind: "join"; request: JoinRequest; fallback?: JoinRequest };
-
 export class RoomConnection<C extends AnyRoomContract> {
   readonly contract: C;
   readonly #core: RoomCore;
@@ -108,11 +59,12 @@ export class RoomConnection<C extends AnyRoomContract> {
   readonly #messages: Emitter<Record<string, unknown>>;
   readonly #stateListeners: Emitter<{ change: StateOf<C>; room: Room<any, StateOf<C>> }>;
   readonly #sleeper = new Sleeper();
-  readonly #refreshSleeper = new Sleeper();
   readonly #abort = new AbortController();
   readonly #queue: { type: string; payload: unknown }[] = [];
   readonly #ready: Promise<this>;
   readonly #closed: Promise<void>;
+  readonly #token: RoomToken;
+  readonly #seatWindow = new SeatWindow();
   // Typed as the base class (not `this`) so subclasses (the draft's DraftConnection) stay assignable to RoomConnection<C>.
   #resolveReady!: (value: RoomConnection<C>) => void;
   #rejectReady!: (error: SdkError) => void;
@@ -122,10 +74,7 @@ export class RoomConnection<C extends AnyRoomContract> {
   #lastRoomId?: string;
   #closeRequested = false;
   #error?: SdkError;
-  /** The token this session last presented to the room (join or in-band refresh). */
-  #roomToken?: string;
-  #pendingRoomToken?: string;
-  #refreshing = false;
+  #seat: SeatState = "none";
   #removeOnline?: () => void;
   #removeAbort?: () => void;
   #leaveTimer?: ReturnType<typeof setTimeout>;
@@ -142,12 +91,14 @@ export class RoomConnection<C extends AnyRoomContract> {
       rejoin: options.rejoin ?? "room-then-original",
       validate: options.validate ?? true,
       leaveTimeoutMs: options.leaveTimeoutMs ?? 5_000,
+      joinedStateTimeoutMs: options.joinedStateTimeoutMs ?? 3_000,
     };
     this.#backoff = resolveBackoff({ ...core.backoff, ...options.backoff });
     this.#machine = new ConnectionStateMachine(core.onListenerError);
     this.#events = new Emitter(core.onListenerError);
     this.#messages = new Emitter(core.onListenerError);
     this.#stateListeners = new Emitter(core.onListenerError);
+    this.#token = new RoomToken(core.auth, this.#backoff, (event) => this.#events.emit("token", event));
     this.#machine.onChange((change) => this.#events.emit("state", change));
     this.#ready = new Promise<this>((resolve, reject) => {
       this.#resolveReady = resolve as (value: RoomConnection<C>) => void;
@@ -214,12 +165,22 @@ export class RoomConnection<C extends AnyRoomContract> {
     return this.#room?.reconnectionToken;
   }
 
+  /** `none` before the join and after the close; `held` while connected; `reserved` after a drop until `seatExpiresAt`; `lost` once the window passed. */
+  get seat(): SeatState {
+    return this.#seat;
+  }
+
+  /** While `reserved`: until when the room holds the seat (ms since the epoch; Infinity: while the room lives). */
+  get seatExpiresAt(): number | undefined {
+    return this.#seat === "reserved" ? this.#seatWindow.expiresAt : undefined;
+  }
+
   /** Why the connection closed for good (undefined while it is not closed, or after `leave()`). */
   get error(): SdkError | undefined {
     return this.#error;
   }
 
-  /** Resolves when the connection first opens; rejects with the typed error if it closes before. */
+  /** Resolves when the connection first opens (the room's state shows this client); rejects with the typed error if it closes before. */
   ready(): Promise<this> {
     return this.#ready;
   }
@@ -250,14 +211,17 @@ export class RoomConnection<C extends AnyRoomContract> {
   }
 
   /**
-   * Sends a typed message. The payload is checked against the shared schema
-   * first (a RoomMessageError VALIDATION_FAILED is thrown, nothing is sent).
-   * While connecting or reconnecting the message is queued and sent on open.
-   * Throws NOT_CONNECTED once the connection is closed.
+   * Sends a typed message. With message schemas (the contract's, or the
+   * client's `messageSchemas`) the payload is checked first: a
+   * RoomMessageError VALIDATION_FAILED is thrown and nothing is sent;
+   * without them the room checks it and answers `error`. While connecting or
+   * reconnecting the message is queued and sent on open. Throws
+   * NOT_CONNECTED once the connection is closed.
    */
   send<K extends MessageType<C>>(type: K, payload: PayloadOf<C, K>): void {
     if (this.#machine.state === "closed") throw new SdkError("NOT_CONNECTED", `cannot send "${type}": the room connection is closed`);
-    if (this.#options.validate) this.#validate(type, payload);
+    const schemas = this.contract.messages ?? this.#core.messageSchemas?.[this.contract.name];
+    if (this.#options.validate && schemas) checkMessage(schemas, this.contract.name, type, payload);
     const room = this.#room;
     if (this.#machine.state === "open" && room?.connection?.isOpen) {
       room.send(type, payload);
@@ -300,12 +264,32 @@ export class RoomConnection<C extends AnyRoomContract> {
     }
   }
 
+  #setSeat(seat: SeatState, expiresAt?: number): void {
+    if (seat === this.#seat && seat !== "reserved") return;
+    this.#seat = seat;
+    this.#events.emit("seat", expiresAt === undefined ? { seat } : { seat, expiresAt });
+  }
+
+  /** The seat is gone: the next plan is a join (or nothing: close with `seat-lost`). */
+  #seatLost(error: SdkError): Plan | SdkError {
+    this.#setSeat("lost");
+    const next = rejoinPlan(this.#options.rejoin, this.#initial, this.#lastRoomId);
+    return next ?? new SdkError("SEAT_LOST", `the seat in room ${this.#lastRoomId} is gone: ${error.message}`, { cause: error });
+  }
+
   async #run(): Promise<void> {
-    let plan: Plan = this.#initialPlan();
+    let plan: Plan = initialPlan(this.#initial);
     let failures = 0;
+    let seatWasLost = false;
     for (;;) {
       if (this.#closeRequested) {
         return this.#options.signal?.aborted ? this.#finish("aborted", new SdkError("ABORTED", "the connect signal was aborted")) : this.#finish("client-close");
+      }
+      if (plan.kind === "reconnect" && this.#seatWindow.expired(Date.now())) {
+        const next = this.#seatLost(new SdkError("TIMEOUT", "its reconnection window passed"));
+        if (next instanceof SdkError) return this.#finish("seat-lost", next);
+        [plan, seatWasLost] = [next, true];
+        continue;
       }
       let room: Room<any, StateOf<C>>;
       try {
@@ -314,10 +298,10 @@ export class RoomConnection<C extends AnyRoomContract> {
         const error = toSdkError(caught);
         if (this.#closeRequested) continue;
         if (plan.kind === "reconnect" && error instanceof JoinError) {
-          // The seat is gone (window expired, room disposed): join again instead.
-          const next = this.#rejoinPlan();
-          if (!next) return this.#finish("failed", error);
-          plan = next;
+          // The room refused the seat (window expired, room disposed): join again instead.
+          const next = this.#seatLost(error);
+          if (next instanceof SdkError) return error.code === "NOT_FOUND" ? this.#finish("failed", error) : this.#finish("seat-lost", next);
+          [plan, seatWasLost] = [next, true];
           continue;
         }
         if (plan.kind === "join" && plan.fallback && error instanceof JoinError && error.code === "NOT_FOUND") {
@@ -325,13 +309,20 @@ export class RoomConnection<C extends AnyRoomContract> {
           continue;
         }
         if (error instanceof AuthError) return this.#finish("unauthorized", error);
-        if (!error.retryable) return this.#finish("failed", error);
+        // After a lost seat, a rejoin the room refuses (a match that started, a full team) ends it: the seat is gone
+        // for good. A room that is gone altogether (its process died: NOT_FOUND) is a plain failure.
+        if (!error.retryable) return this.#finish(seatWasLost && error.code !== "NOT_FOUND" ? "seat-lost" : "failed", error);
         failures++;
         if (failures >= this.#options.maxAttempts) {
           return this.#finish("retries-exhausted", new SdkError("RETRIES_EXHAUSTED", `gave up after ${failures} attempts: ${error.message}`, { cause: error }));
         }
         if (this.#machine.state === "connecting") this.#machine.transition("reconnecting", "connect-failed", { error });
-        const delayMs = retryDelay(failures - 1, this.#backoff, error instanceof HttpError ? error.retryAfterMs : undefined);
+        let delayMs = retryDelay(failures - 1, this.#backoff, error instanceof HttpError ? error.retryAfterMs : undefined);
+        if (plan.kind === "reconnect") {
+          const fitted = this.#seatWindow.reconnectDelay(delayMs, Date.now());
+          if (fitted === "lost") continue; // the loop's check turns this into seat-lost
+          delayMs = fitted;
+        }
         this.#events.emit("retry", { attempt: failures, delayMs, error });
         await this.#sleeper.sleep(delayMs);
         continue;
@@ -343,12 +334,16 @@ export class RoomConnection<C extends AnyRoomContract> {
         continue;
       }
       failures = 0;
+      seatWasLost = false;
       const closed = this.#adopt(room);
-      // Open only once the first full state is in, so `connection.state` is
-      // usable as soon as a join resolves (Colyseus sends it right after the join).
-      await firstState(room, closed);
+      const joined = this.contract.joined;
+      const options = (plan.kind === "join" ? plan.request.options : this.#initial.options) as Parameters<NonNullable<typeof joined>>[2];
+      // Open once the first full state shows this client, so `connection.state` is usable as soon as a join resolves.
+      const shown = await untilJoinedState(room, joined ? (state) => joined(state, room.sessionId, options) : undefined, closed, this.#options.joinedStateTimeoutMs);
+      if (!shown) log(this.#core.logger, "debug", `client-sdk: room ${room.roomId}'s state did not show this client within ${this.#options.joinedStateTimeoutMs} ms`);
       // Queued messages go first, before anything a `state` listener sends on open.
       this.#flushQueue(room);
+      this.#setSeat("held");
       this.#machine.transition("open", this.#machine.state === "connecting" ? "opened" : "reconnected", { transport: "websocket" });
       this.#resolveReady(this);
       const { code, reason } = await closed;
@@ -357,19 +352,22 @@ export class RoomConnection<C extends AnyRoomContract> {
       const action = closeActionFor(code);
       if (action === "final") return this.#finish("server-close", new RoomClosedError(code, reason), code);
       if (action === "reconnect") {
+        const expiresAt = this.#seatWindow.dropped(Date.now());
+        this.#setSeat(this.#seatWindow.seconds === 0 ? "lost" : "reserved", expiresAt);
         this.#machine.transition("reconnecting", "transport-lost", { closeCode: code });
         const [roomId, secret] = (room.reconnectionToken ?? "").split(":");
-        // A network blip: try at once (the seat is waiting); failures back off from there.
-        plan = roomId && secret ? { kind: "reconnect", roomId, secret } : (this.#rejoinPlan() ?? plan);
+        // A network blip: try at once (the seat is waiting); failures back off from there, inside the window.
+        plan = roomId && secret ? { kind: "reconnect", roomId, secret } : (rejoinPlan(this.#options.rejoin, this.#initial, this.#lastRoomId) ?? plan);
         continue;
       }
-      const next = this.#rejoinPlan();
+      this.#setSeat("lost");
+      const next = rejoinPlan(this.#options.rejoin, this.#initial, this.#lastRoomId);
       if (!next) return this.#finish("server-close", new RoomClosedError(code, reason), code);
       plan = next;
       if (action === "refresh-token") {
         this.#machine.transition("reconnecting", "token-expired", { closeCode: code });
         try {
-          await this.#core.auth.getToken({ reason: "expired", token: this.#roomToken });
+          await this.#core.auth.getToken({ reason: "expired", token: this.#token.token });
         } catch (error) {
           const sdkError = error instanceof AuthError ? error : new AuthError("TOKEN_EXPIRED", "the room token expired and could not be replaced", { closeCode: code, cause: error });
           return this.#finish("unauthorized", sdkError, code);
@@ -382,28 +380,6 @@ export class RoomConnection<C extends AnyRoomContract> {
     }
   }
 
-  #initialPlan(): Plan {
-    if (this.#initial.method === "reconnect") {
-      return { kind: "reconnect", roomId: this.#initial.target, secret: this.#initial.reconnectionToken ?? "" };
-    }
-    return { kind: "join", request: this.#initial };
-  }
-
-  #rejoinPlan(): Plan | undefined {
-    const strategy = this.#options.rejoin;
-    if (strategy === false) return undefined;
-    // A resumed session or a handed-over seat has no matchmaking query of its own: its room is the target.
-    const original: JoinRequest =
-      this.#initial.method === "reconnect" || this.#initial.method === "seat"
-        ? { method: "joinById", target: this.#initial.target, options: this.#initial.options ?? {} }
-        : this.#initial;
-    if (strategy === "room-then-original" && this.#lastRoomId && original.method !== "joinById") {
-      return { kind: "join", request: { method: "joinById", target: this.#lastRoomId, options: original.options }, fallback: original };
-    }
-    if (original.method === "joinById" && this.#lastRoomId) return { kind: "join", request: { ...original, target: this.#lastRoomId } };
-    return { kind: "join", request: original };
-  }
-
   async #attempt(plan: Plan): Promise<Room<any, StateOf<C>>> {
     const request: JoinRequest =
       plan.kind === "reconnect" ? { method: "reconnect", target: plan.roomId, reconnectionToken: plan.secret } : plan.request;
@@ -411,7 +387,7 @@ export class RoomConnection<C extends AnyRoomContract> {
       signal: this.#abort.signal,
       timeoutMs: this.#options.joinTimeoutMs,
     });
-    if (plan.kind === "join") this.#roomToken = this.#core.auth.token;
+    if (plan.kind === "join") this.#token.joined();
     return room;
   }
 
@@ -419,11 +395,11 @@ export class RoomConnection<C extends AnyRoomContract> {
   #adopt(room: Room<any, StateOf<C>>): Promise<{ code: number; reason?: string }> {
     const generation = ++this.#generation;
     const current = () => generation === this.#generation;
-    this.#refreshSleeper.cancel(); // a refresh loop for the previous room has nothing left to do
+    this.#token.cancel(); // a refresh loop for the previous room has nothing left to do
     this.#room = room;
     this.#lastRoomId = room.roomId;
     room.onMessage("*", (type: string | number, payload: unknown) => {
-      if (current()) this.#dispatch(String(type), payload);
+      if (current()) this.#dispatch(String(type), payload, current);
     });
     room.onStateChange((state: StateOf<C>) => {
       if (current()) this.#stateListeners.emit("change", state);
@@ -431,87 +407,37 @@ export class RoomConnection<C extends AnyRoomContract> {
     const closed = new Promise<{ code: number; reason?: string }>((resolve) => {
       room.onLeave((code: number, reason?: string) => resolve({ code, reason }));
     });
+    // How long this room holds the seat after a drop (rooms on the project base answer `seat`).
+    if (this.contract.seat) room.send("seat", {});
     this.#stateListeners.emit("room", room);
     return closed;
   }
 
-  #dispatch(type: string, payload: unknown): void {
+  #dispatch(type: string, payload: unknown, current: () => boolean): void {
     switch (type) {
       case ServerMessage.ERROR: {
         const body = (payload ?? {}) as RoomErrorMessage;
         const error = new RoomMessageError(body.code, body.message, { type: body.type, details: body.details });
-        if (body.type === "auth.refresh") {
-          this.#pendingRoomToken = undefined;
-          this.#events.emit("token", { ok: false, error });
-        }
+        if (body.type === "auth.refresh") this.#token.refused(error);
         this.#events.emit("error", error);
         return;
       }
-      case ServerMessage.AUTH_EXPIRING:
-        void this.#refreshInBand((payload as AuthExpiryMessage).expiresAt);
+      case ServerMessage.AUTH_EXPIRING: {
+        const stale = () => !current() || this.#machine.state !== "open" || !this.#room;
+        void this.#token.refresh((payload as AuthExpiryMessage).expiresAt, (token) => this.#room!.send("auth.refresh", { token }), stale);
         return;
+      }
       case ServerMessage.AUTH_REFRESHED:
-        if (this.#pendingRoomToken) this.#roomToken = this.#pendingRoomToken;
-        this.#pendingRoomToken = undefined;
-        this.#events.emit("token", { ok: true, expiresAt: (payload as AuthExpiryMessage).expiresAt });
+        this.#token.accepted((payload as AuthExpiryMessage).expiresAt);
         return;
       case ServerMessage.DRAINING:
         this.#events.emit("draining", payload as ServerDrainingMessage);
         return;
+      case ServerMessage.SEAT:
+        this.#seatWindow.told(payload as SeatMessage);
+        return;
       default:
         this.#messages.emit(type, payload);
-    }
-  }
-
-  /**
-   * `auth.expiring` → a new token from the client's token source →
-   * `auth.refresh`. When no newer token comes back (a provider that lags, or
-   * a refresh in the same second as the last one, which yields the same JWT)
-   * it tries again with backoff until the token would expire; after that the
-   * room closes with 4101 and the refresh-token path takes over.
-   */
-  async #refreshInBand(expiresAt: number): Promise<void> {
-    if (this.#refreshing) return;
-    this.#refreshing = true;
-    const generation = this.#generation;
-    const stale = () => generation !== this.#generation || this.#machine.state !== "open" || !this.#room;
-    try {
-      for (let attempt = 0; ; attempt++) {
-        let token: string | undefined;
-        let error: SdkError | undefined;
-        try {
-          token = await this.#core.auth.getToken({ reason: "expiring", token: this.#roomToken, expiresAt });
-        } catch (caught) {
-          error = toSdkError(caught);
-        }
-        if (stale()) return;
-        if (token && token !== this.#roomToken) {
-          this.#pendingRoomToken = token;
-          this.#room!.send("auth.refresh", { token });
-          return;
-        }
-        // Sending the same token again would only earn another auth.expiring.
-        error ??= new AuthError("TOKEN_EXPIRED", "no newer token is available for the in-band refresh");
-        const delayMs = retryDelay(attempt, this.#backoff);
-        const refused = error instanceof AuthError && token === undefined; // the refresh itself was refused (401)
-        if (refused || Date.now() + delayMs >= expiresAt * 1000) {
-          this.#events.emit("token", { ok: false, error });
-          return;
-        }
-        if ((await this.#refreshSleeper.sleep(delayMs)) === "cancelled" || stale()) return;
-      }
-    } finally {
-      this.#refreshing = false;
-    }
-  }
-
-  #validate(type: string, payload: unknown): void {
-    const schema = this.contract.messages[type];
-    if (!schema) throw new RoomMessageError("UNKNOWN_MESSAGE", `room "${this.contract.name}" has no message "${type}"`, { type, local: true });
-    const result = schema.safeParse(payload);
-    if (!result.success) {
-      const issues = describeIssues(result.error);
-      throw new RoomMessageError("VALIDATION_FAILED", `Invalid ${type}: ${issues[0]?.path}: ${issues[0]?.message}`, { type, details: { issues }, local: true });
     }
   }
 
@@ -527,28 +453,14 @@ export class RoomConnection<C extends AnyRoomContract> {
     this.#error = reason === "client-close" ? undefined : error;
     this.#generation++;
     this.#sleeper.cancel();
-    this.#refreshSleeper.cancel();
+    this.#token.cancel();
     clearTimeout(this.#leaveTimer);
     this.#removeOnline?.();
     this.#removeAbort?.();
     this.#queue.length = 0;
+    if (this.#seat === "held" || this.#seat === "reserved") this.#setSeat("none");
     this.#machine.transition("closed", reason, { error, closeCode });
     this.#rejectReady(error ?? new SdkError(reason === "aborted" ? "ABORTED" : "NOT_CONNECTED", `the room connection closed before it opened (${reason})`));
     this.#resolveClosed();
   }
-}
-
-/** How long a joined room may take to send its first state before the connection opens anyway. */
-const FIRST_STATE_TIMEOUT_MS = 3000;
-
-function firstState(room: Room<any, any>, closed: Promise<unknown>): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, FIRST_STATE_TIMEOUT_MS);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    room.onStateChange.once(done);
-    void closed.then(done);
-  });
 }

@@ -1,25 +1,21 @@
-import {
-  TeamClientMessages,
-  TeamRoomState,
-  TeamServerMessage,
-  type GameJoinOptionsInput,
-  type MatchFoundMessage,
-  type TeamCreateOptionsInput,
-  type TeamEvents,
-  type TeamJoinOptionsInput,
-} from "../../shared/index.ts";
+import type { GameJoinOptionsInput } from "../../shared/game/options.ts";
+import type { MatchFoundMessage, TeamClientMessages, TeamCreateOptionsInput, TeamEvents, TeamJoinOptionsInput } from "../../shared/team/messages.ts";
+import { TeamRoomState } from "../../shared/team/state.ts";
 import { toSdkError, type SdkError } from "../errors.ts";
+import { reportListenerError } from "../logger.ts";
 import type { JoinRequest } from "./colyseus-adapter.ts";
 import { defineRoom } from "./contract.ts";
 import { gameContract, type GameContract } from "./game-contract.ts";
 import { RoomConnection, type RoomConnectOptions, type RoomCore } from "./room-connection.ts";
 import { RoomHandle } from "./room-handle.ts";
+import { TeamServerMessage } from "./wire-names.ts";
 
-/** The `team` room's contract (issue 7, shared/team): `TeamRoomState`, `TeamClientMessages`, `matchFound`. */
-export const teamContract = defineRoom<TeamEvents, TeamCreateOptionsInput & TeamJoinOptionsInput>()({
+/** The `team` room's contract (shared/team): `TeamRoomState`, `TeamClientMessages`, `matchFound`; a join resolves once `members` lists the player. */
+export const teamContract = defineRoom<TeamEvents, TeamCreateOptionsInput & TeamJoinOptionsInput, typeof TeamClientMessages>()({
   name: "team",
   state: TeamRoomState,
-  messages: TeamClientMessages,
+  seat: true,
+  joined: (state, sessionId) => state.members.has(sessionId),
 });
 export type TeamContract = typeof teamContract;
 export type TeamConnection = RoomConnection<TeamContract>;
@@ -67,7 +63,7 @@ export class TeamRoomHandle extends RoomHandle<TeamContract> {
 
   constructor(core: RoomCore) {
     super(core, teamContract);
-    this.#onListenerError = core.onListenerError ?? ((error) => console.error("client-sdk: a listener threw", error));
+    this.#onListenerError = core.onListenerError ?? reportListenerError;
     this.#games = new RoomHandle(core, gameContract);
   }
 

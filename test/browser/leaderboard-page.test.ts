@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
+import { ensureSdkBuilt } from "../../scripts/build-sdk.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
 import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
@@ -25,6 +26,7 @@ describe("the leaderboard page in a real browser (headless Chromium)", function 
   let page: Page;
 
   before(async () => {
+    await ensureSdkBuilt();
     server = await startTestServer({ env });
     browser = await launchChromium();
     page = await browser.newPage();
@@ -58,6 +60,52 @@ describe("the leaderboard page in a real browser (headless Chromium)", function 
     await page.waitForFunction(() => document.querySelector('tr[data-owner="p_browser00002"] td.rank')?.textContent === "1");
     assert.match((await ownerRow("p_browser00002").getAttribute("class")) ?? "", /\bup\b/);
     assert.equal(await ownerRow("p_browser00001").locator("td.rank").textContent(), "2");
+  });
+
+  it("is the SDK's leaderboards entry at work: it loads /sdk/leaderboards.js and shows the state and the transport", async () => {
+    const fresh = await browser.newPage();
+    const requested: string[] = [];
+    fresh.on("request", (request) => requested.push(new URL(request.url()).pathname));
+    await fresh.goto(`${server.httpUrl}/leaderboards/goals`);
+    await fresh.locator('#status[data-state="open"][data-transport="sse"]').waitFor();
+    assert.ok(requested.includes("/sdk/leaderboards.js"), requested.join(", "));
+    assert.ok(requested.includes("/v1/leaderboards/goals/stream"), "the SDK streams the board");
+    assert.match((await fresh.locator("#status").textContent()) ?? "", /live \(SSE\)/);
+    await fresh.close();
+  });
+
+  it("`/` shows the first board the server lists (the list holds public boards only)", async () => {
+    const listed = ((await (await fetch(`${server.httpUrl}/v1/leaderboards`)).json()) as { leaderboards: { id: string }[] }).leaderboards;
+    const fresh = await browser.newPage();
+    await fresh.goto(`${server.httpUrl}/`);
+    await fresh.locator('#status[data-state="open"]').waitFor();
+    assert.equal(await fresh.locator("#board").inputValue(), listed[0]!.id);
+    await fresh.close();
+  });
+
+  it("an unknown board (`/leaderboards/nope`) says so instead of showing another; an undecodable path (`%ff`) too, without reloading", async () => {
+    for (const [path, shown] of [["/leaderboards/nope", "nope"], ["/leaderboards/%ff", "%ff"]] as const) {
+      const fresh = await browser.newPage();
+      let navigations = 0;
+      fresh.on("framenavigated", (frame) => {
+        if (frame === fresh.mainFrame()) navigations++;
+      });
+      const errors: Error[] = [];
+      fresh.on("pageerror", (error) => errors.push(error));
+      await fresh.goto(`${server.httpUrl}${path}`);
+      await fresh.locator('#status[data-state="closed"]').waitFor();
+      assert.equal(await fresh.locator("#rows td.empty").textContent(), `There is no board “${shown}”. Pick one above.`);
+      assert.equal(await fresh.locator("#title").textContent(), "No such board");
+      assert.equal(await fresh.locator("#board").inputValue(), "", "no other board is selected");
+      assert.equal(await fresh.locator("tr[data-owner]").count(), 0, "no other board's rows");
+      assert.deepEqual(errors, [], "no uncaught error");
+      assert.equal(navigations, 1, "no reload");
+      // Picking a board from the list still works.
+      await fresh.locator("#board").selectOption("goals");
+      await fresh.locator('#status[data-state="open"]').waitFor();
+      assert.equal(new URL(fresh.url()).pathname, "/leaderboards/goals");
+      await fresh.close();
+    }
   });
 
   it("recovers by itself when the server restarts", async () => {

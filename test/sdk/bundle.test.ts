@@ -10,6 +10,9 @@ import { waitFor } from "../helpers/wait.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
+/** The size ceilings (gzip -9 of each self-contained browser entry), also printed in the README. */
+export const SDK_SIZE_CEILINGS = { "client-sdk": 100 * 1024, leaderboards: 30 * 1024 } as const;
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -17,22 +20,23 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Value imports only: `import type` and `export type` carry no code into a bundle. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  return [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gm), ...text.matchAll(/import\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1]!);
+  return [...text.matchAll(/^\s*(?:import|export)\s(?!type\s)[^;]*?from\s+"([^"]+)"/gm), ...text.matchAll(/import\(\s*"([^"]+)"\s*\)/g)].map((m) => m[1]!);
 }
 
 describe("sdk: packaging", function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
   // Inside the repo so the Node build resolves node_modules; removed afterwards.
   const outDir = join(root, "dist", `.sdk-test-${process.pid}`);
   let result: SdkBuildResult;
   before(async () => {
-    result = await buildSdk({ browserOutfile: join(outDir, "browser", "client-sdk.js"), nodeOutfile: join(outDir, "node", "index.js") });
+    result = await buildSdk({ outdir: join(outDir, "browser"), nodeOutfile: join(outDir, "node", "index.js") });
   });
   after(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it("client-sdk imports only shared/, @colyseus/sdk and @colyseus/schema (DESIGN §3), and nothing from node:", () => {
+  it("client-sdk imports only shared/, @colyseus/sdk and @colyseus/schema, and nothing from node:", () => {
     const problems: string[] = [];
     for (const file of sourceFiles(join(root, "client-sdk"))) {
       for (const specifier of importsOf(file)) {
@@ -47,18 +51,38 @@ describe("sdk: packaging", function () {
     assert.deepEqual(problems, []);
   });
 
-  it("the browser bundle holds no Node built-in and no Node-only WebSocket code", () => {
-    const inputs = Object.keys(result.browserMetafile.inputs);
-    assert.ok(inputs.some((input) => input.startsWith("client-sdk/")), "sanity: the SDK is in it");
-    assert.deepEqual(inputs.filter((input) => input.startsWith("node:") || /node_modules\/ws\/lib\//.test(input)), []);
-    const code = readFileSync(result.browserOutfile, "utf8");
-    assert.doesNotMatch(code, /\bfrom\s*["']node:|require\(["']node:/);
-    assert.doesNotMatch(code, /\bimport\s*["'][^"']/, "a self-contained module: no bare imports left");
-    assert.ok(result.browserBytes < 600 * 1024, `bundle is ${result.browserBytes} bytes`);
+  it(`sizes (esbuild's metafile; gzip -9): the whole SDK ≤ 100 KiB, the leaderboards entry ≤ 30 KiB`, () => {
+    for (const [name, ceiling] of Object.entries(SDK_SIZE_CEILINGS) as [keyof typeof SDK_SIZE_CEILINGS, number][]) {
+      const entry = result.manifest.entries[name];
+      const output = Object.entries(result.metafile.outputs).find(([, info]) => info.entryPoint && info.entryPoint.endsWith(name === "client-sdk" ? "client-sdk/index.ts" : "leaderboards-entry.ts"));
+      assert.ok(output, `${name} is an output of the metafile`);
+      assert.equal(output[1].bytes, entry.bytes, "the manifest's size is the metafile's");
+      assert.ok(entry.gzipBytes <= ceiling, `${name}: ${entry.gzipBytes} B gzipped > ${ceiling}`);
+    }
+  });
+
+  it("the leaderboards entry holds no Colyseus, schema, msgpack or zod; neither entry holds zod", () => {
+    const lb = result.manifest.entries.leaderboards.inputs;
+    assert.ok(lb.some((input) => input.startsWith("client-sdk/leaderboard-subscription.ts")), "sanity: the subscription is in it");
+    assert.deepEqual(lb.filter((input) => /node_modules\/(@colyseus|msgpackr|zod)\//.test(input)), []);
+    const full = result.manifest.entries["client-sdk"].inputs;
+    assert.ok(full.some((input) => input.includes("node_modules/@colyseus/sdk/")), "sanity: the full SDK has Colyseus");
+    assert.deepEqual(full.filter((input) => input.includes("node_modules/zod/")), [], "message schemas are opt-in (client-sdk/validation.ts)");
+  });
+
+  it("the browser bundles hold no Node built-in, no Node-only WebSocket code, no bare import and no console call", () => {
+    for (const entry of Object.values(result.manifest.entries)) {
+      assert.deepEqual(entry.inputs.filter((input) => input.startsWith("node:") || /node_modules\/ws\/lib\//.test(input)), []);
+      const code = readFileSync(join(result.outdir, entry.file), "utf8");
+      assert.doesNotMatch(code, /\bfrom\s*["']node:|require\(["']node:/);
+      assert.doesNotMatch(code, /\bimport\s*["'][^"']/, "a self-contained module: no bare imports left");
+      assert.doesNotMatch(code, /\bconsole\./, "the libraries' console is routed to the SDK's logger");
+      assert.match(code, new RegExp(`//# sourceMappingURL=${entry.map.replace(/\./g, "\\.")}\\n?$`), "the source map is linked by its hashed name");
+    }
   });
 
   it("the Node ES module build works on its own: signs in, joins a room, syncs state", async () => {
-    const sdk = (await import(pathToFileURL(result.nodeOutfile).href)) as typeof import("../../client-sdk/index.ts");
+    const sdk = (await import(pathToFileURL(result.nodeOutfile!).href)) as typeof import("../../client-sdk/index.ts");
     const server = await startTestServer({ rooms: (deps) => [...projectRooms(deps), probeRoom(deps)] });
     try {
       const client = sdk.createClient({ url: server.httpUrl, rooms: { probe: sdk.defineRoom()({ name: "probe", state: ProbeState, messages: ProbeMessages }) } });

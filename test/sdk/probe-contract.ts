@@ -6,4 +6,5 @@ export const probeContract = defineRoom<{ "probe.note": { text: string } }>()({
   name: "probe",
   state: ProbeState,
   messages: ProbeMessages,
+  seat: true,
 });

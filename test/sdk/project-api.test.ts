@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { HttpError, RoomMessageError, createClient } from "../../client-sdk/index.ts";
 import { GameState } from "../../shared/index.ts";
+import { projectMessageSchemas } from "../../client-sdk/validation.ts";
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
@@ -58,7 +59,31 @@ describe("sdk: project rooms and leaderboard reads", () => {
       game.on("error", (error) => errors.push(error));
       game.send("ready", { ready: true });
       await waitFor(() => [...game.state!.players.values()].some((p) => p.ready), "ready flag synced");
-      assert.throws(() => game.send("input", { seq: 0, dir: { x: 2, y: 0 } }), (error: unknown) => error instanceof RoomMessageError && error.local && error.code === "VALIDATION_FAILED");
+      // Without message schemas the SDK sends it; the room refuses it, typed, and changes nothing.
+      game.send("input", { seq: 0, dir: { x: 2, y: 0 } });
+      await waitFor(() => errors.length === 1, "the room's error");
+      assert.equal(errors[0]!.code, "VALIDATION_FAILED");
+      assert.equal(errors[0]!.local, false);
+      assert.equal(errors[0]!.type, "input");
+    } finally {
+      await game.leave();
+    }
+  });
+
+  it("with the project's message schemas (opt-in), an invalid payload is refused before it is sent", async () => {
+    const client = createClient({ url: server.httpUrl, messageSchemas: projectMessageSchemas });
+    await client.auth.signInAsGuest("Checked");
+    const game = await client.rooms.game.joinOrCreate({ teamSize: 1, private: true });
+    try {
+      const errors: RoomMessageError[] = [];
+      game.on("error", (error) => errors.push(error));
+      assert.throws(
+        () => game.send("input", { seq: 0, dir: { x: 2, y: 0 } }),
+        (error: unknown) => error instanceof RoomMessageError && error.local && error.code === "VALIDATION_FAILED" && /seq|dir/.test(error.message),
+      );
+      assert.throws(() => (game.send as (type: string, payload: unknown) => void)("nope", {}), (error: unknown) => error instanceof RoomMessageError && error.code === "UNKNOWN_MESSAGE");
+      game.send("ready", { ready: true });
+      await waitFor(() => [...game.state!.players.values()].some((p) => p.ready), "a valid payload still goes out");
       assert.deepEqual(errors, []);
     } finally {
       await game.leave();

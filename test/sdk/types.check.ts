@@ -278,3 +278,24 @@ export async function liveTypes(): Promise<void> {
   void home;
   void next;
 }
+
+/** The game room's listing metadata (rooms/game-room.ts) is exactly the contract's (shared/lobby.ts), both ways. */
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const gameListingIsTheContract: Exactly<import("../../rooms/game-room.ts").GameListingMetadata, import("../../shared/lobby.ts").GameListingMetadata> = true;
+
+export async function projectRoomTypes(): Promise<void> {
+  const client = createClient({ url: "http://localhost:2567" });
+  // The project contracts carry the shared message types even without the zod schemas at runtime.
+  const game = await client.rooms.game.joinOrCreate({ teamSize: 1 });
+  game.send("input", { seq: 1, dir: { x: 1, y: 0 } });
+  // @ts-expect-error: `dir` needs both axes
+  game.send("input", { seq: 1, dir: { x: 1 } });
+  // @ts-expect-error: no such message in the game room
+  game.send("shout", {});
+  const seat: "none" | "held" | "reserved" | "lost" = game.seat;
+  const lobby = await client.lobby({ rooms: ["game"], games: (listing) => listing.metadata.phase === "waiting" });
+  for (const listing of lobby.games.values()) void listing.metadata.score.home;
+  // @ts-expect-error: teams have no score
+  lobby.on("add", ({ listing }) => listing.name === "team" && listing.metadata.score);
+  void seat;
+}
