@@ -5,10 +5,13 @@ import { LatencySamples, type LatencySummary } from "./latency.ts";
 /** One second of one part, for the timeline (charts, progress line). */
 export interface PartPoint {
   connected: number;
+  /** Between two connections, about to resume (SSE). */
+  resuming: number;
   messages: number;
   bytes: number;
   errors: number;
   disconnects: number;
+  rotations: number;
   /** Latency of the samples that arrived in this second (NaN when none). */
   p50: number;
   p99: number;
@@ -21,7 +24,11 @@ export interface PartReport {
   clients: number;
   /** Open when the window started / at its end / at most. */
   connectedAtStart: number;
+  /** When the window started, between two connections and about to resume (a stream rotated or dropped a moment ago). */
+  resumingAtStart: number;
   connectedAtEnd: number;
+  /** The same at the window's end: connectedAtEnd + resumingAtEnd = subscribers still there. */
+  resumingAtEnd: number;
   peakConnected: number;
   latencyName: string;
   latency: LatencySummary;
@@ -32,16 +39,32 @@ export interface PartReport {
   messagesPerSecond: number;
   /** Wire bytes received in the window, all clients. */
   bytes: number;
-  /** bytes / connectedAtStart / window seconds. */
+  /** bytes / (connectedAtStart + resumingAtStart) / window seconds. */
   bytesPerClientPerSecond: number;
   /** Messages sent in the window (room inputs). */
   sent: number;
-  /** Over the whole run (connecting included; closes at the end are not counted). */
+  /**
+   * Over the whole run (connecting included; closes at the end are not
+   * counted). Failures: `errors` (connect errors, non-2xx answers, resets)
+   * and `disconnects` (open connections lost other than by a rotation).
+   */
   errors: number;
   disconnects: number;
+  /** SSE, whole run: streams the server ended cleanly at their lifetime (not failures). */
+  rotations: number;
+  /** SSE, whole run: streams opened again after one ended, with `Last-Event-ID`. */
+  resumes: number;
+  /** SSE, whole run: resumes answered with a snapshot (the server could not replay the missed events). */
+  gaps: number;
+  /** SSE, whole run: events at or before the last id seen (dropped, never counted as messages). */
+  duplicates: number;
   /** Part-specific numbers (writes sent, results posted, fallbacks, observers, …). */
   details: Record<string, number>;
 }
+
+/** Counted over the whole run, not only the window. */
+const RUN_COUNTERS = ["errors", "disconnects", "rotations", "resumes", "gaps", "duplicates"] as const satisfies readonly (keyof PartCounters)[];
+type RunCounter = (typeof RUN_COUNTERS)[number];
 
 const LATENCY_NAMES: Record<PartName, [string, string?]> = {
   arena: ["input→state"],
@@ -51,8 +74,9 @@ const LATENCY_NAMES: Record<PartName, [string, string?]> = {
 
 /**
  * Merges the stats events of every client thread for one part: window
- * totals (events counted in the `measure` phase), whole-run errors and
- * disconnects, the connected gauge (sum of each thread's latest), and a
+ * totals (events counted in the `measure` phase), whole-run failures
+ * (errors, disconnects) and SSE rotations, resumes, gaps and duplicates,
+ * the connected and resuming gauges (sum of each thread's latest), and a
  * per-second bucket for the timeline.
  */
 export class PartAggregate {
@@ -61,17 +85,19 @@ export class PartAggregate {
   readonly clients: number;
   readonly details: Record<string, number> = {};
   readonly #connected = new Map<number, number>();
+  readonly #resuming = new Map<number, number>();
   readonly #ready = new Map<number, boolean>();
-  readonly #window = { messages: 0, bytes: 0, sent: 0, errors: 0, disconnects: 0 } satisfies PartCounters;
-  readonly #total = { errors: 0, disconnects: 0 };
+  readonly #window = { messages: 0, bytes: 0, sent: 0 };
+  readonly #total: Record<RunCounter, number> = { errors: 0, disconnects: 0, rotations: 0, resumes: 0, gaps: 0, duplicates: 0 };
   readonly #latency = new LatencySamples();
   readonly #latency2 = new LatencySamples();
   #hasLatency2 = false;
   readonly #extra: Record<string, number> = {};
-  #second = { messages: 0, bytes: 0, errors: 0, disconnects: 0 };
+  #second = { messages: 0, bytes: 0, errors: 0, disconnects: 0, rotations: 0 };
   readonly #secondLatency = new LatencySamples(5000);
   #peakConnected = 0;
   connectedAtStart = 0;
+  resumingAtStart = 0;
   readonly timeline: PartPoint[] = [];
 
   constructor(part: PartName, target: Target, clients: number, readonly threads: number) {
@@ -82,23 +108,22 @@ export class PartAggregate {
 
   onStats(event: Extract<HostEvent, { type: "stats" }>): void {
     this.#connected.set(event.thread, event.connected);
+    this.#resuming.set(event.thread, event.resuming);
     this.#ready.set(event.thread, event.ready);
     this.#peakConnected = Math.max(this.#peakConnected, this.connected);
     const c = event.counters;
-    this.#total.errors += c.errors;
-    this.#total.disconnects += c.disconnects;
+    for (const key of RUN_COUNTERS) this.#total[key] += c[key];
     for (const [key, value] of Object.entries(event.extra)) this.#extra[key] = (this.#extra[key] ?? 0) + value;
     this.#second.messages += c.messages;
     this.#second.bytes += c.bytes;
     this.#second.errors += c.errors;
     this.#second.disconnects += c.disconnects;
+    this.#second.rotations += c.rotations;
     this.#secondLatency.merge(event.latency);
     if (event.phase !== "measure") return;
     this.#window.messages += c.messages;
     this.#window.bytes += c.bytes;
     this.#window.sent += c.sent;
-    this.#window.errors += c.errors;
-    this.#window.disconnects += c.disconnects;
     this.#latency.merge(event.latency);
     if (event.latency2) {
       this.#hasLatency2 = true;
@@ -109,6 +134,13 @@ export class PartAggregate {
   get connected(): number {
     let sum = 0;
     for (const value of this.#connected.values()) sum += value;
+    return sum;
+  }
+
+  /** Clients between two connections right now (sum of each thread's latest). */
+  get resuming(): number {
+    let sum = 0;
+    for (const value of this.#resuming.values()) sum += value;
     return sum;
   }
 
@@ -132,9 +164,9 @@ export class PartAggregate {
   /** Closes the current second: appends it to the timeline and returns it. */
   tick(): PartPoint {
     const s = this.#secondLatency.summary();
-    const point: PartPoint = { connected: this.connected, ...this.#second, p50: round1(s.p50), p99: round1(s.p99) };
+    const point: PartPoint = { connected: this.connected, resuming: this.resuming, ...this.#second, p50: round1(s.p50), p99: round1(s.p99) };
     this.timeline.push(point);
-    this.#second = { messages: 0, bytes: 0, errors: 0, disconnects: 0 };
+    this.#second = { messages: 0, bytes: 0, errors: 0, disconnects: 0, rotations: 0 };
     this.#secondLatency.clear();
     return point;
   }
@@ -142,13 +174,15 @@ export class PartAggregate {
   report(windowSeconds: number): PartReport {
     const [latencyName, secondaryName] = LATENCY_NAMES[this.part];
     const roundSummary = (s: LatencySummary): LatencySummary => ({ count: s.count, p50: round1(s.p50), p90: round1(s.p90), p99: round1(s.p99), max: round1(s.max) });
-    const clientsForRate = Math.max(1, this.connectedAtStart);
+    const clientsForRate = Math.max(1, this.connectedAtStart + this.resumingAtStart);
     return {
       part: this.part,
       target: this.target,
       clients: this.clients,
       connectedAtStart: this.connectedAtStart,
+      resumingAtStart: this.resumingAtStart,
       connectedAtEnd: this.connected,
+      resumingAtEnd: this.resuming,
       peakConnected: this.#peakConnected,
       latencyName,
       latency: roundSummary(this.#latency.summary()),
@@ -158,8 +192,7 @@ export class PartAggregate {
       bytes: this.#window.bytes,
       bytesPerClientPerSecond: round1(this.#window.bytes / clientsForRate / windowSeconds),
       sent: this.#window.sent,
-      errors: this.#total.errors,
-      disconnects: this.#total.disconnects,
+      ...this.#total,
       details: { ...this.details, ...Object.fromEntries(Object.entries(this.#extra).filter(([key]) => !key.includes(":"))) },
     };
   }

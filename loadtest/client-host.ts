@@ -78,8 +78,18 @@ export interface PartCounters {
   bytes: number;
   /** Messages sent (room inputs). */
   sent: number;
+  /** Failures: connect errors, non-2xx answers, broken or reset connections. */
   errors: number;
+  /** Open connections lost other than by a stream rotation (a reset, a dropped socket, a missed heartbeat). */
   disconnects: number;
+  /** SSE: streams the server ended cleanly (its STREAM_LIFETIME_MS rotation): not failures; the reader resumes. */
+  rotations: number;
+  /** SSE: streams opened again after one ended (rotation or failure), with `Last-Event-ID` when an id was seen. */
+  resumes: number;
+  /** SSE: resumes the server answered with a snapshot (it could not replay what was missed). */
+  gaps: number;
+  /** SSE: events whose id was not past the last one seen (never counted as messages). */
+  duplicates: number;
 }
 
 /** Host → main. */
@@ -92,6 +102,8 @@ export type HostEvent =
       phase: Phase;
       /** Clients open right now (a gauge, not a delta). */
       connected: number;
+      /** Clients between two connections, about to resume (a gauge). */
+      resuming: number;
       /** Every client has connected or given up. */
       ready: boolean;
       counters: PartCounters;
@@ -111,7 +123,12 @@ export class PartSink implements WireCounter, PartCounters {
   sent = 0;
   errors = 0;
   disconnects = 0;
+  rotations = 0;
+  resumes = 0;
+  gaps = 0;
+  duplicates = 0;
   connected = 0;
+  resuming = 0;
   ready = false;
   /** The part's latency (input→state, fan-out, wake-up). */
   latency = new LatencySamples(50_000);
@@ -144,6 +161,7 @@ export class PartSink implements WireCounter, PartCounters {
       part: this.part,
       phase,
       connected: this.connected,
+      resuming: this.resuming,
       ready: this.ready,
       counters: {
         messages: this.framesAreMessages ? this.frames : this.messages,
@@ -151,12 +169,17 @@ export class PartSink implements WireCounter, PartCounters {
         sent: this.sent,
         errors: this.errors,
         disconnects: this.disconnects,
+        rotations: this.rotations,
+        resumes: this.resumes,
+        gaps: this.gaps,
+        duplicates: this.duplicates,
       },
       latency: this.latency.toJSON(),
       latency2: this.latency2?.toJSON(),
       extra: this.extra,
     };
     this.messages = this.bytes = this.frames = this.sent = this.errors = this.disconnects = 0;
+    this.rotations = this.resumes = this.gaps = this.duplicates = 0;
     this.latency.clear();
     this.latency2?.clear();
     this.extra = {};
@@ -174,7 +197,7 @@ export interface PartRunner {
 export interface PartContext {
   /** When client `index` (global, 0-based) should start (epoch ms). */
   startTime(index: number, total: number): number;
-  /** Whether stop() was called (closes after it are not disconnects). */
+  /** Whether stop() was called (closes after it are neither disconnects nor rotations). */
   readonly stopping: boolean;
 }
 

@@ -30,6 +30,8 @@ const USAGE = `npm run loadtest -- <arena|sse|longpoll|mixed> [options]
                            mixed: arena players [500], SSE subscribers [2000], parked polls [2000],
                            score changes per second [10] (--rate is the arena input rate there)
   --memory-every S         sample the server's RSS (and heap, from /metrics) every S seconds
+  --server-env KEY=VALUE   extra environment of the spawned server (ours or naive), repeatable; e.g.
+                           STREAM_LIFETIME_MS=60000 makes SSE streams rotate every minute (readers resume)
   --cpu-prof DIR           write a V8 CPU profile of the spawned server into DIR (node --cpu-prof; open it in Chrome DevTools)
   --baseline               also run the naive server of the same kind, same load (arena: a \`ws\`
                            full-JSON broadcast server; sse: full top-N snapshot per change; longpoll:
@@ -67,6 +69,7 @@ function parseOptions() {
       url: { type: "string" },
       "admin-key": { type: "string" },
       "cpu-prof": { type: "string" },
+      "server-env": { type: "string", multiple: true, default: [] },
       clients: { type: "string", default: "20" },
       rooms: { type: "string" },
       rate: { type: "string" },
@@ -106,6 +109,13 @@ const positive = (name: string, text: string | undefined, { integer = false, zer
   if (!Number.isFinite(n) || n < 0 || (!zero && n === 0) || (integer && !Number.isInteger(n))) fail(`--${name} must be a ${zero ? "non-negative" : "positive"}${integer ? " integer" : " number"}`);
   return n;
 };
+if (values.url && values["server-env"].length) fail("--server-env sets the environment of a server the tool starts; with --url, set it on that server");
+const serverEnv: Record<string, string> = {};
+for (const pair of values["server-env"]) {
+  const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(pair);
+  if (!match) fail(`--server-env takes KEY=VALUE (upper-case KEY), got "${pair}"`);
+  serverEnv[match![1]] = match![2];
+}
 const mixed = scenario === "mixed";
 const clients = positive("clients", values.clients, { integer: true });
 const players = mixed ? positive("players", values.players, { integer: true }) : clients;
@@ -116,6 +126,7 @@ const options: RunOptions = {
   url: values.url,
   adminKey: values["admin-key"],
   cpuProfDir: values["cpu-prof"],
+  ...(Object.keys(serverEnv).length ? { serverEnv } : {}),
   durationSeconds: positive("duration", values.duration ?? (mixed ? "60" : "15")),
   rampSeconds: positive("ramp", values.ramp, { zero: true }),
   workers: positive("workers", values.workers, { integer: true }),

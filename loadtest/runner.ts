@@ -34,6 +34,12 @@ export interface RunOptions {
   workers: number;
   /** Server RSS (and heap) every S seconds into `memory`. */
   memoryEverySeconds?: number;
+  /**
+   * Extra environment of the spawned server (ours or the naive one), e.g.
+   * `STREAM_LIFETIME_MS` to make streams rotate within a short run; it wins
+   * over the tool's own settings.
+   */
+  serverEnv?: Record<string, string>;
   /** Write a V8 CPU profile of the spawned server (ours or naive) into this directory (`node --cpu-prof`). */
   cpuProfDir?: string;
   /** Called every second with the live progress line. */
@@ -137,7 +143,7 @@ export async function runLoad(options: RunOptions): Promise<RunReport> {
   const adminKey = options.adminKey ?? randomBytes(24).toString("hex");
   let server: SpawnedServer | undefined;
   const profiling: Record<string, string> = options.cpuProfDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${options.cpuProfDir}`.trim() } : {};
-  if (options.target === "naive") server = await spawnNaiveServer(options.scenario as "sse" | "longpoll", profiling);
+  if (options.target === "naive") server = await spawnNaiveServer(options.scenario as "sse" | "longpoll", { ...profiling, ...options.serverEnv });
   else if (!options.url) {
     server = await spawnServer({
       ADMIN_KEY: adminKey,
@@ -151,6 +157,7 @@ export async function runLoad(options: RunOptions): Promise<RunReport> {
       WS_MESSAGES_PER_SECOND: String(Math.max(60, (options.arena?.rate ?? 20) * 2)),
       LOG_LEVEL: "info",
       ...profiling,
+      ...options.serverEnv,
     });
   }
   const url = (options.target === "naive" ? server!.httpUrl : (options.url ?? server!.httpUrl)).replace(/\/$/, "").replace(/^ws/, "http");
@@ -254,7 +261,10 @@ export async function runLoad(options: RunOptions): Promise<RunReport> {
     // The window.
     threads.broadcast({ type: "phase", phase: "measure" });
     phase = "measure";
-    for (const agg of aggregates.values()) agg.connectedAtStart = agg.connected;
+    for (const agg of aggregates.values()) {
+      agg.connectedAtStart = agg.connected;
+      agg.resumingAtStart = agg.resuming;
+    }
     const mainMonitor = threads.inProcess ? undefined : new ThreadMonitor("main");
     const processCpu = process.cpuUsage();
     const machineStart = machineCpuTicks();
@@ -482,7 +492,7 @@ function progressLine(point: TimelinePoint, aggregates: Map<PartName, PartAggreg
   const rate = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n));
   const parts = [...aggregates].map(([name, agg]) => {
     const p = point.parts[name]!;
-    return `${name} ${p.connected}/${agg.clients} ${rate(p.messages)} msg/s p50 ${fmt(p.p50)} p99 ${fmt(p.p99)} ms err ${p.errors}`;
+    return `${name} ${p.connected}${p.resuming ? `+${p.resuming}` : ""}/${agg.clients} ${rate(p.messages)} msg/s p50 ${fmt(p.p50)} p99 ${fmt(p.p99)} ms err ${p.errors}`;
   });
   const server = point.serverCpuPercent !== undefined ? ` | server ${point.serverCpuPercent.toFixed(0)}% ${point.serverRssMB?.toFixed(0)} MB` : "";
   return `t=${point.t}s ${point.phase} | ${parts.join(" | ")}${server}`;
@@ -498,7 +508,7 @@ function progressLine(point: TimelinePoint, aggregates: Map<PartName, PartAggreg
 async function runNaiveArena(options: RunOptions): Promise<RunReport> {
   const a = options.arena!;
   const notes = ["naive arena: raw ws clients in the main thread (--workers does not apply); no per-second client timeline"];
-  const server = await spawnNaiveServer("arena", options.cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.cpuProfDir}` } : {});
+  const server = await spawnNaiveServer("arena", { ...(options.cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.cpuProfDir}` } : {}), ...options.serverEnv });
   const probe = new ServerProbe({ pid: server.pid });
   const timeline: TimelinePoint[] = [];
   const memory: MemoryPoint[] = [];
@@ -577,7 +587,9 @@ async function runNaiveArena(options: RunOptions): Promise<RunReport> {
       target: "naive",
       clients: a.clients,
       connectedAtStart: result.joined,
+      resumingAtStart: 0,
       connectedAtEnd: result.joined - result.disconnects,
+      resumingAtEnd: 0,
       peakConnected: Math.max(result.joined, joinedNow),
       latencyName: "input→state",
       latency: { count: latency.count, p50: r1(latency.p50), p90: r1(latency.p90), p99: r1(latency.p99), max: r1(latency.max) },
@@ -588,6 +600,10 @@ async function runNaiveArena(options: RunOptions): Promise<RunReport> {
       sent: result.inputsSent,
       errors: result.errors,
       disconnects: result.disconnects,
+      rotations: 0,
+      resumes: 0,
+      gaps: 0,
+      duplicates: 0,
       details: { observers: Math.ceil(a.clients / a.observeEvery) },
     };
     const generator = generatorReport(1, subWindowMs / 1000, processCpuUsed ?? { user: 0, system: 0 }, threadStats ? [threadStats] : [], serverCpu, machineUsed);

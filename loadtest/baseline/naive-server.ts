@@ -11,6 +11,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
  * - `longpoll`: `GET /poll` parks until `POST /result` (any JSON) wakes every
  *   parked poll with `{result, recordedAt}`, or 25 s pass (204).
  * `GET /stats` gives `{subscribers, pending}`. Prints `{"port":N}` when listening.
+ * `STREAM_LIFETIME_MS` (unset: never) ends each stream cleanly after about
+ * that long (±10%), as ours rotates its streams, so that a run that makes
+ * ours rotate (`--server-env`) makes the baseline rotate too; it has no event
+ * ids, so its readers resume with a fresh snapshot.
  */
 const mode = process.argv[2];
 if (mode !== "sse" && mode !== "longpoll") {
@@ -19,6 +23,7 @@ if (mode !== "sse" && mode !== "longpoll") {
 }
 const TOP = Number(process.env.NAIVE_TOP ?? 10);
 const POLL_HOLD_MS = 25_000;
+const STREAM_LIFETIME_MS = Number(process.env.STREAM_LIFETIME_MS ?? 0);
 
 interface Row {
   ownerId: string;
@@ -60,7 +65,15 @@ const server = createServer(async (req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
       res.write(`event: snapshot\ndata: ${snapshot()}\n\n`);
       subscribers.add(res);
-      req.on("close", () => subscribers.delete(res));
+      const end = () => {
+        subscribers.delete(res);
+        res.end();
+      };
+      const lifetime = STREAM_LIFETIME_MS > 0 ? setTimeout(end, STREAM_LIFETIME_MS * (0.9 + Math.random() * 0.2)) : undefined;
+      req.on("close", () => {
+        clearTimeout(lifetime);
+        subscribers.delete(res);
+      });
     } else if (mode === "sse" && req.method === "POST" && path === "/records") {
       const body = JSON.parse(await readBody(req)) as { records: { ownerId: string; name?: string; score: number }[] };
       const now = new Date().toISOString();

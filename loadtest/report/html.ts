@@ -49,7 +49,16 @@ function section(report: RunReport): string {
         ]),
         window,
       ),
-      lineChart("Connections over time", "open", parts.map((p) => ({ name: p, color: PART_COLORS[p], points: series(tl, (point) => point.parts[p]?.connected) })), window),
+      lineChart(
+        "Connections over time",
+        "open",
+        parts.flatMap((p) => [
+          { name: p, color: PART_COLORS[p], points: series(tl, (point) => point.parts[p]?.connected) },
+          // Between two streams (a rotation or drop a moment ago), resuming: shown when there were any.
+          ...(tl.some((point) => point.parts[p]?.resuming) ? [{ name: `${p} resuming`, color: PART_COLORS[p], dashed: true, points: series(tl, (point) => point.parts[p]?.resuming) }] : []),
+        ]),
+        window,
+      ),
       lineChart("Messages received per second", "msg/s", parts.map((p) => ({ name: p, color: PART_COLORS[p], points: series(tl, (point) => point.parts[p]?.messages) })), window),
     );
   }

@@ -8,6 +8,9 @@ const num = (n: number | undefined, digits = 1) => (n === undefined || !Number.i
 export const latencyText = (l: LatencySummary) => `${num(l.p50)} / ${num(l.p90)} / ${num(l.p99)} / ${num(l.max)} ms (${l.count} samples)`;
 export const bytesText = (n: number) => (n >= 1024 * 1024 ? `${(n / 1048576).toFixed(2)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${Math.round(n)} B`);
 
+/** Subscribers between two streams (a rotation or a drop a moment ago), about to resume. */
+const between = (n: number) => (n ? ` + ${n} resuming` : "");
+
 const CLIENT_NOUN: Record<PartReport["part"], string> = { arena: "players", sse: "subscribers", longpoll: "polls" };
 
 function errorKinds(part: PartReport): string {
@@ -24,15 +27,24 @@ function partRows(report: RunReport, part: PartReport, prefix: string): Row[] {
         ? `${o.sse?.rate} score changes/s, top ${o.sse?.top}, ${part.details.observers ?? part.clients} measuring, ${part.details.writesSent ?? 0} writes (${part.details.writeErrors ?? 0} failed)${part.details.fallbacks ? `, ${part.details.fallbacks} fell back to polling` : ""}`
         : `${part.details.parked ?? "?"} parked, ${part.details.results ?? 0} results, ${part.details.wakeups ?? 0}/${part.details.expectedWakeups ?? "?"} wake-ups, ${part.details.parkedAfterAbandon ?? "?"} still parked after the clients left`;
   const rows: Row[] = [
-    [`${prefix}clients`, `${part.connectedAtStart}/${part.clients} ${CLIENT_NOUN[part.part]} at the window's start (${part.connectedAtEnd} at its end); ${what}`],
+    [
+      `${prefix}clients`,
+      `${part.connectedAtStart}${between(part.resumingAtStart)}/${part.clients} ${CLIENT_NOUN[part.part]} at the window's start (${part.connectedAtEnd}${between(part.resumingAtEnd)} at its end); ${what}`,
+    ],
     [`${prefix}${part.latencyName} p50 / p90 / p99 / max`, latencyText(part.latency)],
   ];
   if (part.secondaryLatency) rows.push([`${prefix}${part.secondaryLatencyName} p50 / p99`, `${num(part.secondaryLatency.p50)} / ${num(part.secondaryLatency.p99)} ms`]);
   rows.push(
     [`${prefix}messages received`, `${part.messages} (${num(part.messagesPerSecond, 0)}/s)${part.sent ? `, ${part.sent} sent` : ""}`],
     [`${prefix}bytes per client per second`, `${bytesText(part.bytesPerClientPerSecond)}/s (${bytesText(part.bytes)} in the window)`],
-    [`${prefix}errors / disconnects`, `${part.errors} / ${part.disconnects}${errorKinds(part)}`],
   );
+  if (part.part === "sse") {
+    rows.push(
+      [`${prefix}stream rotations`, `${part.rotations} (the server ended a stream cleanly at its lifetime; not failures)`],
+      [`${prefix}resumes`, `${part.resumes} (with Last-Event-ID where the stream has ids; ${part.gaps} answered with a snapshot: a gap; ${part.duplicates} duplicate events dropped)`],
+    );
+  }
+  rows.push([`${prefix}failures: errors / disconnects`, `${part.errors} / ${part.disconnects}${errorKinds(part)}`]);
   return rows;
 }
 

@@ -1,8 +1,9 @@
-import { createClient, readSseBody, SseParser } from "../../client-sdk/index.ts";
+import { createClient } from "../../client-sdk/index.ts";
 import { pool } from "../gen-cpu.ts";
 import { sleepUntil, type PartContext, type PartRunner, type PartSink, type SseClientTask, type Target } from "../client-host.ts";
 import { CLIENTS_PER_AGENT, groupFetch } from "../http-agents.ts";
 import { countingFetch } from "../wire.ts";
+import { EventTally, ResumingSseReader } from "./sse-reader.ts";
 
 /** Owners on the board: every write gives one of them the next-highest score, so every change moves the visible top N. */
 export const SSE_OWNERS = 50;
@@ -42,12 +43,14 @@ export async function createSseWriter(options: { target: Target; url: string; ad
 /**
  * `sse`, client side: this thread's subscribers on one board. `ours`: SDK
  * subscriptions (`client.leaderboards.subscribe`, SSE with its long-poll
- * fallback); `naive`: raw fetch + the SDK's SSE parser against the naive
- * full-snapshot server. With `observeEvery` K > 1 only every K-th
+ * fallback); `naive`: raw readers (fetch + the SDK's SSE parser) against the
+ * naive full-snapshot server. With `observeEvery` K > 1 only every K-th
  * subscriber is that; the others are raw readers of the same stream on both
- * targets (the SDK's SSE parser, events counted, not parsed). Fan-out latency = receive time − the event's server
- * `ts` (same machine clock), on every event after a subscriber's first.
- * Body bytes are counted by the fetch both use.
+ * targets (events counted, not parsed). Raw readers resume like the SDK
+ * (sse-reader.ts), so a long run keeps every subscriber through the server's
+ * stream rotations. Fan-out latency = receive time − the event's server `ts`
+ * (same machine clock), on every live event after a subscriber's first (not
+ * what a resume replays: see EventTally). Body bytes are counted by the fetch both use.
  */
 export function startSseClients(task: SseClientTask, sink: PartSink, context: PartContext): PartRunner {
   const closers: (() => void)[] = [];
@@ -59,46 +62,17 @@ export function startSseClients(task: SseClientTask, sink: PartSink, context: Pa
   };
   if (task.count === 0) sink.ready = true;
 
-  const onEvent = (ts: number | undefined, first: boolean) => {
-    if (first) return settle();
-    sink.messages++;
-    if (ts !== undefined) sink.latency.add(Date.now() - ts);
-  };
   const indexes = Array.from({ length: task.count }, (_, i) => task.first + i);
   // Decode cost sampling (--observe-every K): only every K-th subscriber
   // parses events and measures; the others read the same stream through the
   // SDK's SSE parser and count events, on both targets alike.
   const observes = (index: number) => index % task.observeEvery === 0;
 
-  /** A raw stream reader (fetch + the SDK's SSE parser); `measure` parses each event's `ts`. */
   const connectRaw = async (index: number, url: string, measure: boolean) => {
     await sleepUntil(context.startTime(index, task.totalClients));
     if (context.stopping) return settle();
-    const controller = new AbortController();
-    closers.push(() => controller.abort());
-    let first = true;
-    try {
-      const response = await fetchFor(index)(url, { headers: { accept: "text/event-stream" }, signal: controller.signal });
-      if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
-      sink.connected++;
-      const parser = new SseParser({
-        onEvent: (event) => {
-          onEvent(measure ? (JSON.parse(event.data) as { ts: number }).ts : undefined, first);
-          first = false;
-        },
-      });
-      const ended = () => {
-        sink.connected--;
-        if (!controller.signal.aborted) sink.disconnects++;
-      };
-      readSseBody(response.body, parser, () => {}).then(ended, ended);
-    } catch (error) {
-      if (!controller.signal.aborted) sink.fail("stream", error);
-      if (first) {
-        first = false;
-        settle();
-      }
-    }
+    const reader = new ResumingSseReader({ url, fetch: fetchFor(index), sink, measure, settle, stopping: () => context.stopping });
+    closers.push(() => reader.close());
   };
   const ramped = context.startTime(task.totalClients, task.totalClients) > context.startTime(0, task.totalClients);
 
@@ -119,25 +93,7 @@ export function startSseClients(task: SseClientTask, sink: PartSink, context: Pa
       }
       void sleepUntil(context.startTime(index, task.totalClients)).then(() => {
         if (context.stopping) return settle();
-        let first = true;
-        const sub = clientFor(index).leaderboards.subscribe(task.boardId, { top: task.top }, (message) => {
-          onEvent(message.data.ts, first);
-          first = false;
-        });
-        sub.on("state", ({ from, to }) => {
-          if (to === "open") sink.connected++;
-          if (from === "open") sink.connected--;
-          if (to === "reconnecting" && !context.stopping) sink.disconnects++;
-          if (to === "closed" && first) {
-            first = false;
-            settle();
-          }
-        });
-        sub.on("retry", ({ error }) => sink.fail("retry", error));
-        sub.on("transport", ({ reason }) => {
-          if (reason === "fallback") sink.count("fallbacks");
-        });
-        closers.push(() => sub.close());
+        closers.push(subscribeCounted(clientFor(index), task, sink, settle, context));
       });
     }
   } else {
@@ -151,4 +107,54 @@ export function startSseClients(task: SseClientTask, sink: PartSink, context: Pa
       for (const close of closers) close();
     },
   };
+}
+
+/**
+ * One SDK subscription, counted as a raw reader is (EventTally). The SDK
+ * reports a clean server end (rotation) and a failure alike as open →
+ * reconnecting (`transport-lost`); only a failure is followed, in the same
+ * tick, by a `retry` event (client-sdk/leaderboard-subscription.ts), so a
+ * drop without one is a rotation. Returns its closer.
+ */
+function subscribeCounted(client: ReturnType<typeof createClient>, task: SseClientTask, sink: PartSink, settle: () => void, context: PartContext): () => void {
+  const tally = new EventTally(sink, settle);
+  let drop: { failed: boolean } | undefined;
+  let between = false;
+  let wasOpen = false;
+  const sub = client.leaderboards.subscribe(task.boardId, { top: task.top }, (message) => {
+    if (tally.event(message.event, message.id)) tally.measure(message.data.ts);
+  });
+  sub.on("state", ({ from, to, reason }) => {
+    if (to === "open") {
+      sink.connected++;
+      if (wasOpen) sink.resumes++;
+      tally.opened(wasOpen);
+      wasOpen = true;
+    }
+    if (from === "open") sink.connected--;
+    if (from === "reconnecting" && between) {
+      between = false;
+      sink.resuming--;
+    }
+    if (from === "open" && to === "reconnecting" && !context.stopping) {
+      between = true;
+      sink.resuming++;
+      if (reason === "transport-upgrade") return; // long polling → SSE again: neither
+      const current = (drop = { failed: false });
+      queueMicrotask(() => {
+        if (drop === current) drop = undefined;
+        if (current.failed) sink.disconnects++;
+        else sink.rotations++;
+      });
+    }
+    if (to === "closed") tally.giveUp();
+  });
+  sub.on("retry", ({ error }) => {
+    if (drop) drop.failed = true;
+    sink.fail("retry", error);
+  });
+  sub.on("transport", ({ reason }) => {
+    if (reason === "fallback") sink.count("fallbacks");
+  });
+  return () => sub.close();
 }
