@@ -4,6 +4,7 @@ export * from "./validation.ts";
 export * from "./auth.ts";
 export * from "./http.ts";
 export * from "./match-result.ts";
+export * from "./match-result-consistency.ts";
 export * from "./room-protocol.ts";
 export * from "./leaderboard-stream.ts";
 export * from "./match-polling.ts";
