@@ -69,7 +69,7 @@ export function createClient<Rooms extends Record<string, RoomEntry> = {}>(
   const http = new HttpClient({ baseUrl: url, fetch: platform.fetch, tokens: auth, backoff: options.backoff, onListenerError: options.onListenerError });
   auth.attach(http);
   const core: RoomCore = {
-    colyseus: new SdkColyseusClient(url, platform.WebSocket),
+    colyseus: new SdkColyseusClient(url, platform.WebSocket, () => auth.token),
     http,
     auth,
     platform,

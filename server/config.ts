@@ -66,8 +66,10 @@ export const CONFIG_VARIABLES = {
   WS_MAX_PAYLOAD_BYTES: { schema: positiveInt(1024 * 1024), default: "16384", doc: "Largest WebSocket frame a client may send; larger closes with 1009." },
   WS_PING_INTERVAL_MS: { schema: z.coerce.number().int().min(0).max(600_000), default: "3000", doc: "WebSocket ping interval (0 disables); keeps proxies from idling the socket out." },
   WS_PING_MAX_RETRIES: { schema: positiveInt(100), default: "2", doc: "Missed pings before a socket is terminated." },
-  WS_MESSAGES_PER_SECOND: { schema: positiveInt(10_000), default: "60", doc: "Sustained room messages per second per client (token bucket); a flood past it closes with 4103 RATE_LIMITED." },
-  WS_MESSAGE_BURST: { schema: positiveInt(10_000), default: "120", doc: "Token-bucket burst for room messages per client." },
+  WS_MESSAGES_PER_SECOND: { schema: positiveInt(10_000), default: "60", doc: "Sustained room messages (and `room.request`s) per second per WebSocket (token bucket); a flood past it closes with 4103 RATE_LIMITED." },
+  WS_MESSAGE_BURST: { schema: positiveInt(10_000), default: "120", doc: "Token-bucket burst for room messages per WebSocket." },
+  WS_CONTROL_FRAMES_PER_SECOND: { schema: positiveInt(10_000), default: "10", doc: "Sustained frames per second per WebSocket that are not room messages (Colyseus PING, join/leave acks, unknown first bytes, WebSocket ping/pong); a flood past it closes with 4103 RATE_LIMITED." },
+  WS_CONTROL_FRAME_BURST: { schema: positiveInt(10_000), default: "20", doc: "Token-bucket burst for those control frames per WebSocket." },
   WS_MAX_BUFFERED_BYTES: { schema: positiveInt(256 * 1024 * 1024), default: "4194304", doc: "Largest send backlog (bytes the server holds for a room client that does not read its socket); past it the client is closed with 4104 SLOW_CONSUMER." },
   RECONNECT_WINDOW_SECONDS: { schema: z.coerce.number().int().min(0).max(3600), default: "20", doc: "How long a dropped room client keeps its seat (0 disables)." },
   AUTH_REFRESH_LEAD_SECONDS: { schema: z.coerce.number().int().min(1).max(3600), default: "60", doc: "Rooms send `auth.expiring` this long before a client's token expires; unrefreshed clients are closed with 4101 at expiry." },
@@ -112,7 +114,16 @@ export interface Config {
   tickRateHz: number;
   patchRateHz: number;
   spectateRateHz: number;
-  ws: { maxPayloadBytes: number; pingIntervalMs: number; pingMaxRetries: number; messagesPerSecond: number; messageBurst: number; maxBufferedBytes: number };
+  ws: {
+    maxPayloadBytes: number;
+    pingIntervalMs: number;
+    pingMaxRetries: number;
+    messagesPerSecond: number;
+    messageBurst: number;
+    controlFramesPerSecond: number;
+    controlFrameBurst: number;
+    maxBufferedBytes: number;
+  };
   reconnectWindowSeconds: number;
   authRefreshLeadSeconds: number;
   /** Draft rooms (issue 8). */
@@ -215,6 +226,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         pingMaxRetries: values.WS_PING_MAX_RETRIES as number,
         messagesPerSecond: values.WS_MESSAGES_PER_SECOND as number,
         messageBurst: values.WS_MESSAGE_BURST as number,
+        controlFramesPerSecond: values.WS_CONTROL_FRAMES_PER_SECOND as number,
+        controlFrameBurst: values.WS_CONTROL_FRAME_BURST as number,
         maxBufferedBytes: values.WS_MAX_BUFFERED_BYTES as number,
       },
       reconnectWindowSeconds: values.RECONNECT_WINDOW_SECONDS as number,
