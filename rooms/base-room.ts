@@ -164,7 +164,7 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
   }
 
   override async onJoin(client: Client, options: unknown): Promise<void> {
-    const claims = await this.#seatOwner(client);
+    const claims = this.#seatOwner(client);
     this.#startSession(client, claims);
     this.#watchProtocolErrors(client);
     await this.playerJoined?.(client, options);
@@ -211,25 +211,19 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
 
   /**
    * The seat's owner: the seat was reserved (matchmake HTTP call, or a
-   * matchmaker) for the player of `client.auth`; the WebSocket taking it must
-   * carry a valid token of that same player, so a leaked or guessed session
-   * id is worth nothing. The session runs on the socket's token (it may be
-   * fresher than the reservation's).
+   * matchmaker) for the player of `client.auth`, and the transport let this
+   * WebSocket through only with a valid token of that same player
+   * (rooms/seat-check.ts). Checked again here, so a join that the transport
+   * could not check (Colyseus's internals moved) fails closed. The session
+   * runs on the socket's token (it may be fresher than the reservation's).
    */
-  async #seatOwner(client: Client): Promise<TokenClaims> {
+  #seatOwner(client: Client): TokenClaims {
     const reserved = client.auth as TokenClaims;
-    const token = socketGuard(client.ref)?.token;
-    const refuse = (code: ErrorCode, message: string) => new ServerError(ColyseusErrorCode.AUTH_FAILED, `${code}: ${message}`);
-    if (!token) throw refuse("UNAUTHORIZED", "Send the player's token with the WebSocket (the `_authToken` query parameter, as @colyseus/sdk does with client.auth.token)");
-    let claims: TokenClaims;
-    try {
-      claims = await this.deps.tokens.verify(token);
-    } catch (error) {
-      if (error instanceof AppError) throw refuse(error.code, error.message);
-      throw error;
+    const verified = socketGuard(client.ref)?.claims;
+    if (!verified || verified.playerId !== reserved.playerId) {
+      throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "FORBIDDEN: This seat is taken only with its player's token");
     }
-    if (claims.playerId !== reserved.playerId) throw refuse("FORBIDDEN", "This seat is reserved for another player");
-    return claims;
+    return verified;
   }
 
   #startSession(client: Client, claims: TokenClaims): void {

@@ -29,10 +29,12 @@ export interface RoomDeps {
   reconnectWindowSeconds: number;
   /** Seconds before token expiry that rooms ask the client to refresh in-band. */
   authRefreshLeadSeconds: number;
+  /** Lease of a team member's "one team room per player" claim (TEAM_MEMBERSHIP_LEASE_SECONDS); default in rooms/team/memberships.ts. */
+  teamMembershipLeaseSeconds?: number;
   /** Team matchmaking (issue 7); defaults in rooms/matchmaking/ when unset. */
   matchmaking?: MatchmakingDeps;
   /** Draft room limits (issue 8); defaults in rooms/draft-room.ts when unset. */
-  draft?: { poolLimit: number; closeAfterSeconds: number };
+  draft?: { poolLimit: number; closeAfterSeconds: number; idleCloseSeconds: number };
 }
 
 /** A room type to register with the matchmaker. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type WebSocket from "ws";
-import { CloseCodes, ROOM_WS_TOKEN_PREFIX } from "../shared/index.ts";
+import { CloseCodes, ROOM_WS_TOKEN_PREFIX, type TokenClaims } from "../shared/index.ts";
 import { TokenBucket } from "./token-bucket.ts";
 
 /**
@@ -40,6 +40,8 @@ export interface SocketGuardState {
    * subprotocol, the `_authToken` query parameter, or `Authorization: Bearer`.
    */
   readonly token?: string;
+  /** That token's claims, once rooms/seat-check.ts verified it belongs to the seat's player. */
+  claims?: TokenClaims;
 }
 
 const GUARD = Symbol("arena:socket-guard");

@@ -113,7 +113,11 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
     #listingKey = "";
     #disposed = false;
     /** One team room per player (store claims, across processes). */
-    readonly #memberships = new TeamMemberships(deps.stores.teamMemberships, () => ({ roomId: this.roomId, teamId: this.state.teamId, name: this.state.name, code: this.state.code }));
+    readonly #memberships = new TeamMemberships(
+      deps.stores.teamMemberships,
+      () => ({ roomId: this.roomId, teamId: this.state.teamId, name: this.state.name, code: this.state.code }),
+      deps.teamMembershipLeaseSeconds === undefined ? undefined : deps.teamMembershipLeaseSeconds * 1000,
+    );
 
     static override async onAuth(token: string, options: Record<string, unknown> | undefined, _context: unknown): Promise<TokenClaims> {
       const claims = await verifyRoomToken(deps.tokens, token);
@@ -193,7 +197,7 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
       });
 
       this.clock.setInterval(() => void this.#renewCode(), TEAM_ROOM_TIMINGS.codeLeaseMs / 3);
-      this.clock.setInterval(() => void this.#renewMemberships(), TeamMemberships.renewEveryMs);
+      this.clock.setInterval(() => void this.#renewMemberships(), this.#memberships.renewEveryMs);
       this.setupProjectRoom();
       this.#updateListing();
     }

@@ -75,6 +75,8 @@ export const CONFIG_VARIABLES = {
   AUTH_REFRESH_LEAD_SECONDS: { schema: z.coerce.number().int().min(1).max(3600), default: "60", doc: "Rooms send `auth.expiring` this long before a client's token expires; unrefreshed clients are closed with 4101 at expiry." },
   DRAFT_POOL_LIMIT: { schema: positiveInt(5000), default: "500", doc: "Most players a draft room reads from the `rating` board into its pool (the league's rankings); players supplied at league creation come on top." },
   DRAFT_CLOSE_AFTER_SECONDS: { schema: z.coerce.number().int().min(0).max(86_400), default: "120", doc: "How long a complete draft's room stays open (rosters saved) before it closes with 4107." },
+  DRAFT_IDLE_CLOSE_SECONDS: { schema: positiveInt(7 * 86_400), default: "600", doc: "A paused draft with no manager or commissioner connected is snapshotted and its room closed after this long (memory is reclaimed); the next `joinOrCreate(\"draft\", {leagueId})` restores it." },
+  TEAM_MEMBERSHIP_LEASE_SECONDS: { schema: positiveInt(3600), default: "30", doc: "One team room per player: a team room's claim on each member lives this long in the store unless renewed (every third of it); after a process crash its members can join another team once it runs out." },
   MATCHMAKING_RATING_GAP: { schema: z.coerce.number().int().min(0).max(10_000), default: "100", doc: "Team matchmaking: largest difference of average ratings (Glicko-2) accepted at once." },
   MATCHMAKING_GAP_GROWTH_PER_SECOND: { schema: z.coerce.number().min(0).max(10_000), default: "10", doc: "Team matchmaking: the accepted rating gap grows by this much per second the older ticket has waited." },
   MATCHMAKING_MAX_RATING_GAP: { schema: z.coerce.number().int().min(0).max(10_000), default: "600", doc: "Team matchmaking: the accepted rating gap never grows past this." },
@@ -127,7 +129,9 @@ export interface Config {
   reconnectWindowSeconds: number;
   authRefreshLeadSeconds: number;
   /** Draft rooms (issue 8). */
-  draft: { poolLimit: number; closeAfterSeconds: number };
+  draft: { poolLimit: number; closeAfterSeconds: number; idleCloseSeconds: number };
+  /** One team room per player: the lease of a member's claim. */
+  teamMembershipLeaseSeconds: number;
   /** Team matchmaking (issue 7). */
   matchmaking: { policy: { initialGap: number; gapGrowthPerSecond: number; maxGap: number }; intervalMs: number; gameOptions: Record<string, unknown> };
   http: { bodyLimitBytes: number; joinAttemptsPerMinute: number; guestSignupsPerMinute: number };
@@ -232,7 +236,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       reconnectWindowSeconds: values.RECONNECT_WINDOW_SECONDS as number,
       authRefreshLeadSeconds: values.AUTH_REFRESH_LEAD_SECONDS as number,
-      draft: { poolLimit: values.DRAFT_POOL_LIMIT as number, closeAfterSeconds: values.DRAFT_CLOSE_AFTER_SECONDS as number },
+      draft: {
+        poolLimit: values.DRAFT_POOL_LIMIT as number,
+        closeAfterSeconds: values.DRAFT_CLOSE_AFTER_SECONDS as number,
+        idleCloseSeconds: values.DRAFT_IDLE_CLOSE_SECONDS as number,
+      },
+      teamMembershipLeaseSeconds: values.TEAM_MEMBERSHIP_LEASE_SECONDS as number,
       matchmaking: {
         policy: {
           initialGap: values.MATCHMAKING_RATING_GAP as number,

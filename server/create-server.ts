@@ -154,6 +154,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
       messages: { perSecond: config.ws.messagesPerSecond, burst: config.ws.messageBurst },
       control: { perSecond: config.ws.controlFramesPerSecond, burst: config.ws.controlFrameBurst },
     },
+    tokens,
     onFlood: ({ kind, url }) => logger.warn({ kind, url }, "a WebSocket exceeded its frame budget; closed with 4103"),
   });
 
@@ -170,6 +171,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     authRefreshLeadSeconds: config.authRefreshLeadSeconds,
     matchmaking: config.matchmaking,
     draft: config.draft,
+    teamMembershipLeaseSeconds: config.teamMembershipLeaseSeconds,
   };
   const definitions = (options.rooms ?? projectRooms)(roomDeps);
   edge = createMatchmakeEdge(definitions, tokens);

@@ -2,12 +2,13 @@ import { AppError } from "../../shared/index.ts";
 import type { TeamMembership, TeamMembershipStore } from "../../store/index.ts";
 
 /**
- * How long a member's claim on "my team room" lives in the store unless the
- * room renews it (every third of it, while the member holds the seat, also
- * while away inside the reconnection window). A crashed process's members
- * can join another team once it runs out.
+ * Default (TEAM_MEMBERSHIP_LEASE_SECONDS) of how long a member's claim on
+ * "my team room" lives in the store unless the room renews it (every third
+ * of it, while the member holds the seat, also while away inside the
+ * reconnection window). A crashed process's members can join another team
+ * once it runs out.
  */
-export const TEAM_MEMBERSHIP_LEASE_MS = 30_000;
+export const DEFAULT_TEAM_MEMBERSHIP_LEASE_MS = 30_000;
 
 /** CONFLICT for a player who is already in a team room: `details` name it, so the client can leave it first. */
 export function alreadyInTeamError(holder: TeamMembership): AppError {
@@ -29,11 +30,12 @@ export class TeamMemberships {
   constructor(
     private readonly store: TeamMembershipStore,
     private readonly team: () => TeamMembership,
+    readonly leaseMs: number = DEFAULT_TEAM_MEMBERSHIP_LEASE_MS,
   ) {}
 
   /** Claims the player for this room; throws `alreadyInTeamError` if another team room holds them. */
   async claim(playerId: string): Promise<void> {
-    const outcome = await this.store.claim(playerId, this.team(), TEAM_MEMBERSHIP_LEASE_MS);
+    const outcome = await this.store.claim(playerId, this.team(), this.leaseMs);
     if (!outcome.ok) throw alreadyInTeamError(outcome.holder);
     this.#members.add(playerId);
   }
@@ -47,7 +49,7 @@ export class TeamMemberships {
     const lost: string[] = [];
     const team = this.team();
     for (const playerId of this.#members) {
-      const outcome = await this.store.claim(playerId, team, TEAM_MEMBERSHIP_LEASE_MS);
+      const outcome = await this.store.claim(playerId, team, this.leaseMs);
       if (!outcome.ok) lost.push(playerId);
     }
     return lost;
@@ -66,5 +68,7 @@ export class TeamMemberships {
     return Promise.allSettled(players.map((playerId) => this.store.release(playerId, this.team().roomId)));
   }
 
-  static readonly renewEveryMs = TEAM_MEMBERSHIP_LEASE_MS / 3;
+  get renewEveryMs(): number {
+    return this.leaseMs / 3;
+  }
 }
