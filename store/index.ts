@@ -99,6 +99,8 @@ export interface CreateStoresOptions {
   historyLimit?: number;
   /** Sweep interval of the result pipeline. @default 2000 */
   pipelineSweepMs?: number;
+  /** Redis mode: the result pipeline's applier lease (how long a crashed applier blocks the others). @default 15000 */
+  pipelineLeaseMs?: number;
   /** Test hook (see ResultPipelineOptions.beforeCommit). */
   beforeCommit?: (batch: EffectBatch) => void | Promise<void>;
   /** The clock (ms). @default Date.now */
@@ -170,7 +172,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
         leagues: new RedisLeagueStore(redis, keys, { clock }),
         ratings,
         notifications,
-        backend: new RedisPipelineBackend({ redis, prefix, leaderboards, ratingsKey: ratings.key, clock }),
+        backend: new RedisPipelineBackend({ redis, prefix, leaderboards, ratingsKey: ratings.key, clock, leaseMs: options.pipelineLeaseMs }),
         ping: () => redis.ping(),
         onReconnect: (listener) => redis.onReady(listener),
         spectators: new RedisSpectatorFeed(redis, prefix, logger),
