@@ -301,8 +301,11 @@ export async function fuzzRawFrames(server: FuzzServer, runs: number, findings: 
         else ws.send(frame.data!);
         // A ping after the frame: its pong (or the close) means the server handled the frame.
         const mark = Buffer.from(`sync-${run}`);
-        // A LEAVE_ROOM is answered by the close itself (after the room's onLeave), not before the next pong.
-        const outcome = frame.kind.startsWith("leave") ? await raw.closed : await new Promise<number | "open">((resolve) => {
+        // A frame whose protocol code is LEAVE_ROOM (12; random bytes and text can be one) is answered by
+        // the close itself, sent after the room's onLeave, so possibly after the next pong.
+        const first = frame.data === undefined ? undefined : Buffer.from(frame.data.slice(0, 4))[0];
+        const leaves = first !== undefined && (first & 0x1f) === 12 && !(frame.data!.length > maxPayload);
+        const outcome = leaves ? await raw.closed : await new Promise<number | "open">((resolve) => {
           const onPong = (data: Buffer) => {
             if (!data.equals(mark)) return;
             ws.off("pong", onPong);
