@@ -69,12 +69,19 @@ describe("security: attacks across two processes sharing Redis → refusals", fu
     assert.match(answer.body.error, /^VALIDATION_FAILED: the option "matchId" is chosen by the server/);
   });
 
-  it("4. A is killed: its member is still refused on B until the claim's lease runs out, then joins (a crashed process's claims expire)", async () => {
+  it("4. A is killed: its member is still refused on B until the claim's lease runs out, then let through (a crashed process's claims expire)", async () => {
     await stopServer(a, "SIGKILL");
-    const create = () => stockClient(b, member.token).create("team", {}, TeamRoomState);
-    await assert.rejects(create(), /CONFLICT: You are already in team/);
-    const joined = await waitFor(() => create().catch(() => undefined), "the claim's lease to run out", (LEASE_SECONDS + 5) * 1000, 250);
-    open.push(joined);
-    assert.ok(joined.roomId);
+    // A join by a code nobody has: refused for the claim while it stands, then "no such team" (no room is created,
+    // so Colyseus's placement, which may still pick the dead process for a while, plays no part).
+    const attempt = () => matchmake(b, member.token, "join", "team", { code: "ZZZZ9" });
+    const first = await attempt();
+    assert.equal(first.status, 526);
+    assert.match(first.body.error, /^CONFLICT: You are already in team/);
+    const after = await waitFor(async () => {
+      const answer = await attempt();
+      return answer.body?.error?.startsWith("CONFLICT") ? undefined : answer;
+    }, "the claim's lease to run out", (LEASE_SECONDS + 5) * 1000, 250);
+    assert.equal(after.status, 521);
+    assert.match(after.body.error, /^NOT_FOUND: No team has the code ZZZZ9/);
   });
 });
