@@ -46,7 +46,7 @@ export async function matchmake(target: Target, token: string | undefined, metho
 }
 
 /** A reservation made over HTTP (the first half of a join); fails the test if refused. */
-export async function reserve(target: Target, token: string, method: string, room: string, options: unknown = {}): Promise<SeatReservation & { name: string }> {
+export async function reserve(target: Target, token: string, method: string, room: string, options: unknown = {}): Promise<SeatReservation & { name: string; publicAddress?: string }> {
   const answer = await matchmake(target, token, method, room, options);
   if (answer.status !== 200) throw new Error(`matchmake ${method}/${room}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body;

@@ -5,7 +5,7 @@ import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-p
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
-import { guest, matchmake, stockClient } from "./attack-harness.ts";
+import { guest, matchmake, reserve, stockClient } from "./attack-harness.ts";
 
 /**
  * The same refusals when the attacker goes through another process: two
@@ -32,22 +32,27 @@ describe("security: attacks across two processes sharing Redis → refusals", fu
 
   let member: { token: string; playerId: string };
   let home: Room<any, TeamRoomState>;
+  /** The process hosting the member's team room (Colyseus may place a room created through A on B), and the other one. */
+  let host: ServerProcess;
+  let other: ServerProcess;
 
-  it("4. a member of a team on A joins a team on B by its code → 526 CONFLICT with details naming the team on A", async () => {
+  it("4. a member of a team on one process joins a team on the other by its code → 526 CONFLICT with details naming the first team", async () => {
     member = await guest(a, "Member");
-    home = await stockClient(a, member.token).create("team", {}, TeamRoomState);
+    const seat = await reserve(a, member.token, "create", "team");
+    [host, other] = seat.publicAddress === b.publicAddress ? [b, a] : [a, b];
+    home = await stockClient(host, member.token).consumeSeatReservation(seat as never, TeamRoomState);
     home.reconnection.enabled = false;
     open.push(home);
-    await waitFor(() => home.state.code, "A's team code");
-    const captain = await guest(b, "Captain on B");
-    const other: Room<any, TeamRoomState> = await stockClient(b, captain.token).create("team", {}, TeamRoomState);
-    open.push(other);
-    await waitFor(() => other.state.code, "B's team code");
-    const answer = await matchmake(b, member.token, "join", "team", { code: other.state.code });
+    await waitFor(() => home.state.code, "the team's code");
+    const captain = await guest(other, "Captain elsewhere");
+    const second: Room<any, TeamRoomState> = await stockClient(other, captain.token).create("team", {}, TeamRoomState);
+    open.push(second);
+    await waitFor(() => second.state.code, "the second team's code");
+    const answer = await matchmake(other, member.token, "join", "team", { code: second.state.code });
     assert.equal(answer.status, 526);
     assert.match(answer.body.error, /^CONFLICT: You are already in team/);
     assert.deepEqual(answer.body.details, { reason: "ALREADY_IN_TEAM", roomId: home.roomId, teamId: home.state.teamId, code: home.state.code, name: home.state.name });
-    await assert.rejects(stockClient(b, member.token).joinById(other.roomId, {}, TeamRoomState), /CONFLICT: You are already in team/);
+    await assert.rejects(stockClient(other, member.token).joinById(second.roomId, {}, TeamRoomState), /CONFLICT: You are already in team/);
   });
 
   it("1. an admin import on B for the match id of a live game on A → 409 CONFLICT (MATCH_LIVE); a client matchId on B → 526 VALIDATION_FAILED", async () => {
@@ -69,11 +74,11 @@ describe("security: attacks across two processes sharing Redis → refusals", fu
     assert.match(answer.body.error, /^VALIDATION_FAILED: the option "matchId" is chosen by the server/);
   });
 
-  it("4. A is killed: its member is still refused on B until the claim's lease runs out, then let through (a crashed process's claims expire)", async () => {
-    await stopServer(a, "SIGKILL");
+  it("4. the team's process is killed: its member is still refused on the other until the claim's lease runs out, then let through (a crashed process's claims expire)", async () => {
+    await stopServer(host, "SIGKILL");
     // A join by a code nobody has: refused for the claim while it stands, then "no such team" (no room is created,
     // so Colyseus's placement, which may still pick the dead process for a while, plays no part).
-    const attempt = () => matchmake(b, member.token, "join", "team", { code: "ZZZZ9" });
+    const attempt = () => matchmake(other, member.token, "join", "team", { code: "ZZZZ9" });
     const first = await attempt();
     assert.equal(first.status, 526);
     assert.match(first.body.error, /^CONFLICT: You are already in team/);
