@@ -47,7 +47,7 @@ export interface ArenaClient<Rooms extends Record<string, RoomEntry>> extends Ba
 export function createClient<Rooms extends Record<string, RoomEntry> = {}>(options: ClientOptions<Rooms>): ArenaClient<ProjectRoomContracts & Rooms> {
   const { onListenerError, ...base } = createBaseClient(options);
   const core: RoomCore = {
-    colyseus: new SdkColyseusClient(base.url, base.platform.WebSocket, options.logger),
+    colyseus: new SdkColyseusClient(base.url, base.platform.WebSocket, () => base.auth.token, options.logger),
     http: base.http,
     auth: base.auth,
     platform: base.platform,

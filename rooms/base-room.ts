@@ -1,4 +1,4 @@
-import { Room, type Client } from "@colyseus/core";
+import { ErrorCode as ColyseusErrorCode, Room, ServerError, type Client } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
 import type { z } from "zod";
 import {
@@ -17,7 +17,7 @@ import {
   type TokenClaims,
 } from "../shared/index.ts";
 import type { RoomDeps } from "./room-deps.ts";
-import { TokenBucket } from "./token-bucket.ts";
+import { socketGuard } from "./socket-guard.ts";
 
 /** Default for `RoomDeps.maxBufferedBytes` (WS_MAX_BUFFERED_BYTES). */
 export const DEFAULT_WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -38,9 +38,10 @@ interface BufferedSocket {
 }
 
 interface ClientSession {
-  bucket: TokenBucket;
   /** Set once the server decided to close this client: later messages are ignored. */
   closing: boolean;
+  /** The code the server closed it with: decides whether its seat is held, whatever code the peer echoes. */
+  closedWith?: number;
   claims: TokenClaims;
   /**
    * The socket failed a WebSocket protocol check (frame over
@@ -63,7 +64,11 @@ interface ClientSession {
  *   a handler that throws `AppError` answers with its code; anything else is
  *   logged and answered INTERNAL, and the room keeps running;
  * - unknown message types get `UNKNOWN_MESSAGE`;
- * - per-client token-bucket rate limit: a flood closes with 4103 RATE_LIMITED;
+ * - every inbound frame costs budget (rooms/socket-guard.ts, installed by the
+ *   transport): a flood closes with 4103 RATE_LIMITED and holds no seat;
+ * - a seat is taken only with its player's token: the WebSocket must carry a
+ *   valid token of the player the seat was reserved for (else the join fails:
+ *   `error` 525 `UNAUTHORIZED: …`/`FORBIDDEN: …`, then close 4002);
  * - slow consumers: a client whose send backlog (ws `bufferedAmount`) passes
  *   `maxBufferedBytes` is closed with 4104 SLOW_CONSUMER, so a reader that
  *   stalls cannot grow the server's memory while the room keeps broadcasting;
@@ -167,7 +172,8 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
   }
 
   override async onJoin(client: Client, options: unknown): Promise<void> {
-    this.#startSession(client, client.auth as TokenClaims);
+    const claims = this.#seatOwner(client);
+    this.#startSession(client, claims);
     this.#watchProtocolErrors(client);
     await this.playerJoined?.(client, options);
   }
@@ -180,7 +186,10 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
 
   override async onDrop(client: Client, code?: number): Promise<void> {
     const seconds = this.reconnectionSeconds(client);
-    if (code === undefined || closeActionFor(code) !== "reconnect" || seconds <= 0 || this.#sessions.get(client.sessionId)?.protocolError) {
+    const session = this.#sessions.get(client.sessionId);
+    // The server's own decision (a flood, a revoked token) counts, not the code the peer echoed or the 1006 of a peer that never did.
+    const decided = session?.closedWith ?? socketGuard(client.ref)?.closedWith ?? code;
+    if (decided === undefined || closeActionFor(decided) !== "reconnect" || seconds <= 0 || session?.protocolError) {
       // Not a network drop (rate limit, auth, validation): the seat is not held;
       // Colyseus calls onLeave right after onDrop returns.
       return;
@@ -199,6 +208,7 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
     if (session) {
       // A client closed with a reconnectable code (4104) may come back: listen to it again.
       session.closing = false;
+      session.closedWith = undefined;
       session.protocolError = false;
       this.#scheduleAuth(client, session);
       this.#watchProtocolErrors(client);
@@ -213,24 +223,33 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
     await this.playerLeft?.(client, code);
   }
 
+  /**
+   * The seat's owner: the seat was reserved (matchmake HTTP call, or a
+   * matchmaker) for the player of `client.auth`, and the transport let this
+   * WebSocket through only with a valid token of that same player
+   * (rooms/seat-check.ts). Checked again here, so a join that the transport
+   * could not check (Colyseus's internals moved) fails closed. The session
+   * runs on the socket's token (it may be fresher than the reservation's).
+   */
+  #seatOwner(client: Client): TokenClaims {
+    const reserved = client.auth as TokenClaims;
+    const verified = socketGuard(client.ref)?.claims;
+    if (!verified || verified.playerId !== reserved.playerId) {
+      throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "FORBIDDEN: This seat is taken only with its player's token");
+    }
+    return verified;
+  }
+
   #startSession(client: Client, claims: TokenClaims): void {
-    const session: ClientSession = {
-      claims,
-      closing: false,
-      bucket: new TokenBucket(this.deps.messageLimits.perSecond, this.deps.messageLimits.burst, Date.now()),
-    };
+    const session: ClientSession = { claims, closing: false };
     this.#sessions.set(client.sessionId, session);
     this.#scheduleAuth(client, session);
   }
 
-  /** Rate limit. A flood closes the client with RATE_LIMITED (final). */
+  /** Whether a message of this client is handled (its frame was paid for by the socket guard). */
   #admit(client: Client): boolean {
     const session = this.#sessions.get(client.sessionId);
-    if (!session || session.closing) return false;
-    if (session.bucket.take(Date.now())) return true;
-    this.deps.logger.warn({ roomId: this.roomId, sessionId: client.sessionId }, "client exceeded its message rate; closing");
-    this.#closeClient(client, session, CloseCodes.RATE_LIMITED.code, "message rate limit exceeded");
-    return false;
+    return session !== undefined && !session.closing && socketGuard(client.ref)?.closedWith === undefined;
   }
 
   #watchProtocolErrors(client: Client): void {
@@ -312,6 +331,7 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
 
   #closeClient(client: Client, session: ClientSession, code: number, reason: string): void {
     session.closing = true;
+    session.closedWith = code;
     this.#clearAuthTimers(client.sessionId, session);
     client.leave(code, reason);
   }

@@ -1,4 +1,5 @@
 import { ErrorCode as ColyseusErrorCode, ServerError, type Client } from "@colyseus/core";
+import type { Delayed } from "@colyseus/timer";
 import { StateView } from "@colyseus/schema";
 import type { z } from "zod";
 import {
@@ -58,9 +59,14 @@ export interface DraftRoomLimits {
   clockTickMs: number;
   /** Longest pause between retries of a failed roster or league-status write. @default 30000 */
   maxRetryMs: number;
+  /**
+   * A paused draft with nobody connected is snapshotted and closed after
+   * this long (DRAFT_IDLE_CLOSE_SECONDS); the next join restores it. @default 600
+   */
+  idleCloseSeconds: number;
 }
 
-export const DEFAULT_DRAFT_LIMITS: DraftRoomLimits = { poolLimit: 500, closeAfterSeconds: 120, clockTickMs: 250, maxRetryMs: 30_000 };
+export const DEFAULT_DRAFT_LIMITS: DraftRoomLimits = { poolLimit: 500, closeAfterSeconds: 120, clockTickMs: 250, maxRetryMs: 30_000, idleCloseSeconds: 600 };
 
 /** A matchmaking refusal the SDK shows as `CODE: message` (the verifyRoomToken convention). */
 function refusal(code: ErrorCode, message: string): ServerError {
@@ -113,6 +119,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     #finishing = false;
     #finishAttempts = 0;
     #listingKey = "";
+    #idleClose: Delayed | undefined;
 
     static override async onAuth(token: string): Promise<TokenClaims> {
       return verifyRoomToken(deps.tokens, token);
@@ -185,6 +192,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       this.setupProjectRoom();
       this.#updateListing();
       if (this.#model.status === "complete") this.#finish();
+      this.#watchIdle(); // a paused draft restored by a join that then fails is still reclaimed
     }
 
     /** Managers and the commissioner keep their seat for the whole draft; before and after it, the usual window. */
@@ -301,6 +309,28 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         const connected = live.has(teamId);
         if (team.connected !== connected) team.connected = connected;
       });
+      this.#watchIdle();
+    }
+
+    /**
+     * A paused draft nobody is connected to would wait in memory forever
+     * (its seats are held for the whole draft): after `idleCloseSeconds` it
+     * is snapshotted and closed, and the next join restores it. A running
+     * draft needs no such rule: its clock autopicks it to the end.
+     */
+    #watchIdle(): void {
+      const idle = this.#model.status === "paused" && ![...this.#seats.values()].some((seat) => seat.live);
+      if (!idle) {
+        this.#idleClose?.clear();
+        this.#idleClose = undefined;
+        return;
+      }
+      this.#idleClose ??= this.clock.setTimeout(() => {
+        this.#idleClose = undefined;
+        deps.logger.info({ roomId: this.roomId, leagueId: this.#model.leagueId, idleSeconds: limits.idleCloseSeconds }, "paused draft idle with nobody connected: snapshotted and closed");
+        // onDispose flushes the snapshot; the held seats' reconnections fail and their clients join again (restore).
+        void this.disconnect(CloseCodes.ROOM_CLOSED.code).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "closing the idle draft failed"));
+      }, limits.idleCloseSeconds * 1000);
     }
 
     /**

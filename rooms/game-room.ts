@@ -34,6 +34,7 @@ import {
 import { ProjectRoom } from "./base-room.ts";
 import { publishLobbyListing } from "./lobby-room.ts";
 import { initGameState, syncGameState } from "./game-state-sync.ts";
+import { MatchIdClaim, newMatchId } from "./match-id-claim.ts";
 import { ResultSubmitter } from "./result-submitter.ts";
 import { verifyRoomToken } from "./room-auth.ts";
 import type { RoomDefinition, RoomDeps } from "./room-deps.ts";
@@ -52,7 +53,6 @@ function parseSettings(raw: unknown): GameRoomSettings {
 
 /** Slack on the "match expected" TTL (waiting for players, goal freezes). */
 const EXPECT_MARGIN_SECONDS = 600;
-
 export interface GameListingMetadata {
   teamSize: number;
   friendly: boolean;
@@ -86,6 +86,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
     #reconnectSeconds = deps.reconnectWindowSeconds;
     readonly #spectators = new Set<string>();
     #submitter!: ResultSubmitter;
+    #claim: MatchIdClaim | undefined;
     #listingKey = "";
     #visible: boolean | undefined;
     #tickErrors = 0;
@@ -99,13 +100,17 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       return verifyRoomToken(deps.tokens, token);
     }
 
-    override onCreate(rawOptions: unknown) {
+    override async onCreate(rawOptions: unknown) {
       const settings = (this.#settings = parseSettings(rawOptions));
+      // `matchId` comes only from the server (a matchmaker): the matchmake
+      // edge refuses it in a client's options (RoomDefinition.serverOnlyOptions).
+      const claim = (this.#claim = new MatchIdClaim(settings.matchId ?? newMatchId(), this.roomId, deps.stores.results, deps.logger.child({ roomId: this.roomId })));
+      const taken = await claim.take();
+      if (taken !== "ok") throw refusal("CONFLICT", `Match ${claim.matchId} is ${taken === "recorded" ? "already recorded" : "being played in another room"}`);
       this.#reconnectSeconds = settings.reconnectSeconds ?? deps.reconnectWindowSeconds;
       this.#world = createWorld(arenaConfigFromSettings(settings, this.#reconnectSeconds));
       this.#meta = {
-        // Unique over time, not only among live rooms: results are idempotent by match id.
-        matchId: settings.matchId ?? `m_${Date.now().toString(36)}_${this.roomId}`,
+        matchId: claim.matchId,
         teams: {
           home: { name: settings.teams?.home?.name ?? "Home", ...(settings.teams?.home?.teamId ? { teamId: settings.teams.home.teamId } : {}) },
           away: { name: settings.teams?.away?.name ?? "Away", ...(settings.teams?.away?.teamId ? { teamId: settings.teams.away.teamId } : {}) },
@@ -113,9 +118,11 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       };
       this.#submitter = new ResultSubmitter({
         store: deps.stores.results,
+        owner: this.roomId,
         logger: deps.logger.child({ roomId: this.roomId, matchId: this.#meta.matchId }),
         schedule: (fn, ms) => this.clock.setTimeout(fn, ms),
       });
+      this.clock.setInterval(() => void claim.renew(this.#submitter.recorded), MatchIdClaim.renewEveryMs);
 
       this.state = new GameState();
       initGameState(this.#world, this.state, { matchId: this.#meta.matchId, friendly: settings.friendly, teams: this.#meta.teams });
@@ -200,6 +207,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       // Undefined when onCreate refused the options; and a throw here would
       // keep Colyseus from clearing the room's intervals.
       this.#submitter?.stop();
+      if (!this.#submitter?.recorded) this.#claim?.release();
     }
 
     /**
@@ -214,7 +222,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       this.broadcast(GameServerMessage.FINISHED, { reason: this.#world.end?.reason ?? "time", result } satisfies MatchFinishedMessage, { afterNextPatch: true });
       const postMatch = new Promise<void>((resolve) => this.clock.setTimeout(resolve, this.#settings.postMatchSeconds * 1000));
       void Promise.all([this.#submitter.submit(result), postMatch])
-        .then(() => (this.#submitter.recorded ? this.disconnect(CloseCodes.ROOM_CLOSED.code) : undefined))
+        .then(() => (this.#submitter.recorded || this.#submitter.refused ? this.disconnect(CloseCodes.ROOM_CLOSED.code) : undefined))
         .catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "closing the finished room failed"));
     }
 
@@ -330,7 +338,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       if (updates.length > 0 && metadata.listed && !visible) void Promise.all(updates).then(() => publishLobbyListing(this));
     }
   }
-  return { name: "game", room: GameRoom, filterBy: ["teamSize", "friendly"], realtimeListing: true };
+  return { name: "game", room: GameRoom, filterBy: ["teamSize", "friendly"], realtimeListing: true, serverOnlyOptions: ["matchId"] };
 }
 
 /** What the game room offers beyond Colyseus's Room (tests and operations reach it in-process). */

@@ -1,6 +1,6 @@
 import type { Room } from "@colyseus/core";
 import type { Logger } from "pino";
-import type { TokenVerifier } from "../shared/index.ts";
+import type { TokenClaims, TokenVerifier } from "../shared/index.ts";
 import type { Stores } from "../store/index.ts";
 
 /** What rooms get from the composition root (server/). Rooms never read the environment. */
@@ -19,8 +19,6 @@ export interface RoomDeps {
   spectateRateHz: number;
   /** How long a draining process lets its rooms finish before closing them with DRAINING. */
   shutdownGraceMs: number;
-  /** Per-client room message limits (token bucket). */
-  messageLimits: { perSecond: number; burst: number };
   /**
    * Largest send backlog (ws `bufferedAmount`) a room client may build up by
    * not reading; past it the base room closes it with 4104 SLOW_CONSUMER.
@@ -31,10 +29,12 @@ export interface RoomDeps {
   reconnectWindowSeconds: number;
   /** Seconds before token expiry that rooms ask the client to refresh in-band. */
   authRefreshLeadSeconds: number;
+  /** Lease of a team member's "one team room per player" claim (TEAM_MEMBERSHIP_LEASE_SECONDS); default in rooms/team/memberships.ts. */
+  teamMembershipLeaseSeconds?: number;
   /** Team matchmaking (issue 7); defaults in rooms/matchmaking/ when unset. */
   matchmaking?: MatchmakingDeps;
   /** Draft room limits (issue 8); defaults in rooms/draft-room.ts when unset. */
-  draft?: { poolLimit: number; closeAfterSeconds: number };
+  draft?: { poolLimit: number; closeAfterSeconds: number; idleCloseSeconds: number };
 }
 
 /** A room type to register with the matchmaker. */
@@ -55,6 +55,22 @@ export interface RoomDefinition {
    * changes, dispose). Private or unlisted rooms stay out of it.
    */
   realtimeListing?: boolean;
+  /**
+   * Option keys only the server may set (the game's `matchId`, chosen by a
+   * matchmaker through `matchMaker.createRoom`). The matchmake edge
+   * (`POST /matchmake/*`, the only way a client's options reach a room)
+   * refuses a request carrying one, for any room: matchmake error 526
+   * `VALIDATION_FAILED: …`.
+   */
+  serverOnlyOptions?: string[];
+  /**
+   * Checked at the matchmake edge before Colyseus sees a `joinOrCreate`,
+   * `create` or `join` of this room type by a client whose token is valid:
+   * throw an AppError to refuse it in the API's error shape (status from the
+   * code, `details` included). The room must enforce the same rule itself
+   * (joinById, races); this only gives clients an early, detailed answer.
+   */
+  admit?: (request: { method: "joinOrCreate" | "create" | "join"; claims: TokenClaims }) => Promise<void>;
 }
 
 /** Team matchmaking settings from the configuration (MATCHMAKING_* variables). */

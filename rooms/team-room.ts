@@ -28,11 +28,22 @@ import { MatchmakingService, type MatchDelivery, type MatchableRoom, type Prepar
 import { verifyRoomToken } from "./room-auth.ts";
 import type { RoomDefinition, RoomDeps } from "./room-deps.ts";
 import { TokenBucket } from "./token-bucket.ts";
+import { TeamMemberships, assertNotInAnotherTeam } from "./team/memberships.ts";
 import { assertQueueTransition, cancellable, codeLengthsToTry, generateTeamCode, nextCaptain, queueRefusal, type MemberView } from "./team/rules.ts";
 
 /** A join refusal the SDK shows as `CODE: message` (the verifyRoomToken convention). */
 function refusal(code: ErrorCode, message: string, colyseusCode: number = ColyseusErrorCode.APPLICATION_ERROR): ServerError {
   return new ServerError(colyseusCode, `${code}: ${message}`);
+}
+
+/** Runs `work`; an AppError becomes the matchmaker's refusal (`CODE: message`). */
+async function asRefusal(work: Promise<void>): Promise<void> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof AppError) throw refusal(error.code, error.message);
+    throw error;
+  }
 }
 
 /** Named limits of the team room's bookkeeping (the player-facing ones are TEAM_LIMITS in shared/). */
@@ -101,6 +112,12 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
     #gameWatch: { unsubscribe: () => void; timer: Delayed } | undefined;
     #listingKey = "";
     #disposed = false;
+    /** One team room per player (store claims, across processes). */
+    readonly #memberships = new TeamMemberships(
+      deps.stores.teamMemberships,
+      () => ({ roomId: this.roomId, teamId: this.state.teamId, name: this.state.name, code: this.state.code }),
+      deps.teamMembershipLeaseSeconds === undefined ? undefined : deps.teamMembershipLeaseSeconds * 1000,
+    );
 
     static override async onAuth(token: string, options: Record<string, unknown> | undefined, _context: unknown): Promise<TokenClaims> {
       const claims = await verifyRoomToken(deps.tokens, token);
@@ -121,6 +138,7 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
           }
         }
       }
+      await asRefusal(assertNotInAnotherTeam(deps.stores.teamMemberships, claims.playerId));
       return claims;
     }
 
@@ -179,6 +197,7 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
       });
 
       this.clock.setInterval(() => void this.#renewCode(), TEAM_ROOM_TIMINGS.codeLeaseMs / 3);
+      this.clock.setInterval(() => void this.#renewMemberships(), this.#memberships.renewEveryMs);
       this.setupProjectRoom();
       this.#updateListing();
     }
@@ -190,6 +209,7 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
       if (ticket) matchmaking.cancel(ticket).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "could not withdraw the queue ticket"));
       this.#gameWatch?.unsubscribe();
       this.#gameWatch = undefined;
+      void this.#memberships.releaseAll();
       // Undefined when onCreate failed before a code was allocated.
       if (this.state?.code) {
         deps.stores.matchmaking.releaseCode(this.state.code, this.roomId).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "could not release the team code"));
@@ -198,17 +218,28 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
 
     // ---- presence -------------------------------------------------------
 
-    protected override playerJoined(client: Client, rawOptions: unknown) {
+    protected override async playerJoined(client: Client, rawOptions: unknown) {
       const claims = this.claimsOf(client);
       const parsed = TeamJoinOptions.safeParse(rawOptions ?? {});
       if (!parsed.success) throw refusal("VALIDATION_FAILED", `Invalid join options: ${describeIssues(parsed.error)[0]?.message}`);
       if (this.#kicked.has(claims.playerId)) throw refusal("FORBIDDEN", "You were removed from this team");
-      for (const member of this.state.members.values()) {
-        if (member.playerId === claims.playerId) throw refusal("CONFLICT", "You are already in this team");
-      }
-      if (this.state.members.size >= this.state.size) throw refusal("CONFLICT", "The team is full");
+      const seatFree = () => {
+        for (const member of this.state.members.values()) {
+          if (member.playerId === claims.playerId) throw refusal("CONFLICT", "You are already in this team");
+        }
+        if (this.state.members.size >= this.state.size) throw refusal("CONFLICT", "The team is full");
+      };
+      seatFree();
       if (this.state.private && this.#creatorSeated && parsed.data.code !== this.state.code) {
         throw refusal("FORBIDDEN", "This team is private: join with its code");
+      }
+      // The atomic check of "one team room per player" (onAuth's was only a look).
+      await asRefusal(this.#memberships.claim(claims.playerId));
+      try {
+        seatFree(); // the state may have changed while the store answered
+      } catch (error) {
+        if (![...this.state.members.values()].some((m) => m.playerId === claims.playerId)) void this.#memberships.release(claims.playerId).catch(() => undefined);
+        throw error;
       }
       this.#creatorSeated = true;
 
@@ -258,9 +289,11 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
     }
 
     #removeMember(sessionId: string): void {
-      if (!this.state.members.has(sessionId)) return; // a refused join, or already removed (kicked while away)
+      const leaving = this.state.members.get(sessionId);
+      if (!leaving) return; // a refused join, or already removed (kicked while away)
       const views = this.#views();
       this.state.members.delete(sessionId);
+      this.#memberships.release(leaving.playerId).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "could not release a member's team claim (it expires)"));
       this.#joinSeqOf.delete(sessionId);
       this.#claimsOf.delete(sessionId);
       this.#chatBuckets.delete(sessionId);
@@ -507,6 +540,15 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
       }
     }
 
+    async #renewMemberships(): Promise<void> {
+      try {
+        const lost = await this.#memberships.renew();
+        if (lost.length > 0) deps.logger.warn({ roomId: this.roomId, players: lost }, "members joined another team while their claim here had lapsed");
+      } catch (error) {
+        deps.logger.warn({ err: error, roomId: this.roomId }, "could not renew the members' team claims; retrying");
+      }
+    }
+
     #updateListing(): void {
       const captain = this.state.members.get(this.state.captain);
       const metadata: TeamListingMetadata = {
@@ -528,7 +570,14 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
     }
   }
 
-  return { name: "team", room: TeamRoom, filterBy: ["code", "access"], realtimeListing: true };
+  return {
+    name: "team",
+    room: TeamRoom,
+    filterBy: ["code", "access"],
+    realtimeListing: true,
+    // The early, detailed answer (409 CONFLICT with details) for joins by name; the room enforces it either way.
+    admit: ({ claims }) => assertNotInAnotherTeam(deps.stores.teamMemberships, claims.playerId),
+  };
 }
 
 /** The team room's matchmaker entry points, for tests that reach a room in-process. */

@@ -76,13 +76,17 @@ export const CONFIG_VARIABLES = {
   WS_MAX_PAYLOAD_BYTES: { schema: positiveInt(1024 * 1024), default: "16384", doc: "Largest WebSocket frame a client may send; larger closes with 1009." },
   WS_PING_INTERVAL_MS: { schema: z.coerce.number().int().min(0).max(600_000), default: "3000", doc: "WebSocket ping interval (0 disables); keeps proxies from idling the socket out." },
   WS_PING_MAX_RETRIES: { schema: positiveInt(100), default: "2", doc: "Missed pings before a socket is terminated." },
-  WS_MESSAGES_PER_SECOND: { schema: positiveInt(10_000), default: "60", doc: "Sustained room messages per second per client (token bucket); a flood past it closes with 4103 RATE_LIMITED." },
-  WS_MESSAGE_BURST: { schema: positiveInt(10_000), default: "120", doc: "Token-bucket burst for room messages per client." },
+  WS_MESSAGES_PER_SECOND: { schema: positiveInt(10_000), default: "60", doc: "Sustained room messages (and `room.request`s) per second per WebSocket (token bucket); a flood past it closes with 4103 RATE_LIMITED." },
+  WS_MESSAGE_BURST: { schema: positiveInt(10_000), default: "120", doc: "Token-bucket burst for room messages per WebSocket." },
+  WS_CONTROL_FRAMES_PER_SECOND: { schema: positiveInt(10_000), default: "10", doc: "Sustained frames per second per WebSocket that are not room messages (Colyseus PING, join/leave acks, unknown first bytes, WebSocket ping/pong); a flood past it closes with 4103 RATE_LIMITED." },
+  WS_CONTROL_FRAME_BURST: { schema: positiveInt(10_000), default: "20", doc: "Token-bucket burst for those control frames per WebSocket." },
   WS_MAX_BUFFERED_BYTES: { schema: positiveInt(256 * 1024 * 1024), default: "4194304", doc: "Largest send backlog (bytes the server holds for a room client that does not read its socket); past it the client is closed with 4104 SLOW_CONSUMER." },
   RECONNECT_WINDOW_SECONDS: { schema: z.coerce.number().int().min(0).max(3600), default: "20", doc: "How long a dropped room client keeps its seat (0 disables)." },
   AUTH_REFRESH_LEAD_SECONDS: { schema: z.coerce.number().int().min(1).max(3600), default: "60", doc: "Rooms send `auth.expiring` this long before a client's token expires; unrefreshed clients are closed with 4101 at expiry." },
   DRAFT_POOL_LIMIT: { schema: positiveInt(5000), default: "500", doc: "Most players a draft room reads from the `rating` board into its pool (the league's rankings); players supplied at league creation come on top." },
   DRAFT_CLOSE_AFTER_SECONDS: { schema: z.coerce.number().int().min(0).max(86_400), default: "120", doc: "How long a complete draft's room stays open (rosters saved) before it closes with 4107." },
+  DRAFT_IDLE_CLOSE_SECONDS: { schema: positiveInt(7 * 86_400), default: "600", doc: "A paused draft with no manager or commissioner connected is snapshotted and its room closed after this long (memory is reclaimed); the next `joinOrCreate(\"draft\", {leagueId})` restores it." },
+  TEAM_MEMBERSHIP_LEASE_SECONDS: { schema: positiveInt(3600), default: "30", doc: "One team room per player: a team room's claim on each member lives this long in the store unless renewed (every third of it); after a process crash its members can join another team once it runs out." },
   MATCHMAKING_RATING_GAP: { schema: z.coerce.number().int().min(0).max(10_000), default: "100", doc: "Team matchmaking: largest difference of average ratings (Glicko-2) accepted at once." },
   MATCHMAKING_GAP_GROWTH_PER_SECOND: { schema: z.coerce.number().min(0).max(10_000), default: "10", doc: "Team matchmaking: the accepted rating gap grows by this much per second the older ticket has waited." },
   MATCHMAKING_MAX_RATING_GAP: { schema: z.coerce.number().int().min(0).max(10_000), default: "600", doc: "Team matchmaking: the accepted rating gap never grows past this." },
@@ -130,11 +134,22 @@ export interface Config {
   tickRateHz: number;
   patchRateHz: number;
   spectateRateHz: number;
-  ws: { maxPayloadBytes: number; pingIntervalMs: number; pingMaxRetries: number; messagesPerSecond: number; messageBurst: number; maxBufferedBytes: number };
+  ws: {
+    maxPayloadBytes: number;
+    pingIntervalMs: number;
+    pingMaxRetries: number;
+    messagesPerSecond: number;
+    messageBurst: number;
+    controlFramesPerSecond: number;
+    controlFrameBurst: number;
+    maxBufferedBytes: number;
+  };
   reconnectWindowSeconds: number;
   authRefreshLeadSeconds: number;
   /** Draft rooms (issue 8). */
-  draft: { poolLimit: number; closeAfterSeconds: number };
+  draft: { poolLimit: number; closeAfterSeconds: number; idleCloseSeconds: number };
+  /** One team room per player: the lease of a member's claim. */
+  teamMembershipLeaseSeconds: number;
   /** Team matchmaking (issue 7). */
   matchmaking: { policy: { initialGap: number; gapGrowthPerSecond: number; maxGap: number }; intervalMs: number; gameOptions: Record<string, unknown> };
   http: { bodyLimitBytes: number; joinAttemptsPerMinute: number; guestSignupsPerMinute: number; headersTimeoutMs: number; requestTimeoutMs: number };
@@ -251,11 +266,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         pingMaxRetries: values.WS_PING_MAX_RETRIES as number,
         messagesPerSecond: values.WS_MESSAGES_PER_SECOND as number,
         messageBurst: values.WS_MESSAGE_BURST as number,
+        controlFramesPerSecond: values.WS_CONTROL_FRAMES_PER_SECOND as number,
+        controlFrameBurst: values.WS_CONTROL_FRAME_BURST as number,
         maxBufferedBytes: values.WS_MAX_BUFFERED_BYTES as number,
       },
       reconnectWindowSeconds: values.RECONNECT_WINDOW_SECONDS as number,
       authRefreshLeadSeconds: values.AUTH_REFRESH_LEAD_SECONDS as number,
-      draft: { poolLimit: values.DRAFT_POOL_LIMIT as number, closeAfterSeconds: values.DRAFT_CLOSE_AFTER_SECONDS as number },
+      draft: {
+        poolLimit: values.DRAFT_POOL_LIMIT as number,
+        closeAfterSeconds: values.DRAFT_CLOSE_AFTER_SECONDS as number,
+        idleCloseSeconds: values.DRAFT_IDLE_CLOSE_SECONDS as number,
+      },
+      teamMembershipLeaseSeconds: values.TEAM_MEMBERSHIP_LEASE_SECONDS as number,
       matchmaking: {
         policy: {
           initialGap: values.MATCHMAKING_RATING_GAP as number,

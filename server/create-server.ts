@@ -5,15 +5,16 @@ import type Koa from "koa";
 import { matchMaker, createNodeMatchmakingMiddleware, ErrorCode, ServerError, type Presence } from "@colyseus/core";
 import { setTransport } from "@colyseus/core/Transport";
 import { setLogger as setColyseusLogger } from "@colyseus/core/Logger";
-import { WebSocketTransport } from "@colyseus/ws-transport";
 import { createApp, type RawMount } from "../api/app.ts";
 import { clientErrorHandler } from "../api/client-error.ts";
 import type { ApiState } from "../api/context.ts";
 import { Lifecycle } from "../api/lifecycle.ts";
 import { projectRooms, type RoomDefinition, type RoomDeps } from "../rooms/index.ts";
+import { RoomTransport } from "../rooms/room-transport.ts";
 import { AppError, CloseCodes, CORS_EXPOSED_HEADERS, CORS_METHODS, CORS_REQUEST_HEADERS, type ReadinessResponse } from "../shared/index.ts";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { createMatchmakeEdge, type MatchmakeEdge } from "./matchmake-edge.ts";
 import { createMetrics } from "./metrics.ts";
 import { createStores, type Stores } from "../store/index.ts";
 import { TokenService, newPlayerId } from "./token-service.ts";
@@ -72,6 +73,7 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   setColyseusLogger(logger.child({ component: "colyseus" }));
+  const metrics = createMetrics({ wsClients: () => matchMaker.stats.local.ccu });
   // Stores first: in distributed mode an unreachable Redis fails start-up here (RedisUnavailableError), before anything listens.
   const stores = await createStores({
     redisUrl: config.redisUrl,
@@ -80,11 +82,14 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     outboxLimit: config.stores.outboxLimit,
     leaderboardsFile: config.stores.leaderboardsFile,
     logger,
+    onResultRejected: ({ reason, source }) => metrics.matchResultsRejected.inc({ reason, source }),
+  }).catch((error: unknown) => {
+    metrics.close();
+    throw error;
   });
 
   const startedAt = Date.now();
   const tokens = new TokenService({ secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds });
-  const metrics = createMetrics({ wsClients: () => matchMaker.stats.local.ccu });
   const httpServer = http.createServer({
     // Node's request timeout bounds RECEIVING a request (headers and body), not
     // answering it: a long poll's or SSE stream's GET is complete at once, so
@@ -114,12 +119,14 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
   };
 
   const colyseusMatchmaking = createNodeMatchmakingMiddleware();
-  const matchmaking: RawMount["handle"] = (req, res, next) => {
+  let edge: MatchmakeEdge | undefined;
+  const matchmaking: RawMount["handle"] = async (req, res, next) => {
     // A draining process takes no new seats: the client retries and lands on another process.
     if (lifecycle.draining) throw new AppError("DRAINING", "This server is draining; retry shortly", { retryAfter: 2 });
     // Without Redis the matchmaker (its presence and driver live there) would hold the request
     // until its own timeouts, then answer with the Redis client's text: say so at once.
     if (!stores.available) throw new AppError("STORE_UNAVAILABLE", "Matchmaking is unavailable while the store (Redis) is unreachable; retry shortly", { retryAfter: 2 });
+    if (await edge?.admit(req, res)) return;
     return colyseusMatchmaking(req, res, next);
   };
   const app = createApp({
@@ -150,11 +157,17 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
   applyCorsPolicyToMatchmaker(config.corsOrigins);
   answerDeadProcessRoomsAsGone();
 
-  const transport = new WebSocketTransport({
+  const transport = new RoomTransport({
     noServer: true,
     maxPayload: config.ws.maxPayloadBytes,
     pingInterval: config.ws.pingIntervalMs,
     pingMaxRetries: config.ws.pingMaxRetries,
+    frameLimits: {
+      messages: { perSecond: config.ws.messagesPerSecond, burst: config.ws.messageBurst },
+      control: { perSecond: config.ws.controlFramesPerSecond, burst: config.ws.controlFrameBurst },
+    },
+    tokens,
+    onFlood: ({ kind, url }) => logger.warn({ kind, url }, "a WebSocket exceeded its frame budget; closed with 4103"),
   });
 
   const roomDeps: RoomDeps = {
@@ -165,14 +178,15 @@ export async function createServer(options: CreateServerOptions): Promise<AppSer
     patchRateHz: config.patchRateHz,
     spectateRateHz: config.spectateRateHz,
     shutdownGraceMs: config.shutdownGraceMs,
-    messageLimits: { perSecond: config.ws.messagesPerSecond, burst: config.ws.messageBurst },
     maxBufferedBytes: config.ws.maxBufferedBytes,
     reconnectWindowSeconds: config.reconnectWindowSeconds,
     authRefreshLeadSeconds: config.authRefreshLeadSeconds,
     matchmaking: config.matchmaking,
     draft: config.draft,
+    teamMembershipLeaseSeconds: config.teamMembershipLeaseSeconds,
   };
   const definitions = (options.rooms ?? projectRooms)(roomDeps);
+  edge = createMatchmakeEdge(definitions, tokens);
   for (const definition of definitions) {
     const handler = matchMaker.defineRoomType(definition.name, definition.room, definition.defaultOptions);
     if (definition.filterBy) handler.filterBy(definition.filterBy);

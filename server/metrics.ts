@@ -11,6 +11,8 @@ export interface ServerMetrics extends HttpObserver {
   roomsOpen: Gauge<"room">;
   roomClients: Gauge<"room">;
   roomsCreated: Counter<"room">;
+  /** Match results the store refused (`reason`: inconsistent, different-result, match-live; `source`: room, admin). */
+  matchResultsRejected: Counter<"reason" | "source">;
   close(): void;
 }
 
@@ -42,12 +44,19 @@ export function createMetrics(options: { wsClients: () => number }): ServerMetri
   const roomsOpen = new Gauge({ name: "rooms_open", help: "Rooms alive on this process by room name", labelNames: ["room"] as const, registers: [registry] });
   const roomClients = new Gauge({ name: "room_clients", help: "Clients seated in rooms on this process by room name", labelNames: ["room"] as const, registers: [registry] });
   const roomsCreated = new Counter({ name: "rooms_created_total", help: "Rooms created on this process by room name", labelNames: ["room"] as const, registers: [registry] });
+  const matchResultsRejected = new Counter({
+    name: "match_results_rejected_total",
+    help: "Match results refused by the store: reason inconsistent (could not have happened), different-result (the id is recorded with other content), match-live (a live room owns the id); source room or admin",
+    labelNames: ["reason", "source"] as const,
+    registers: [registry],
+  });
 
   return {
     registry,
     roomsOpen,
     roomClients,
     roomsCreated,
+    matchResultsRejected,
     observe(method, route, status, seconds) {
       httpRequests.inc({ method, route, status: String(status) });
       httpDuration.observe({ method, route }, seconds);

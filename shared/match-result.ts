@@ -31,6 +31,11 @@ export interface MatchResultTeam {
   score: number;
   /** Sum of the side's player stats. */
   stats: PlayerMatchStats;
+  /**
+   * Goals this side was credited that none of its players scored (the other
+   * side's own goals). Omitted when 0. `score` = its players' goals + this.
+   */
+  ownGoals?: number;
 }
 
 export interface MatchResult {
@@ -57,8 +62,11 @@ export interface RecordedMatchResult extends MatchResult {
 }
 
 /**
- * The validator for results entering through the admin API
+ * The format validator for results entering through the admin API
  * (`POST /v1/admin/match-results`); the game room builds its results in code.
+ * Whether a result could have happened at all (scores, sides, times) is
+ * checked for every result, from either source, by `matchResultIssues`
+ * (shared/match-result-consistency.ts) when the store records it.
  */
 const StatCount = z.number().int().min(0).max(1_000_000);
 const PlayerMatchStatsSchema = z.strictObject({ goals: StatCount, assists: StatCount, shots: StatCount, saves: StatCount, touches: StatCount });
@@ -70,6 +78,7 @@ const MatchResultTeamSchema = z.strictObject({
   name: displayText("name", { max: 64 }),
   score: StatCount,
   stats: PlayerMatchStatsSchema,
+  ownGoals: StatCount.optional(),
 });
 
 export const MatchResultSchema = z

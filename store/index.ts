@@ -4,7 +4,7 @@ import type { LeaderboardConfigInput } from "../shared/leaderboards.ts";
 import { patchedConfig } from "./leaderboard-rules.ts";
 import { loadLeaderboardFile } from "./leaderboard-file.ts";
 import type { LeaderboardStore } from "./leaderboards.ts";
-import { MemoryMatchResultStore, type ResultStore } from "./match-results.ts";
+import { MemoryMatchResultStore, type RecordOptions, type ResultStore } from "./match-results.ts";
 import { MemoryLeaderboardStore } from "./memory/leaderboards.ts";
 import { MemoryPipelineBackend } from "./memory/pipeline-backend.ts";
 import { LocalNotifications, type ChangeNotifications } from "./notifications.ts";
@@ -19,30 +19,33 @@ import { MemorySpectatorFeed, RedisSpectatorFeed, type SpectatorFeed } from "./s
 import { MemoryMatchmakingStore, type MatchmakingStore } from "./matchmaking.ts";
 import { RedisMatchmakingStore } from "./redis/matchmaking.ts";
 import { RedisPipelineBackend } from "./redis/pipeline-backend.ts";
+import { RedisTeamMembershipStore } from "./redis/team-memberships.ts";
+import { MemoryTeamMembershipStore, type TeamMembershipStore } from "./team-memberships.ts";
 import { RedisRatingStore } from "./redis/ratings.ts";
 import { RedisRosterStore } from "./redis/rosters.ts";
 import { leagueStandingsBoard, REFERENCE_BOARDS } from "./reference-boards.ts";
-import { ResultRecorder, type RecordOutcome } from "./result-recorder.ts";
+import { ResultRecorder, type RecordOutcome, type ResultRejection } from "./result-recorder.ts";
 import { MemoryRosterStore, type RosterStore } from "./rosters.ts";
 import { MemoryLeagueStore, type LeagueStore } from "./leagues.ts";
 import { RedisLeagueStore } from "./redis/leagues.ts";
 
 export type { LeaderboardStore } from "./leaderboards.ts";
-export type { ResultStore, MatchResultStore } from "./match-results.ts";
+export type { ResultStore, MatchResultStore, MatchClaims, MatchClaimOutcome, RecordOptions } from "./match-results.ts";
 export type { RosterStore } from "./rosters.ts";
 export type { LeagueStore, DraftSnapshot, NewLeague } from "./leagues.ts";
 export type { RatingStore, PlayerRating } from "./ratings.ts";
 export type { MatchmakingStore, QueueTicket } from "./matchmaking.ts";
+export type { TeamMembershipStore, TeamMembership, MembershipClaim } from "./team-memberships.ts";
 export type { ChangeNotifications, StoreEvent, StoreEventListener } from "./notifications.ts";
 export type { ResultPipeline } from "./pipeline.ts";
-export type { RecordOutcome } from "./result-recorder.ts";
+export type { RecordOutcome, ResultRejection, ResultRejectionReason } from "./result-recorder.ts";
 export { RedisUnavailableError } from "./redis/connection.ts";
 export { LeaderboardFileError } from "./leaderboard-file.ts";
 
 /** The results store as the rest of the server sees it: writes go through the outbox and kick the pipeline. */
 export interface ResultsFront extends ResultStore {
   /** Records now, or answers `queued` when the store is unreachable (the outbox writes it later). */
-  recordOrQueue(result: Parameters<ResultStore["record"]>[0]): Promise<RecordOutcome>;
+  recordOrQueue(result: Parameters<ResultStore["record"]>[0], options?: RecordOptions): Promise<RecordOutcome>;
   /** Results waiting in the outbox. */
   readonly pending: number;
 }
@@ -70,6 +73,8 @@ export interface Stores {
   readonly spectators: SpectatorFeed;
   /** Team join codes and the team matchmaking queue (issue 7). */
   readonly matchmaking: MatchmakingStore;
+  /** Which team room each player is in (one at a time, across processes). */
+  readonly teamMemberships: TeamMembershipStore;
   /** Readiness checks for `/readyz`: the store is reachable and nothing waits in the outbox. */
   ping(): Promise<StoreChecks>;
   /**
@@ -100,10 +105,14 @@ export interface CreateStoresOptions {
   historyLimit?: number;
   /** Sweep interval of the result pipeline. @default 2000 */
   pipelineSweepMs?: number;
+  /** Redis mode: the result pipeline's applier lease (how long a crashed applier blocks the others). @default 15000 */
+  pipelineLeaseMs?: number;
   /** Test hook (see ResultPipelineOptions.beforeCommit). */
   beforeCommit?: (batch: EffectBatch) => void | Promise<void>;
   /** The clock (ms). @default Date.now */
   clock?: () => number;
+  /** Called for every match result the store refuses (metrics). */
+  onResultRejected?: (rejection: ResultRejection) => void;
 }
 
 export const DEFAULT_KEY_PREFIX = "arena:";
@@ -132,6 +141,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
     onReconnect?: (listener: () => void) => void;
     spectators: SpectatorFeed;
     matchmaking: MatchmakingStore;
+    teamMemberships: TeamMembershipStore;
     close: () => Promise<void>;
   };
 
@@ -151,6 +161,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
       available: () => true,
       spectators: new MemorySpectatorFeed(logger),
       matchmaking: new MemoryMatchmakingStore({ clock }),
+      teamMemberships: new MemoryTeamMembershipStore({ clock }),
       close: async () => undefined,
     };
   } else {
@@ -169,12 +180,13 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
         leagues: new RedisLeagueStore(redis, keys, { clock }),
         ratings,
         notifications,
-        backend: new RedisPipelineBackend({ redis, prefix, leaderboards, ratingsKey: ratings.key, clock }),
+        backend: new RedisPipelineBackend({ redis, prefix, leaderboards, ratingsKey: ratings.key, clock, leaseMs: options.pipelineLeaseMs }),
         ping: () => redis.ping(),
         available: () => redis.available,
         onReconnect: (listener) => redis.onReady(listener),
         spectators: new RedisSpectatorFeed(redis, prefix, logger),
         matchmaking: new RedisMatchmakingStore(redis, keys),
+        teamMemberships: new RedisTeamMembershipStore(redis, keys),
         close: () => redis.close(),
       };
     } catch (error) {
@@ -202,7 +214,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
     sweepIntervalMs: options.pipelineSweepMs,
     beforeCommit: options.beforeCommit,
   });
-  const recorder = new ResultRecorder({ store: parts.results, pipeline, logger, outboxLimit: options.outboxLimit });
+  const recorder = new ResultRecorder({ store: parts.results, pipeline, logger, outboxLimit: options.outboxLimit, onRejected: options.onResultRejected, clock });
   parts.onReconnect?.(() => {
     recorder.flushSoon();
     pipeline.kick();
@@ -231,6 +243,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
     notifications: parts.notifications,
     spectators: parts.spectators,
     matchmaking: parts.matchmaking,
+    teamMemberships: parts.teamMemberships,
     pipeline,
     get available() {
       return parts.available();

@@ -9,13 +9,39 @@ import type { LocalNotifications } from "./notifications.ts";
  * pipeline and the outbox); readers use the history, the feed and `expect`.
  */
 export interface MatchResultStore {
-  /** Idempotent by `matchId`: a second call returns the first record and `created: false`. */
-  record(result: MatchResult): Promise<{ result: RecordedMatchResult; created: boolean }>;
+  /**
+   * Idempotent by `matchId`: the same result again returns the first record
+   * and `created: false`; a different result for a recorded id is refused
+   * (CONFLICT, `details.reason: "DIFFERENT_RESULT"`). While a live room
+   * holds the id's claim (`claim`), only that room (`options.owner`) may
+   * record it (CONFLICT, `details.reason: "MATCH_LIVE"`).
+   */
+  record(result: MatchResult, options?: RecordOptions): Promise<{ result: RecordedMatchResult; created: boolean }>;
   get(matchId: string): Promise<RecordedMatchResult | undefined>;
 }
 
+export interface RecordOptions {
+  /** The live room recording its own match (its room id). Unset: an operator's import. */
+  owner?: string;
+}
+
+/** `ok`: the owner holds the id now; `claimed`: another live room does; `recorded`: its result exists. */
+export type MatchClaimOutcome = "ok" | "claimed" | "recorded";
+
+/**
+ * Match ids belong to the room that plays them: a game room claims its id
+ * when it is created and renews the claim while it runs; the claim expires
+ * with a crashed process and is dropped when the result is recorded.
+ */
+export interface MatchClaims {
+  /** Claims `matchId` for `owner` for `ttlSeconds`, or renews the owner's claim. */
+  claim(matchId: string, owner: string, ttlSeconds: number): Promise<MatchClaimOutcome>;
+  /** Drops the claim if `owner` holds it (a room closing without a result). */
+  releaseClaim(matchId: string, owner: string): Promise<void>;
+}
+
 /** The full results store (memory and Redis). */
-export interface ResultStore extends MatchResultStore {
+export interface ResultStore extends MatchResultStore, MatchClaims {
   /** A player's matches, newest first. `cursor` is opaque (from `nextCursor`). BAD_CURSOR if malformed. */
   listByPlayer(playerId: string, options?: { limit?: number; cursor?: string }): Promise<{ results: RecordedMatchResult[]; nextCursor: string | null }>;
   /**
@@ -38,6 +64,37 @@ export interface ResultStore extends MatchResultStore {
   expect(matchId: string, ttlSeconds: number): Promise<void>;
   /** True while a match is expected (and not yet recorded). */
   isExpected(matchId: string): Promise<boolean>;
+}
+
+/** Whether two results say the same thing (key order and the store's `recordedAt`/`seq` aside). */
+export function sameMatchResult(a: MatchResult, b: MatchResult): boolean {
+  return canonicalJson(resultContent(a)) === canonicalJson(resultContent(b));
+}
+
+function resultContent(result: MatchResult): unknown {
+  const { recordedAt: _recordedAt, seq: _seq, ...content } = result as Partial<RecordedMatchResult> & MatchResult;
+  return content;
+}
+
+/** JSON with object keys sorted and `undefined` members dropped. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** A second, different result for a recorded match id. */
+export function differentResultError(matchId: string): AppError {
+  return new AppError("CONFLICT", `Match ${matchId} is already recorded with a different result; a recorded result never changes`, {
+    details: { matchId, reason: "DIFFERENT_RESULT" },
+  });
+}
+
+/** A result for a match id that a live room (not the caller) holds. */
+export function matchLiveError(matchId: string, roomId: string): AppError {
+  return new AppError("CONFLICT", `Match ${matchId} is being played in room ${roomId}; only that room records its result`, {
+    details: { matchId, roomId, reason: "MATCH_LIVE" },
+  });
 }
 
 export const RESULT_LIST_LIMIT = { default: 20, max: 100 } as const;
@@ -68,6 +125,7 @@ export class MemoryMatchResultStore implements ResultStore {
   readonly #feed: RecordedMatchResult[] = [];
   readonly #byPlayer = new Map<string, RecordedMatchResult[]>();
   readonly #expected = new Map<string, number>();
+  readonly #claims = new Map<string, { owner: string; until: number }>();
   readonly #epoch = newEpoch();
   readonly #notifications?: LocalNotifications;
   readonly #clock: () => number;
@@ -77,9 +135,15 @@ export class MemoryMatchResultStore implements ResultStore {
     this.#clock = options.clock ?? Date.now;
   }
 
-  async record(result: MatchResult): Promise<{ result: RecordedMatchResult; created: boolean }> {
+  async record(result: MatchResult, options: RecordOptions = {}): Promise<{ result: RecordedMatchResult; created: boolean }> {
     const existing = this.#byId.get(result.matchId);
-    if (existing) return { result: structuredClone(existing), created: false };
+    if (existing) {
+      if (!sameMatchResult(existing, result)) throw differentResultError(result.matchId);
+      return { result: structuredClone(existing), created: false };
+    }
+    const holder = this.#liveClaim(result.matchId);
+    if (holder && holder !== options.owner) throw matchLiveError(result.matchId, holder);
+    this.#claims.delete(result.matchId);
     const recorded: RecordedMatchResult = structuredClone({ ...result, recordedAt: new Date(this.#clock()).toISOString(), seq: this.#feed.length + 1 });
     this.#byId.set(result.matchId, recorded);
     this.#feed.push(recorded);
@@ -130,6 +194,27 @@ export class MemoryMatchResultStore implements ResultStore {
       if (this.#expected.size >= EXPECTED_LIMIT) this.#expected.delete(this.#expected.keys().next().value!);
     }
     this.#expected.set(matchId, now + ttlSeconds * 1000);
+  }
+
+  async claim(matchId: string, owner: string, ttlSeconds: number): Promise<MatchClaimOutcome> {
+    if (this.#byId.has(matchId)) return "recorded";
+    const holder = this.#liveClaim(matchId);
+    if (holder && holder !== owner) return "claimed";
+    this.#claims.set(matchId, { owner, until: this.#clock() + ttlSeconds * 1000 });
+    return "ok";
+  }
+
+  async releaseClaim(matchId: string, owner: string): Promise<void> {
+    if (this.#claims.get(matchId)?.owner === owner) this.#claims.delete(matchId);
+  }
+
+  #liveClaim(matchId: string): string | undefined {
+    const claim = this.#claims.get(matchId);
+    if (claim && claim.until <= this.#clock()) {
+      this.#claims.delete(matchId);
+      return undefined;
+    }
+    return claim?.owner;
   }
 
   async isExpected(matchId: string): Promise<boolean> {

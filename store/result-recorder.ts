@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import { AppError } from "../shared/errors.ts";
 import type { MatchResult, RecordedMatchResult } from "../shared/match-result.ts";
-import type { ResultStore } from "./match-results.ts";
+import { matchResultIssues } from "../shared/match-result-consistency.ts";
+import type { RecordOptions, ResultStore } from "./match-results.ts";
 import type { ResultPipeline } from "./pipeline.ts";
 import { isStoreUnavailable } from "./redis/connection.ts";
 
@@ -13,10 +14,28 @@ export interface ResultRecorderOptions {
   outboxLimit?: number;
   /** Retry backoff bounds while the store is unreachable. @default {minMs: 100, maxMs: 2000} */
   retry?: { minMs: number; maxMs: number };
+  /** Called for every result refused (metrics); `source` is `room` when a room recorded it, else `admin`. */
+  onRejected?: (rejection: ResultRejection) => void;
+  /** The clock (ms) results' times are checked against. @default Date.now */
+  clock?: () => number;
+}
+
+/**
+ * Why a result was refused: `inconsistent` (it cannot have happened:
+ * shared/match-result-consistency.ts), `different-result` (its id is
+ * recorded with other content), `match-live` (a live room holds its id).
+ */
+export type ResultRejectionReason = "inconsistent" | "different-result" | "match-live";
+
+export interface ResultRejection {
+  reason: ResultRejectionReason;
+  source: "room" | "admin";
+  matchId: string;
 }
 
 interface OutboxEntry {
   result: MatchResult;
+  options: RecordOptions;
   promise: Promise<{ result: RecordedMatchResult; created: boolean }>;
   resolve: (value: { result: RecordedMatchResult; created: boolean }) => void;
   reject: (error: unknown) => void;
@@ -38,6 +57,8 @@ export class ResultRecorder implements ResultStore {
   readonly #logger: Logger;
   readonly #limit: number;
   readonly #retry: { minMs: number; maxMs: number };
+  readonly #onRejected?: (rejection: ResultRejection) => void;
+  readonly #clock: () => number;
   readonly #outbox = new Map<string, OutboxEntry>();
   #timer?: NodeJS.Timeout;
   #attempt = 0;
@@ -49,6 +70,8 @@ export class ResultRecorder implements ResultStore {
     this.#logger = options.logger;
     this.#limit = options.outboxLimit ?? 1000;
     this.#retry = options.retry ?? { minMs: 100, maxMs: 2000 };
+    this.#onRejected = options.onRejected;
+    this.#clock = options.clock ?? Date.now;
   }
 
   /** Results waiting for the store. */
@@ -57,38 +80,56 @@ export class ResultRecorder implements ResultStore {
   }
 
   /**
-   * Records a result (idempotent by match id). While the store is down this
-   * waits until the outbox has written it; it rejects with STORE_UNAVAILABLE
-   * only when the outbox is full. Rooms need not block their clients on it.
+   * Records a result (idempotent by match id) after checking that it could
+   * have happened (400 VALIDATION_FAILED with `details.issues` otherwise).
+   * While the store is down this waits until the outbox has written it; it
+   * rejects with STORE_UNAVAILABLE only when the outbox is full. Rooms need
+   * not block their clients on it.
    */
-  async record(result: MatchResult): Promise<{ result: RecordedMatchResult; created: boolean }> {
-    const outcome = await this.#recordOrEnqueue(result);
+  async record(result: MatchResult, options: RecordOptions = {}): Promise<{ result: RecordedMatchResult; created: boolean }> {
+    const outcome = await this.#recordOrEnqueue(result, options);
     return outcome.status === "recorded" ? outcome : this.#outbox.get(result.matchId)!.promise;
   }
 
   /** Like `record`, but answers `queued` at once instead of waiting for the store (the admin API answers 202). */
-  async recordOrQueue(result: MatchResult): Promise<RecordOutcome> {
-    const outcome = await this.#recordOrEnqueue(result);
+  async recordOrQueue(result: MatchResult, options: RecordOptions = {}): Promise<RecordOutcome> {
+    const outcome = await this.#recordOrEnqueue(result, options);
     if (outcome.status === "queued") this.#outbox.get(result.matchId)?.promise.catch(() => undefined);
     return outcome;
   }
 
-  async #recordOrEnqueue(result: MatchResult): Promise<RecordOutcome> {
+  async #recordOrEnqueue(result: MatchResult, options: RecordOptions): Promise<RecordOutcome> {
+    const issues = matchResultIssues(result, this.#clock());
+    if (issues.length > 0) {
+      this.#rejected("inconsistent", result, options);
+      throw new AppError("VALIDATION_FAILED", `Impossible match result: ${issues[0]!.path}: ${issues[0]!.message}`, { details: { issues } });
+    }
     // Keep order: while anything waits, new results queue behind it.
     if (this.#outbox.size === 0) {
       try {
-        const recorded = await this.#store.record(result);
+        const recorded = await this.#store.record(result, options);
         this.#pipeline.kick();
         return { status: "recorded", ...recorded };
       } catch (error) {
-        if (!isStoreUnavailable(error)) throw error;
+        if (!isStoreUnavailable(error)) throw this.#refusal(error, result, options);
       }
     }
-    this.#enqueue(result);
+    this.#enqueue(result, options);
     return { status: "queued", matchId: result.matchId };
   }
 
-  #enqueue(result: MatchResult): void {
+  /** Counts a store refusal (a different result, a live room's id) and passes the error on. */
+  #refusal(error: unknown, result: MatchResult, options: RecordOptions): unknown {
+    const reason = (error as AppError & { details?: { reason?: string } })?.details?.reason;
+    if (error instanceof AppError && error.code === "CONFLICT") this.#rejected(reason === "MATCH_LIVE" ? "match-live" : "different-result", result, options);
+    return error;
+  }
+
+  #rejected(reason: ResultRejectionReason, result: MatchResult, options: RecordOptions): void {
+    this.#onRejected?.({ reason, source: options.owner === undefined ? "admin" : "room", matchId: result.matchId });
+  }
+
+  #enqueue(result: MatchResult, options: RecordOptions): void {
     if (this.#outbox.has(result.matchId)) return;
     if (this.#outbox.size >= this.#limit) {
       throw new AppError("STORE_UNAVAILABLE", `The store is unavailable and ${this.#limit} results are already waiting; retry later`, { retryAfter: 5 });
@@ -99,7 +140,7 @@ export class ResultRecorder implements ResultStore {
       resolve = res;
       reject = rej;
     });
-    this.#outbox.set(result.matchId, { result: structuredClone(result), promise, resolve, reject });
+    this.#outbox.set(result.matchId, { result: structuredClone(result), options, promise, resolve, reject });
     if (this.#outbox.size === 1) this.#logger.warn({ matchId: result.matchId }, "store unavailable: holding match results in the outbox");
     this.#schedule();
   }
@@ -127,7 +168,7 @@ export class ResultRecorder implements ResultStore {
       try {
         for (const [matchId, entry] of this.#outbox) {
           try {
-            const recorded = await this.#store.record(entry.result);
+            const recorded = await this.#store.record(entry.result, entry.options);
             this.#outbox.delete(matchId);
             entry.resolve(recorded);
             this.#pipeline.kick();
@@ -136,10 +177,10 @@ export class ResultRecorder implements ResultStore {
               this.#attempt++;
               return;
             }
-            // Not an outage (a bug or bad data): retrying cannot help.
+            // Not an outage (a bug, or a result the store refuses): retrying cannot help.
             this.#outbox.delete(matchId);
             this.#logger.error({ err: error, matchId }, "dropping a match result the store refused");
-            entry.reject(error);
+            entry.reject(this.#refusal(error, entry.result, entry.options));
           }
         }
         this.#attempt = 0;
@@ -184,6 +225,12 @@ export class ResultRecorder implements ResultStore {
   }
   head() {
     return this.#store.head();
+  }
+  claim(matchId: string, owner: string, ttlSeconds: number) {
+    return this.#store.claim(matchId, owner, ttlSeconds);
+  }
+  releaseClaim(matchId: string, owner: string) {
+    return this.#store.releaseClaim(matchId, owner);
   }
   expect(matchId: string, ttlSeconds: number) {
     return this.#store.expect(matchId, ttlSeconds);

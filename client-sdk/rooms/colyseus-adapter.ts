@@ -1,4 +1,5 @@
 import { ColyseusSDK, ErrorCode as ColyseusErrorCode, Room, ServerError, type SeatReservation } from "@colyseus/sdk";
+import { ROOM_WS_PROTOCOL, ROOM_WS_TOKEN_PREFIX } from "../../shared/index.ts";
 import { AuthError, HttpError, JoinError, NetworkError, SdkError, splitCodePrefix } from "../errors.ts";
 import type { HttpClient } from "../http.ts";
 import { log, type Logger } from "../logger.ts";
@@ -25,15 +26,19 @@ class InjectedWebSocketTransport {
   readonly #events: TransportEvents;
   readonly #WebSocket: WebSocketConstructor;
 
-  constructor(events: TransportEvents, WebSocketImpl: WebSocketConstructor) {
+  readonly #token: () => string | undefined;
+
+  constructor(events: TransportEvents, WebSocketImpl: WebSocketConstructor, token: () => string | undefined) {
     this.#events = events;
     this.#WebSocket = WebSocketImpl;
+    this.#token = token;
   }
 
   connect(url: string): void {
-    // No custom headers: browsers cannot send them, and the SDK puts no token in the URL
-    // (the matchmaker already verified it when it reserved the seat).
-    const ws = new this.#WebSocket(url);
+    // No custom headers (browsers cannot send them) and no token in the URL:
+    // the seat's token rides as a subprotocol (shared/room-protocol.ts).
+    const token = this.#token();
+    const ws = token ? new this.#WebSocket(url, [ROOM_WS_PROTOCOL, `${ROOM_WS_TOKEN_PREFIX}${token}`]) : new this.#WebSocket(url);
     ws.binaryType = "arraybuffer";
     ws.onopen = (event) => this.#events.onopen?.(event);
     ws.onmessage = (event) => this.#events.onmessage?.(event);
@@ -80,7 +85,13 @@ const ColyseusCloseCodes = { MAY_TRY_RECONNECT: 4010 } as const;
  * wrap the close handler before the socket is opened.
  */
 class SdkRoom<State> extends Room<any, State> {
-  constructor(name: string, rootSchema: (new (...args: any[]) => State) | undefined, WebSocketImpl: WebSocketConstructor | undefined, logger: Logger | undefined) {
+  constructor(
+    name: string,
+    rootSchema: (new (...args: any[]) => State) | undefined,
+    WebSocketImpl: WebSocketConstructor | undefined,
+    token: () => string | undefined,
+    logger: Logger | undefined,
+  ) {
     super(name, rootSchema);
     this.reconnection.enabled = false;
     let current: Room["connection"] | undefined;
@@ -89,7 +100,7 @@ class SdkRoom<State> extends Room<any, State> {
       enumerable: true,
       get: () => current,
       set: (connection: Room["connection"]) => {
-        if (WebSocketImpl) (connection as { transport: unknown }).transport = new InjectedWebSocketTransport(connection.events, WebSocketImpl);
+        if (WebSocketImpl) (connection as { transport: unknown }).transport = new InjectedWebSocketTransport(connection.events, WebSocketImpl, token);
         quietPreJoinClose(this as unknown as QuietRoom, connection.events, logger);
         current = connection;
       },
@@ -138,16 +149,30 @@ function quietPreJoinClose(room: QuietRoom, events: TransportEvents, logger: Log
 
 export class SdkColyseusClient extends ColyseusSDK {
   readonly #WebSocket: WebSocketConstructor | undefined;
+  readonly #token: () => string | undefined;
   readonly #logger: Logger | undefined;
 
-  constructor(endpoint: string, WebSocketImpl: WebSocketConstructor | undefined, logger?: Logger) {
+  constructor(endpoint: string, WebSocketImpl: WebSocketConstructor | undefined, token: () => string | undefined = () => undefined, logger?: Logger) {
     super(endpoint);
     this.#WebSocket = WebSocketImpl;
+    this.#token = token;
     this.#logger = logger;
   }
 
+  /**
+   * A seat is taken only with its player's token. On the injected WebSocket
+   * it rides as a subprotocol (never in the URL, so never in proxy logs);
+   * @colyseus/sdk's own transport (no WebSocket global) can only send it in
+   * the URL.
+   */
+  protected override buildEndpoint(seatReservation: SeatReservation, options: Record<string, unknown> = {}): string {
+    const token = this.#token();
+    if (token && !this.#WebSocket) options._authToken = token;
+    return super.buildEndpoint(seatReservation, options);
+  }
+
   protected override createRoom<T>(roomName: string, rootSchema?: new (...args: any[]) => T): Room<any, T> {
-    return new SdkRoom<T>(roomName, rootSchema, this.#WebSocket, this.#logger);
+    return new SdkRoom<T>(roomName, rootSchema, this.#WebSocket, this.#token, this.#logger);
   }
 }
 

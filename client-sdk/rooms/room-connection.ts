@@ -383,6 +383,8 @@ export class RoomConnection<C extends AnyRoomContract> {
   async #attempt(plan: Plan): Promise<Room<any, StateOf<C>>> {
     const request: JoinRequest =
       plan.kind === "reconnect" ? { method: "reconnect", target: plan.roomId, reconnectionToken: plan.secret } : plan.request;
+    // A handed-over seat makes no HTTP call that would fetch a token, yet the WebSocket must carry one (the seat's player).
+    if (request.method === "seat") await this.#core.auth.getToken({ reason: "connect" });
     const room = await joinRoom<StateOf<C>>(this.#core.colyseus, this.#core.http, request, this.contract.state, {
       signal: this.#abort.signal,
       timeoutMs: this.#options.joinTimeoutMs,

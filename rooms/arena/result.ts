@@ -25,15 +25,21 @@ export function buildMatchResult(world: World, meta: MatchMeta): MatchResult {
     ? forfeitedBy === "home" ? "away" : "home"
     : world.score.home === world.score.away ? "draw" : world.score.home > world.score.away ? "home" : "away";
   const teams = Object.fromEntries(
-    SIDES.map((side) => [
-      side,
-      {
-        ...(meta.teams[side].teamId ? { teamId: meta.teams[side].teamId } : {}),
-        name: meta.teams[side].name,
-        score: world.score[side],
-        stats: teamStats(side),
-      },
-    ]),
+    SIDES.map((side) => {
+      const stats = teamStats(side);
+      // Goals the side got without a scorer of its own: the other side's own goals.
+      const ownGoals = world.score[side] - stats.goals;
+      return [
+        side,
+        {
+          ...(meta.teams[side].teamId ? { teamId: meta.teams[side].teamId } : {}),
+          name: meta.teams[side].name,
+          score: world.score[side],
+          stats,
+          ...(ownGoals > 0 ? { ownGoals } : {}),
+        },
+      ];
+    }),
   ) as MatchResult["teams"];
   const result: MatchResult = {
     matchId: meta.matchId,
@@ -43,7 +49,8 @@ export function buildMatchResult(world: World, meta: MatchMeta): MatchResult {
     winner,
     ...(forfeitedBy ? { forfeitedBy } : {}),
     startedAt: new Date(world.startedAtMs).toISOString(),
-    endedAt: new Date(world.endedAtMs).toISOString(),
+    // A match lasts at least one step, even when several steps ran in the same millisecond.
+    endedAt: new Date(Math.max(world.endedAtMs, world.startedAtMs + 1)).toISOString(),
   };
   return deepFreeze(result);
 }

@@ -237,22 +237,26 @@ return 1
 );
 
 /**
- * ARGV: prefix, matchId, resultJson (without seq, ends with '}'), channel, playerId...
- * → {1, json} recorded, {0, json} already there (idempotent by match id).
+ * ARGV: prefix, matchId, resultJson (without seq, ends with '}'), channel, owner ('' for none), playerId...
+ * → {1, json} recorded, {0, json} already there (idempotent by match id; the
+ * caller compares the content), {2, roomId} the id is claimed by another live room.
  */
 export const RECORD_RESULT = script(
   "record-result",
   String.raw`
-local prefix, id = ARGV[1], ARGV[2]
+local prefix, id, owner = ARGV[1], ARGV[2], ARGV[5]
 local key = prefix .. 'result:' .. id
 local existing = redis.call('GET', key)
 if existing then return { 0, existing } end
+local claim = prefix .. 'claim:' .. id
+local holder = redis.call('GET', claim)
+if holder and holder ~= owner then return { 2, holder } end
 local seq = redis.call('INCR', prefix .. 'results:seq')
 local json = string.sub(ARGV[3], 1, -2) .. ',"seq":' .. string.format('%.0f', seq) .. '}'
 redis.call('SET', key, json)
 redis.call('ZADD', prefix .. 'results:feed', seq, id)
-for i = 5, #ARGV do redis.call('ZADD', prefix .. 'results:player:' .. ARGV[i], seq, id) end
-redis.call('DEL', prefix .. 'expected:' .. id)
+for i = 6, #ARGV do redis.call('ZADD', prefix .. 'results:player:' .. ARGV[i], seq, id) end
+redis.call('DEL', prefix .. 'expected:' .. id, claim)
 redis.call('PUBLISH', ARGV[4], '{"type":"result","matchId":' .. cjson.encode(id) .. ',"seq":' .. string.format('%.0f', seq) .. '}')
 return { 1, json }
 `,
@@ -301,6 +305,28 @@ export const EXPECT_MATCH = script(
 if redis.call('EXISTS', ARGV[1] .. 'result:' .. ARGV[2]) == 1 then return 0 end
 redis.call('SET', ARGV[1] .. 'expected:' .. ARGV[2], '1', 'PX', tonumber(ARGV[3]))
 return 1
+`,
+);
+
+/** ARGV: prefix, matchId, owner, ttlMs → 'ok' (claimed or renewed), 'claimed' (another owner holds it), 'recorded' */
+export const CLAIM_MATCH = script(
+  "claim-match",
+  String.raw`
+if redis.call('EXISTS', ARGV[1] .. 'result:' .. ARGV[2]) == 1 then return 'recorded' end
+local key = ARGV[1] .. 'claim:' .. ARGV[2]
+local holder = redis.call('GET', key)
+if holder and holder ~= ARGV[3] then return 'claimed' end
+redis.call('SET', key, ARGV[3], 'PX', tonumber(ARGV[4]))
+return 'ok'
+`,
+);
+
+/** ARGV: key, owner → 1 released, 0 not held by owner (also: the team membership claims) */
+export const RELEASE_IF_HELD = script(
+  "release-if-held",
+  String.raw`
+if redis.call('GET', ARGV[1]) == ARGV[2] then return redis.call('DEL', ARGV[1]) end
+return 0
 `,
 );
 

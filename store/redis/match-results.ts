@@ -1,13 +1,24 @@
 import type { MatchResult, RecordedMatchResult } from "../../shared/match-result.ts";
 import { newEpoch } from "../leaderboard-rules.ts";
-import { clampResultLimit, decodeSeqCursor, encodeSeqCursor, type ResultStore } from "../match-results.ts";
+import {
+  clampResultLimit,
+  decodeSeqCursor,
+  differentResultError,
+  encodeSeqCursor,
+  matchLiveError,
+  sameMatchResult,
+  type MatchClaimOutcome,
+  type RecordOptions,
+  type ResultStore,
+} from "../match-results.ts";
 import type { RedisConnection } from "./connection.ts";
-import { EXPECT_MATCH, FEED_HEAD, READ_FEED, READ_PLAYER_RESULTS, RECORD_RESULT } from "./lua.ts";
+import { CLAIM_MATCH, EXPECT_MATCH, FEED_HEAD, READ_FEED, READ_PLAYER_RESULTS, RECORD_RESULT, RELEASE_IF_HELD } from "./lua.ts";
 
 /**
  * Keys: `result:<id>` (JSON), `results:seq` (counter), `results:feed`
  * (sorted set seq → id), `results:player:<id>` (seq → id), `results:epoch`,
- * `expected:<id>` (with TTL). `record` is one script: the result, its seq,
+ * `expected:<id>` (with TTL), `claim:<id>` (the live room owning the id, with
+ * a TTL the room renews). `record` is one script: the result, its seq,
  * its feed and history entries and the notification land together or not at all.
  */
 export class RedisMatchResultStore implements ResultStore {
@@ -23,11 +34,22 @@ export class RedisMatchResultStore implements ResultStore {
     this.#clock = options.clock ?? Date.now;
   }
 
-  async record(result: MatchResult): Promise<{ result: RecordedMatchResult; created: boolean }> {
+  async record(result: MatchResult, options: RecordOptions = {}): Promise<{ result: RecordedMatchResult; created: boolean }> {
     const json = JSON.stringify({ ...result, recordedAt: new Date(this.#clock()).toISOString() });
     const players = [...new Set(result.players.map((p) => p.playerId))];
-    const [created, stored] = (await this.#redis.script(RECORD_RESULT, [this.#prefix, result.matchId, json, this.#channel, ...players])) as [number, string];
-    return { result: JSON.parse(stored) as RecordedMatchResult, created: created === 1 };
+    const [outcome, stored] = (await this.#redis.script(RECORD_RESULT, [this.#prefix, result.matchId, json, this.#channel, options.owner ?? "", ...players])) as [number, string];
+    if (outcome === 2) throw matchLiveError(result.matchId, stored);
+    const recorded = JSON.parse(stored) as RecordedMatchResult;
+    if (outcome === 0 && !sameMatchResult(recorded, result)) throw differentResultError(result.matchId);
+    return { result: recorded, created: outcome === 1 };
+  }
+
+  async claim(matchId: string, owner: string, ttlSeconds: number): Promise<MatchClaimOutcome> {
+    return (await this.#redis.script(CLAIM_MATCH, [this.#prefix, matchId, owner, Math.max(1, Math.ceil(ttlSeconds * 1000))])) as MatchClaimOutcome;
+  }
+
+  async releaseClaim(matchId: string, owner: string): Promise<void> {
+    await this.#redis.script(RELEASE_IF_HELD, [`${this.#prefix}claim:${matchId}`, owner]);
   }
 
   async get(matchId: string): Promise<RecordedMatchResult | undefined> {

@@ -45,6 +45,8 @@ describe("long polls answered outside the middleware chain", function () {
       head: () => results.head(),
       expect: (matchId, ttlSeconds) => results.expect(matchId, ttlSeconds),
       isExpected: (matchId) => results.isExpected(matchId),
+      claim: (matchId, owner, ttlSeconds) => results.claim(matchId, owner, ttlSeconds),
+      releaseClaim: (matchId, owner) => results.releaseClaim(matchId, owner),
       after: async (afterSeq, limit) => {
         if (failing) throw new AppError("STORE_UNAVAILABLE", "The results store is unavailable; retry", { retryAfter: 2 });
         return results.after(afterSeq, limit);

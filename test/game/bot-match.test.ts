@@ -17,9 +17,9 @@ describe("bots play a full match on a real server", () => {
     const results = server.server.stores.results;
     const record = results.record.bind(results);
     const recorded: MatchResult[] = [];
-    results.record = async (result: MatchResult) => {
+    results.record = async (result: MatchResult, options) => {
       recorded.push(result);
-      return record(result);
+      return record(result, options);
     };
     const bots: ArenaBot[] = [];
     let spectator: Awaited<ReturnType<typeof joinGame>> | undefined;

@@ -320,10 +320,10 @@ describe("game room (real server, stock SDK)", () => {
     const results = server.server.stores.results;
     const original = results.record.bind(results);
     let calls = 0;
-    results.record = async (result: MatchResult) => {
+    results.record = async (result: MatchResult, options) => {
       calls++;
       if (calls <= 2) throw new Error("store down (test)");
-      return original(result);
+      return original(result, options);
     };
     const [home, away] = await oneVsOne({ matchSeconds: 1, postMatchSeconds: 30 });
     try {

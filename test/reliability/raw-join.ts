@@ -23,7 +23,7 @@ export interface RawSeat {
  * pause reading, send arbitrary bytes or oversized frames.
  */
 export async function rawJoin(
-  server: TestServer,
+  server: Pick<TestServer, "httpUrl" | "wsUrl">,
   token: string,
   how: { create: string; options?: unknown } | { roomId: string; options?: unknown },
   wsOptions: ClientOptions = {},
@@ -49,7 +49,7 @@ export interface SeatReservation {
  * reservation nobody takes holds a Colyseus timer (15 s) past the server's
  * close, so tests that only want the matchmake answer take the seat and leave.
  */
-export async function openSeat(server: TestServer, token: string, seat: SeatReservation, wsOptions: ClientOptions = {}): Promise<RawSeat> {
+export async function openSeat(server: Pick<TestServer, "wsUrl">, token: string, seat: SeatReservation, wsOptions: ClientOptions = {}): Promise<RawSeat> {
   const url = `${server.wsUrl}/${seat.processId}/${seat.roomId}?sessionId=${seat.sessionId}&_authToken=${encodeURIComponent(token)}`;
   const ws = new WebSocket(url, wsOptions);
   const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));

@@ -14,16 +14,20 @@ for (const impl of IMPLEMENTATIONS) {
     });
     after(() => fixture.closeAll());
 
-    it("records once per match id: a second record is a no-op returning the first", async () => {
+    it("records once per match id: the same result again is a no-op returning the first; a different one is CONFLICT", async () => {
       const result = makeResult();
       const first = await stores.results.record(result);
       assert.equal(first.created, true);
       assert.equal(first.result.matchId, result.matchId);
       assert.ok(first.result.seq >= 1);
       assert.ok(!Number.isNaN(Date.parse(first.result.recordedAt)));
-      const second = await stores.results.record({ ...result, winner: "away" });
+      // The same content, keys in another order: still the same result.
+      const reordered = Object.fromEntries(Object.entries(structuredClone(result)).reverse()) as typeof result;
+      const second = await stores.results.record(reordered);
       assert.equal(second.created, false);
       assert.deepEqual(second.result, first.result, "the first record wins");
+      const renamed = { ...result, teams: { ...result.teams, home: { ...result.teams.home, name: "Impostors" } } };
+      await assert.rejects(stores.results.record(renamed), (error: AppError) => error.code === "CONFLICT" && (error.details as { reason: string }).reason === "DIFFERENT_RESULT");
       assert.deepEqual(await stores.results.get(result.matchId), first.result);
       assert.equal(await stores.results.get("m_neverrecorded"), undefined);
     });

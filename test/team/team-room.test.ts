@@ -82,7 +82,7 @@ describe("team room", () => {
     again.auth.token = players[0]!.client.auth.token!;
     players[0]!.send("setSize", { size: 3 });
     await waitFor(() => players[0]!.room.state.size === 3, "size 3");
-    await assert.rejects(again.join("team", { code }, TeamRoomState), /CONFLICT: You are already in this team/);
+    await assert.rejects(again.join("team", { code }, TeamRoomState), /CONFLICT: You are already in team "[^"]+" \(code [A-Z0-9]+\): reconnect to it/);
   });
 
   it("only the captain kicks, transfers, renames, resizes and queues (FORBIDDEN); a kick closes with 4105 and the kicked player cannot return", async () => {
