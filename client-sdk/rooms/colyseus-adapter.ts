@@ -1,5 +1,5 @@
 import { ColyseusSDK, ErrorCode as ColyseusErrorCode, Room, ServerError, type SeatReservation } from "@colyseus/sdk";
-import { ROOM_WS_PROTOCOL, ROOM_WS_TOKEN_PREFIX } from "../../shared/index.ts";
+import { ROOM_WS_PROTOCOL, ROOM_WS_TOKEN_PREFIX } from "../../shared/room-socket.ts";
 import { AuthError, HttpError, JoinError, NetworkError, SdkError, splitCodePrefix } from "../errors.ts";
 import type { HttpClient } from "../http.ts";
 import { log, type Logger } from "../logger.ts";

@@ -164,15 +164,17 @@ describe("browser: the SDK in a page on another origin (headless Chromium)", fun
   });
 
   it("waits for a match result by long polling", async () => {
-    const matchId = await page.evaluate(() => {
+    // A match that is not being played here: the game the page sits in owns its
+    // id, and only that room may record its result (test/security/result-attacks).
+    const result = makeResult();
+    const matchId = await page.evaluate((id) => {
       const w = window as any;
-      const id = w.game.state.matchId;
       w.result = undefined;
-      w.client.matches.waitForResult(id, { wait: 2 }).then((result: any) => (w.result = result));
-      return id as string;
-    });
+      w.client.matches.waitForResult(id, { wait: 2 }).then((answer: any) => (w.result = answer));
+      return id;
+    }, result.matchId);
     assert.match(matchId, /^m_/);
-    await recordResult(makeResult({ matchId }));
+    await recordResult(result);
     await page.waitForFunction(() => (window as any).result !== undefined);
     assert.equal(await page.evaluate(() => (window as any).result.matchId), matchId);
   });

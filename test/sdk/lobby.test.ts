@@ -43,7 +43,8 @@ describe("sdk: client.lobby()", function () {
 
     const captain = await player("Captain");
     const team = await captain.rooms.team.create({ name: "Listed", size: 3 });
-    const hidden = await captain.rooms.team.create({ name: "Hidden", size: 2, private: true });
+    // One team room per player: the private team has a captain of its own.
+    const hidden = await (await player("Hermit")).rooms.team.create({ name: "Hidden", size: 2, private: true });
     await waitFor(() => lobby.teams.get(team.roomId!)?.metadata.name === "Listed", "the public team appears");
     assert.equal(lobby.teams.get(team.roomId!)!.metadata.access, "open");
     assert.equal(lobby.teams.has(hidden.roomId!), false, "a private team is never listed");
