@@ -9,6 +9,7 @@ export * from "./lobby.ts";
 export * from "./match-result.ts";
 export * from "./match-result-consistency.ts";
 export * from "./room-protocol.ts";
+export * from "./refusal.ts";
 export * from "./leaderboard-stream.ts";
 export * from "./match-polling.ts";
 export * from "./spectate.ts";
