@@ -1,0 +1,146 @@
+// The spectator view of one match (/matches/:id): the SDK's spectate stream (SSE frames at
+// 5 Hz, then `finished` with the recorded result) drawn on the canvas, with the score, the clock
+// and the phase; the result when it ends. When the stream cannot get through (a proxy blocking
+// SSE) it says so, keeps retrying, and meanwhile waits for the result by long polling.
+import { clock, reason, say } from "./format.js";
+import { createPitch } from "./pitch.js";
+import { resultCard } from "./results.js";
+
+const $ = (id) => document.getElementById(id);
+/** Failed connects in a row before the page also long-polls for the result. */
+const FALLBACK_AFTER = 3;
+
+const PHASES = { waiting: "Waiting for players", countdown: "Kick-off soon", playing: "Live", finished: "Full time" };
+
+export function createSpectator({ client, session, boardOf }) {
+  const section = $("watch");
+  const note = $("watch-note");
+  let matchId = null;
+  let connection = null;
+  let fallback = null;
+  let failures = 0;
+  let seenFrame = false;
+  let clockText = "";
+
+  const pitch = createPitch($("pitch"), {
+    onTick(view) {
+      if (!view?.state) return;
+      const s = view.state;
+      const running = s.phase === "playing" && !(s.kickoffInMs > 0);
+      // The clock of the moment shown: the frame's timeLeftMs, plus how far before that frame the view is.
+      const left = running ? s.timeLeftMs + Math.max(0, view.t - view.at) : s.timeLeftMs;
+      const text = s.phase === "playing" || s.phase === "countdown" ? clock(left) : s.phase === "finished" ? clock(0) : "–:––";
+      if (text !== clockText) $("watch-clock").textContent = clockText = text;
+    },
+  });
+
+  function scoreboard(state) {
+    $("watch-home").textContent = state.home?.name || "Home";
+    $("watch-away").textContent = state.away?.name || "Away";
+    $("watch-score").textContent = `${state.home?.score ?? 0}–${state.away?.score ?? 0}`;
+    $("watch-phase").textContent = PHASES[state.phase] ?? state.phase;
+    $("watch-phase").dataset.phase = state.phase;
+    const canvas = $("pitch");
+    if (state.field?.width && state.field?.height) canvas.style.aspectRatio = `${state.field.width} / ${state.field.height}`;
+    canvas.setAttribute("aria-label", `Pitch: ${state.home?.name || "Home"} ${state.home?.score ?? 0}, ${state.away?.name || "Away"} ${state.away?.score ?? 0}, ${PHASES[state.phase] ?? state.phase}`);
+  }
+
+  function showResult(result) {
+    stopFallback();
+    section.dataset.phase = "finished";
+    $("watch-phase").textContent = PHASES.finished;
+    $("watch-phase").dataset.phase = "finished";
+    $("watch-score").textContent = `${result.teams.home.score}–${result.teams.away.score}`;
+    $("watch-home").textContent = result.teams.home.name;
+    $("watch-away").textContent = result.teams.away.name;
+    $("watch-clock").textContent = clockText = clock(0);
+    $("watch-result").replaceChildren(resultCard(result, boardOf(), { heading: "Result" }));
+    $("watch-result").hidden = false;
+    say(note, seenFrame ? "The match is over." : "This match is over: here is its result.");
+  }
+
+  function stopFallback() {
+    fallback?.abort();
+    fallback = null;
+  }
+
+  /** The stream keeps failing: wait for the result over long polling meanwhile (needs the page's session). */
+  async function startFallback(id) {
+    if (fallback) return;
+    const controller = new AbortController();
+    fallback = controller;
+    try {
+      await session.ready();
+      const result = await client.matches.waitForResult(id, { signal: controller.signal });
+      if (matchId === id && fallback === controller) {
+        connection?.close();
+        showResult(result);
+      }
+    } catch {
+      // aborted, or the stream came back and said more
+    }
+  }
+
+  function open(id) {
+    if (id === matchId && connection && connection.state !== "closed") return;
+    close();
+    matchId = id;
+    failures = 0;
+    seenFrame = false;
+    section.hidden = false;
+    section.dataset.phase = "";
+    $("watch-result").hidden = true;
+    $("watch-result").replaceChildren();
+    for (const part of ["watch-home", "watch-away"]) $(part).textContent = "";
+    $("watch-score").textContent = "–";
+    $("watch-phase").textContent = "";
+    $("watch-clock").textContent = clockText = "";
+    say(note, "Connecting to the match…");
+    pitch.reset();
+    const conn = client.matches.spectate(id, (message) => {
+      if (conn !== connection) return;
+      if (message.event === "state") {
+        const state = message.data.state;
+        seenFrame = true;
+        section.dataset.phase = state.phase;
+        scoreboard(state);
+        pitch.push(message.data);
+        if (failures > 0 || note.dataset.kind !== "live") say(note, "", "live");
+        failures = 0;
+      } else {
+        showResult(message.data.result);
+      }
+    });
+    connection = conn;
+    conn.on("state", ({ to, error }) => {
+      if (conn !== connection) return;
+      section.dataset.state = to;
+      if (to === "open") {
+        if (!seenFrame) say(note, "Connected; waiting for the first frame…");
+      } else if (to === "reconnecting") {
+        failures++;
+        const blocked = failures >= FALLBACK_AFTER;
+        say(note, blocked ? `The live view cannot reach this match's stream (${reason(error)}): still trying, and the result will show here when it lands.` : `Reconnecting… (${reason(error) || "connection lost"})`, "error");
+        if (blocked) startFallback(id);
+      } else if (to === "closed" && error) {
+        stopFallback();
+        if (error.status === 404) say(note, `No match “${id}” is running or recorded here. Pick a live game below.`, "error");
+        else say(note, `This match cannot be shown: ${reason(error)}.`, "error");
+        pitch.stop();
+        section.dataset.phase = "missing";
+      }
+    });
+    $("watch-title").focus({ preventScroll: true });
+  }
+
+  function close() {
+    connection?.close();
+    connection = null;
+    stopFallback();
+    pitch.stop();
+    matchId = null;
+    section.hidden = true;
+  }
+
+  return { open, close, current: () => matchId };
+}
