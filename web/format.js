@@ -86,6 +86,6 @@ export const onMotionPreference = (fn) => reducedMotion.addEventListener("change
 /** Why a request failed, for a person: the server's message when there is one. */
 export function reason(error) {
   if (!error) return "";
-  if (error.status === 0 || error.code === "NETWORK_ERROR") return "the server cannot be reached";
+  if (error.code === "NETWORK_ERROR") return "the connection failed";
   return error.message || error.code || String(error);
 }

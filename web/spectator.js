@@ -7,8 +7,8 @@ import { createPitch } from "./pitch.js";
 import { resultCard } from "./results.js";
 
 const $ = (id) => document.getElementById(id);
-/** Failed connects in a row before the page also long-polls for the result. */
-const FALLBACK_AFTER = 3;
+/** How long the stream may stay down before the page calls it blocked and long-polls for the result. */
+const BLOCKED_AFTER_MS = 4000;
 
 const PHASES = { waiting: "Waiting for players", countdown: "Kick-off soon", playing: "Live", finished: "Full time" };
 
@@ -18,7 +18,7 @@ export function createSpectator({ client, session, boardOf }) {
   let matchId = null;
   let connection = null;
   let fallback = null;
-  let failures = 0;
+  let blockedTimer = 0;
   let seenFrame = false;
   let clockText = "";
 
@@ -60,6 +60,8 @@ export function createSpectator({ client, session, boardOf }) {
   }
 
   function stopFallback() {
+    clearTimeout(blockedTimer);
+    blockedTimer = 0;
     fallback?.abort();
     fallback = null;
   }
@@ -85,7 +87,6 @@ export function createSpectator({ client, session, boardOf }) {
     if (id === matchId && connection && connection.state !== "closed") return;
     close();
     matchId = id;
-    failures = 0;
     seenFrame = false;
     section.hidden = false;
     section.dataset.phase = "";
@@ -105,8 +106,7 @@ export function createSpectator({ client, session, boardOf }) {
         section.dataset.phase = state.phase;
         scoreboard(state);
         pitch.push(message.data);
-        if (failures > 0 || note.dataset.kind !== "live") say(note, "", "live");
-        failures = 0;
+        if (note.dataset.kind !== "live") say(note, "", "live");
       } else {
         showResult(message.data.result);
       }
@@ -116,12 +116,16 @@ export function createSpectator({ client, session, boardOf }) {
       if (conn !== connection) return;
       section.dataset.state = to;
       if (to === "open") {
+        clearTimeout(blockedTimer);
+        blockedTimer = 0;
         if (!seenFrame) say(note, "Connected; waiting for the first frame…");
       } else if (to === "reconnecting") {
-        failures++;
-        const blocked = failures >= FALLBACK_AFTER;
-        say(note, blocked ? `The live view cannot reach this match's stream (${reason(error)}): still trying, and the result will show here when it lands.` : `Reconnecting… (${reason(error) || "connection lost"})`, "error");
-        if (blocked) startFallback(id);
+        say(note, `Reconnecting… (${reason(error) || "connection lost"})`, "error");
+        blockedTimer ||= setTimeout(() => {
+          if (conn !== connection || conn.state === "open") return;
+          say(note, `The live view cannot reach this match's stream (${reason(error)}): still trying, and the result will show here when it lands.`, "error");
+          startFallback(id);
+        }, BLOCKED_AFTER_MS);
       } else if (to === "closed" && error) {
         stopFallback();
         if (error.status === 404) say(note, `No match “${id}” is running or recorded here. Pick a live game below.`, "error");
