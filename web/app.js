@@ -73,6 +73,7 @@ document.addEventListener("click", (event) => {
 boards.onPick((id) => navigate(`/leaderboards/${encodeURIComponent(id)}`));
 window.addEventListener("popstate", route);
 
+window.arenaWatchStarted = true; // web/boot-check.js looks for it
 route();
 results.start();
 live.start();

@@ -5,11 +5,15 @@ import { duplicateNames, el, nameNode, prefersReducedMotion } from "./format.js"
 
 /** How long a movement marker stays after the move. */
 const MOVE_TTL_MS = 10 * 60_000;
+/** The flash of a changed row (styles.css `flash`, 2.2 s). */
+const FLASH_MS = 2200;
 const TIE_RULE = "Tied score: whoever reached it first ranks higher.";
 
 export function createBoardTable({ rows: tbody, pinned, ties, onSelect }) {
   /** ownerId → { places, entered, at }: the last movement seen of each row. */
   let moves = new Map();
+  /** ownerId → when its row last changed: a repaint continues the flash where it was. */
+  let flashes = new Map();
   let previous = null;
 
   const markerOf = (ownerId, now) => {
@@ -18,9 +22,10 @@ export function createBoardTable({ rows: tbody, pinned, ties, onSelect }) {
     return move;
   };
 
-  const rowNode = (row, { clash, tie, changed, me, selected, move }) => {
+  const rowNode = (row, { clash, tie, flashedAt, me, selected, move }) => {
     const classes = [];
-    if (changed && !prefersReducedMotion()) classes.push("changed");
+    const flashing = flashedAt !== undefined && !prefersReducedMotion();
+    if (flashing) classes.push("changed");
     if (move?.entered) classes.push("new");
     else if (move?.places > 0) classes.push("up");
     else if (move?.places < 0) classes.push("down");
@@ -36,7 +41,7 @@ export function createBoardTable({ rows: tbody, pinned, ties, onSelect }) {
     const who = el("button", { type: "button", className: "who", "aria-pressed": selected ? "true" : "false", title: `Rank history of ${row.name}` }, nameNode(row.name, row.ownerId, clash));
     if (me) who.append(el("span", { className: "you" }, "you"));
     who.addEventListener("click", () => onSelect(row.ownerId));
-    return el(
+    const tr = el(
       "tr",
       { className: classes.join(" "), "data-owner": row.ownerId },
       rank,
@@ -44,12 +49,15 @@ export function createBoardTable({ rows: tbody, pinned, ties, onSelect }) {
       el("td", { className: "name" }, who),
       el("td", { className: "num score" }, String(row.score)),
     );
+    if (flashing) for (const td of tr.children) td.style.animationDelay = `-${Date.now() - flashedAt}ms`;
+    return tr;
   };
 
   return {
     /** A new board or period: forget what was seen. */
     reset() {
       moves = new Map();
+      flashes = new Map();
       previous = null;
     },
 
@@ -61,7 +69,7 @@ export function createBoardTable({ rows: tbody, pinned, ties, onSelect }) {
       const now = Date.now();
       const before = previous && previous.epoch === table.epoch && previous.period === table.period ? new Map(previous.rows.map((r) => [r.ownerId, r])) : null;
       const changed = new Set();
-      if (before) {
+      if (before && table !== previous) {
         for (const row of table.rows) {
           const old = before.get(row.ownerId);
           if (!old) {
@@ -74,6 +82,8 @@ export function createBoardTable({ rows: tbody, pinned, ties, onSelect }) {
         }
       }
       previous = table;
+      for (const id of changed) flashes.set(id, now);
+      for (const [id, at] of flashes) if (now - at >= FLASH_MS) flashes.delete(id);
       const shownIds = new Set(table.rows.map((r) => r.ownerId));
       const pinnedRecords = extra.filter((e) => e.record && !shownIds.has(e.record.ownerId));
       const clashes = duplicateNames([...table.rows, ...pinnedRecords.map((e) => e.record)]);
@@ -86,7 +96,7 @@ export function createBoardTable({ rows: tbody, pinned, ties, onSelect }) {
           return rowNode(row, {
             clash: clashes.has(row.ownerId),
             tie,
-            changed: changed.has(row.ownerId),
+            flashedAt: flashes.get(row.ownerId),
             me: row.ownerId === me,
             selected: row.ownerId === selected,
             move: markerOf(row.ownerId, now),
@@ -95,7 +105,7 @@ export function createBoardTable({ rows: tbody, pinned, ties, onSelect }) {
       );
       pinned.replaceChildren(
         ...pinnedRecords.map(({ record, me: isMe, selected: isSelected }) =>
-          rowNode(record, { clash: clashes.has(record.ownerId), tie: false, changed: false, me: isMe, selected: isSelected, move: null }),
+          rowNode(record, { clash: clashes.has(record.ownerId), tie: false, me: isMe, selected: isSelected, move: null }),
         ),
       );
       pinned.hidden = pinnedRecords.length === 0;

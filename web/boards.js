@@ -70,6 +70,8 @@ export function createBoards({ client, session, status, onBoardChange }) {
       const board = current;
       if (!board?.table) return;
       const wanted = [session.player()?.playerId, selected].filter((id) => id && !board.table.rows.some((r) => r.ownerId === id));
+      const before = JSON.stringify([...board.extras]);
+      for (const id of board.extras.keys()) if (!wanted.includes(id)) board.extras.delete(id);
       for (const id of new Set(wanted)) {
         try {
           const { record, period } = await client.leaderboards.get(board.id, id);
@@ -79,7 +81,7 @@ export function createBoards({ client, session, status, onBoardChange }) {
           board.extras.set(id, null); // not on this board (404), or unreadable: nothing to pin
         }
       }
-      if (board === current) paint();
+      if (board === current && JSON.stringify([...board.extras]) !== before) paint();
     }, 300);
   }
 

@@ -246,6 +246,7 @@ describe("the leaderboard page in a real browser (headless Chromium)", function 
     await server.close({ graceMs: 500 });
     await page.locator('#status:not([data-state="open"])').waitFor();
     assert.match(await text(page, "#status"), /^(Reconnecting…|Offline|Connecting…)$/);
+    await page.waitForFunction(() => document.getElementById("matches")?.dataset.state !== "open");
     server = await startTestServer({ env: { ...env, PORT: String(port) } });
     await page.locator('#status[data-state="open"]').waitFor({ timeout: 30_000 });
     await recordResult(server, [{ playerId: "p_browser00004", name: "Di", side: "home", goals: 90 }]);
@@ -253,7 +254,8 @@ describe("the leaderboard page in a real browser (headless Chromium)", function 
     // The rows from before the restart are still there (Redis kept them), in order.
     const ranks = await page.locator("#rows tr").evaluateAll((rows) => rows.map((r) => `${r.querySelector(".rank")?.textContent}:${(r as HTMLElement).dataset.owner}`));
     assert.deepEqual(ranks.slice(0, 3), ["1:p_browser00004", "2:p_browser00005", "3:p_browser00006"]);
-    // The results feed followed the restart too.
+    // The results feed and the live list followed the restart too.
     await page.locator('#feed [data-match] a[data-player="p_browser00004"]').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById("matches")?.dataset.state === "open", undefined, { timeout: 30_000 });
   });
 });

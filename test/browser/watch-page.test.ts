@@ -29,7 +29,7 @@ describe("the watch page: live matches, the spectator and the results feed (head
     await server?.close();
   });
 
-  async function open(path: string, options: BrowserContextOptions & { before?: (page: Page) => Promise<void> } = {}) {
+  async function open(path: string, options: BrowserContextOptions & { before?: (page: Page) => Promise<unknown> } = {}) {
     const { before: prepare, ...contextOptions } = options;
     const context = await browser.newContext({ reducedMotion: "no-preference", ...contextOptions });
     const page = await context.newPage();
@@ -105,7 +105,7 @@ describe("the watch page: live matches, the spectator and the results feed (head
 
   it("a recorded result lands at the top of the feed, newest first; a player's link opens their board row", async () => {
     const { page, close } = await open("/leaderboards/goals");
-    await page.locator('#feed[data-state="open"]').waitFor();
+    await page.locator('#feed[data-state="open"]').waitFor({ state: "attached" });
     const older = await recordResult(server, [
       { playerId: "p_feed0000001", name: "Ida", side: "home", goals: 2 },
       { playerId: "p_feed0000002", name: "Jo", side: "away", goals: 1 },
@@ -138,11 +138,11 @@ describe("the watch page: live matches, the spectator and the results feed (head
     context.on("request", (request) => request.url().endsWith("/v1/auth/guest") && signIns.push(request.method()));
     const page = await context.newPage();
     await page.goto(`${server.httpUrl}/`);
-    await page.locator('#feed[data-state="open"]').waitFor();
-    await page.locator("#matches[data-state='open']").waitFor();
+    await page.locator('#feed[data-state="open"]').waitFor({ state: "attached" });
+    await page.locator("#matches[data-state='open']").waitFor({ state: "attached" });
     await page.reload();
-    await page.locator('#feed[data-state="open"]').waitFor();
-    await page.locator("#matches[data-state='open']").waitFor();
+    await page.locator('#feed[data-state="open"]').waitFor({ state: "attached" });
+    await page.locator("#matches[data-state='open']").waitFor({ state: "attached" });
     assert.deepEqual(signIns, ["POST"], "one guest sign-in");
     await context.close();
   });
@@ -181,6 +181,7 @@ describe("the watch page: live matches, the spectator and the results feed (head
   describe("at phone width (375 px)", () => {
     for (const [what, path] of [["the boards, live list and feed", "/leaderboards/goals"], ["the spectator", "/matches/"]] as const) {
       it(`${what}: no horizontal scroll, keyboard reachable`, async () => {
+        await recordResult(server, [{ playerId: "p_phone000001", name: "A rather long player name for a phone screen", side: "home", goals: 1 }]);
         const match = path === "/matches/" ? await startBotMatch(server, { matchSeconds: 3 }) : undefined;
         const { page, close } = await open(match ? `${path}${match.matchId}` : path, { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
         try {
@@ -213,6 +214,16 @@ describe("the watch page: live matches, the spectator and the results feed (head
         }
       });
     }
+  });
+
+  it("says so when its scripts cannot load (the SDK answering 503), instead of an endless Loading…", async () => {
+    const { page, close } = await open("/", {
+      before: (p) => p.route("**/sdk/leaderboards.js", (route) => route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"code":"SDK_NOT_BUILT","message":"not built"}}' })),
+    });
+    await page.locator('#status[data-state="closed"]').waitFor();
+    assert.equal(await text(page, "#status"), "Offline");
+    assert.match(await text(page, "#rows td.empty"), /^This page could not load its scripts/);
+    await close();
   });
 
   it("follows prefers-color-scheme", async () => {
