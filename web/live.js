@@ -55,12 +55,10 @@ export function createLive({ session, watching }) {
     for (let attempt = 0; ; attempt++) {
       try {
         say(note, "Connecting to the lobby…");
-        await session.ready();
-        const rooms = await session.rooms();
+        const rooms = await session.rooms(); // no token needed: the lobby is public
         const opened = await rooms.lobby({ rooms: ["game"] });
         return opened;
       } catch (error) {
-        if (error?.name === "AuthError") await session.renew();
         const delay = retryDelay(attempt, {}, error?.retryAfterMs);
         say(note, `The list of live games is unavailable (${reason(error)}); trying again in ${Math.ceil(delay / 1000)} s.`, "error");
         await new Promise((resolve) => setTimeout(resolve, delay));
@@ -69,9 +67,7 @@ export function createLive({ session, watching }) {
   }
 
   async function run() {
-    const unwait = session.onWait((text) => text && say(note, text, "error"));
     lobby = await connect();
-    unwait();
     for (const event of ["add", "change", "remove"]) lobby.on(event, render);
     lobby.on("state", ({ to, error }) => {
       list.dataset.state = to;

@@ -1,8 +1,8 @@
-// The page's session. Boards are public and need no token; the results feed (/v1/matches/results)
-// and the lobby (joined through the SDK's matchmaker call, which always sends a token) do. So the
-// page signs in as a guest named "Viewer" once, keeps the token in localStorage (one identity per
-// browser, refreshed by the SDK while the page is open: not a new guest per visit, which
-// GUEST_SIGNUPS_PER_MINUTE bounds per address) and shares it with the full SDK, loaded only
+// The page's session. Boards, spectating and the lobby need no token (public boards; the lobby
+// room has no onAuth, and the SDK joins it without one); the results feed (/v1/matches/results)
+// does. So the page signs in as a guest named "Viewer" once, keeps the token in localStorage (one
+// identity per browser, refreshed by the SDK while the page is open: not a new guest per visit,
+// which GUEST_SIGNUPS_PER_MINUTE bounds per address) and hands it to the full SDK too, loaded only
 // for the lobby. A player token stored under the same key (a game served from this origin)
 // makes the page "signed in" as that player: their rows are pinned.
 import { decodeJwtClaims, retryDelay } from "/sdk/leaderboards.js";

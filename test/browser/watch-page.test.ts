@@ -147,6 +147,19 @@ describe("the watch page: live matches, the spectator and the results feed (head
     await context.close();
   });
 
+  it("with guest sign-ins refused (429), boards and the live list still work (no token needed); the feed says why it waits", async () => {
+    const { page, close } = await open("/", {
+      before: (p) =>
+        p.route("**/v1/auth/guest", (route) =>
+          route.fulfill({ status: 429, headers: { "retry-after": "30" }, contentType: "application/json", body: '{"error":{"code":"RATE_LIMITED","message":"Too many guest sign-ins"}}' }),
+        ),
+    });
+    await page.locator('#status[data-state="open"]').waitFor();
+    await page.locator("#matches[data-state='open']").waitFor({ state: "attached" });
+    await page.locator("#results-note", { hasText: "Waiting to sign in as a guest viewer (too many guest sign-ins from this address)" }).waitFor();
+    await close();
+  });
+
   it("an unknown or malformed match id says so, without a blank view or a reload", async () => {
     for (const [path, id] of [["/matches/m_doesnotexist1", "m_doesnotexist1"], ["/matches/%ff", "%ff"], ["/matches/nope", "nope"]] as const) {
       const { page, errors, close } = await open(path);
