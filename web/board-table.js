@@ -9,7 +9,7 @@ const MOVE_TTL_MS = 10 * 60_000;
 const FLASH_MS = 2200;
 const TIE_RULE = "Tied score: whoever reached it first ranks higher.";
 
-export function createBoardTable({ rows: tbody, pinned, ties, onSelect }) {
+export function createBoardTable({ rows: tbody, pinned, ties, announcer, onSelect }) {
   /** ownerId → { places, entered, at }: the last movement seen of each row. */
   let moves = new Map();
   /** ownerId → when its row last changed: a repaint continues the flash where it was. */
@@ -53,6 +53,19 @@ export function createBoardTable({ rows: tbody, pinned, ties, onSelect }) {
     return tr;
   };
 
+  /** A short sentence for screen readers (the rows themselves are not a live region: too chatty). */
+  const announce = (table, changed, now) => {
+    const moved = table.rows.filter((row) => changed.has(row.ownerId) && moves.get(row.ownerId)?.at === now);
+    const lines = moved.slice(0, 3).map((row) => {
+      const move = moves.get(row.ownerId);
+      if (move.entered) return `${row.name} enters at ${row.rank}`;
+      const n = Math.abs(move.places);
+      return `${row.name} ${move.places > 0 ? "up" : "down"} ${n} ${n === 1 ? "place" : "places"} to ${row.rank}`;
+    });
+    if (moved.length > 3) lines.push(`and ${moved.length - 3} more`);
+    if (lines.length > 0) announcer.textContent = `${lines.join(", ")}.`;
+  };
+
   return {
     /** A new board or period: forget what was seen. */
     reset() {
@@ -82,6 +95,7 @@ export function createBoardTable({ rows: tbody, pinned, ties, onSelect }) {
         }
       }
       previous = table;
+      announce(table, changed, now);
       for (const id of changed) flashes.set(id, now);
       for (const [id, at] of flashes) if (now - at >= FLASH_MS) flashes.delete(id);
       const shownIds = new Set(table.rows.map((r) => r.ownerId));

@@ -11,7 +11,7 @@ const TOP = 20;
 const $ = (id) => document.getElementById(id);
 
 export function createBoards({ client, session, status, onBoardChange }) {
-  const table = createBoardTable({ rows: $("rows"), pinned: $("pinned"), ties: $("ties"), onSelect: (id) => select(id === selected ? null : id) });
+  const table = createBoardTable({ rows: $("rows"), pinned: $("pinned"), ties: $("ties"), announcer: $("board-announce"), onSelect: (id) => select(id === selected ? null : id) });
   const ranks = createRankHistory();
   const openedAt = new Date();
   let boards = [];
@@ -29,6 +29,8 @@ export function createBoards({ client, session, status, onBoardChange }) {
     const words = resetWords(current.board?.reset ?? (current.table.period === "all" ? null : "scheduled"));
     const ends = current.periodEndsAt ? Date.parse(current.periodEndsAt) : NaN;
     node.textContent = Number.isFinite(ends) ? `${words} · resets in ${duration(ends - Date.now())}` : current.table.period === "all" ? "All-time" : words;
+    // Past the end: the next period starts with the next write; read where it stands now.
+    if (ends <= Date.now()) loadPeriod(current);
     node.dataset.periodEnd = current.periodEndsAt ?? "";
     node.title = Number.isFinite(ends) ? `This period ends ${new Date(ends).toLocaleString()}` : "";
   }

@@ -42,7 +42,8 @@ export function createLive({ session, watching }) {
             "span",
             { className: "match-meta" },
             el("span", { className: `phase ${m.phase}` }, phaseWords(m)),
-            ` · ${m.teamSize}v${m.teamSize} · ${m.spectators} watching`,
+            ` · ${m.teamSize}v${m.teamSize}`,
+            m.spectators > 0 ? ` · ${m.spectators} watching in the game` : "",
           ),
         );
         if (m.matchId === current) link.setAttribute("aria-current", "true");

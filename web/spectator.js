@@ -34,15 +34,27 @@ export function createSpectator({ client, session, boardOf }) {
     },
   });
 
+  /** Writes only what changed: the scoreboard is a live region, and frames come 5 times a second. */
+  const put = (id, text) => {
+    const node = $(id);
+    if (node.textContent !== text) node.textContent = text;
+  };
+
   function scoreboard(state) {
-    $("watch-home").textContent = state.home?.name || "Home";
-    $("watch-away").textContent = state.away?.name || "Away";
-    $("watch-score").textContent = `${state.home?.score ?? 0}–${state.away?.score ?? 0}`;
-    $("watch-phase").textContent = PHASES[state.phase] ?? state.phase;
+    const home = state.home?.name || "Home";
+    const away = state.away?.name || "Away";
+    put("watch-home", home);
+    put("watch-away", away);
+    put("watch-score", `${state.home?.score ?? 0}–${state.away?.score ?? 0}`);
+    put("watch-phase", PHASES[state.phase] ?? state.phase);
     $("watch-phase").dataset.phase = state.phase;
     const canvas = $("pitch");
-    if (state.field?.width && state.field?.height) canvas.style.aspectRatio = `${state.field.width} / ${state.field.height}`;
-    canvas.setAttribute("aria-label", `Pitch: ${state.home?.name || "Home"} ${state.home?.score ?? 0}, ${state.away?.name || "Away"} ${state.away?.score ?? 0}, ${PHASES[state.phase] ?? state.phase}`);
+    const ratio = state.field?.width && state.field?.height ? `${state.field.width} / ${state.field.height}` : "";
+    if (ratio && canvas.style.aspectRatio !== ratio) canvas.style.aspectRatio = ratio;
+    const label = `Pitch: ${home} ${state.home?.score ?? 0}, ${away} ${state.away?.score ?? 0}, ${PHASES[state.phase] ?? state.phase}`;
+    if (canvas.getAttribute("aria-label") !== label) canvas.setAttribute("aria-label", label);
+    const title = `${home} – ${away} · Arena live`;
+    if (document.title !== title) document.title = title;
   }
 
   function showResult(result) {

@@ -67,6 +67,8 @@ describe("the leaderboard page in a real browser (headless Chromium)", function 
     assert.equal(await text(page, '#rows tr[data-owner="p_browser00001"] td.rank'), "2");
     assert.equal(await text(page, '#rows tr[data-owner="p_browser00001"] td.move'), "▼1");
     assert.match((await ownerRow(page, "p_browser00001").getAttribute("class")) ?? "", /\bdown\b/);
+    // Screen readers hear one sentence, not the whole table again.
+    assert.equal(await text(page, "#board-announce"), "Bo up 1 place to 1, Ada down 1 place to 2.");
   });
 
   it("the status pill says Live and the transport (stream), on the SDK's leaderboards entry", async () => {
