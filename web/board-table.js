@@ -127,9 +127,15 @@ export function createBoardTable({ rows: tbody, pinned, ties, announcer, onSelec
       ties.textContent = anyTie ? `= ${TIE_RULE}` : "";
     },
 
-    /** A message in place of the rows (never a blank table). */
-    message(text) {
-      tbody.replaceChildren(el("tr", {}, el("td", { colSpan: 4, className: "empty" }, text)));
+    /** A message in place of the rows (never a blank table), with an optional `{label, onClick}` button. */
+    message(text, action) {
+      const cell = el("td", { colSpan: 4, className: "empty" }, text);
+      if (action) {
+        const button = el("button", { type: "button", className: "retry" }, action.label);
+        button.addEventListener("click", action.onClick);
+        cell.append(" ", button);
+      }
+      tbody.replaceChildren(el("tr", {}, cell));
       pinned.replaceChildren();
       pinned.hidden = true;
       ties.hidden = true;

@@ -20,7 +20,7 @@ export function createBoards({ client, session, status, onBoardChange }) {
   let selected = null;
   let previousRecord; // the selected player's record in the previous period (null: none)
 
-  const say = (text) => table.message(text);
+  const say = (text, action) => table.message(text, action);
   const meta = (text) => ($("meta").textContent = text);
 
   function paintPeriod() {
@@ -29,8 +29,8 @@ export function createBoards({ client, session, status, onBoardChange }) {
     const words = resetWords(current.board?.reset ?? (current.table.period === "all" ? null : "scheduled"));
     const ends = current.periodEndsAt ? Date.parse(current.periodEndsAt) : NaN;
     node.textContent = Number.isFinite(ends) ? `${words} · resets in ${duration(ends - Date.now())}` : current.table.period === "all" ? "All-time" : words;
-    // Past the end: the next period starts with the next write; read where it stands now.
-    if (ends <= Date.now()) loadPeriod(current);
+    // Past the end: read where the board stands now (at most twice a minute).
+    if (ends <= Date.now() && Date.now() - (current.periodReadAt ?? 0) > 30_000) loadPeriod(current);
     node.dataset.periodEnd = current.periodEndsAt ?? "";
     node.title = Number.isFinite(ends) ? `This period ends ${new Date(ends).toLocaleString()}` : "";
   }
@@ -88,6 +88,7 @@ export function createBoards({ client, session, status, onBoardChange }) {
   }
 
   async function loadPeriod(board) {
+    board.periodReadAt = Date.now();
     try {
       const page = await client.leaderboards.top(board.id, { limit: 1 });
       board.periodEndsAt = page.periodEndsAt;
@@ -122,13 +123,14 @@ export function createBoards({ client, session, status, onBoardChange }) {
   }
 
   function closed(boardId, error) {
-    if (error?.status === 404) return notFound(boardId);
+    // 400: an id no board can have (the server checks the id's form).
+    if (error?.status === 404 || error?.status === 400) return notFound(boardId);
     $("period").textContent = "";
     if (error?.status === 401 || error?.status === 403) {
       say(`“${boardId}” is a league board: only the league's members can see it. Pick a public board above.`);
       return status.show("closed", "", "not public");
     }
-    say(`This board cannot be shown: ${reason(error) || "the connection closed"}. Pick it again to retry.`);
+    say(`This board cannot be shown: ${reason(error) || "the connection closed"}.`, { label: "Try again", onClick: () => show(boardId, { player: selected }) });
     status.show("closed", "", reason(error));
   }
 

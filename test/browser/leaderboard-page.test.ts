@@ -163,18 +163,19 @@ describe("the leaderboard page in a real browser (headless Chromium)", function 
   });
 
   it("selecting a player shows their rank history as a sparkline, says where it comes from, and grows as ranks change", async () => {
+    await recordResult(server, [{ playerId: "p_browser00009", name: "Ivy", side: "home", goals: 3 }]);
     const { page: fresh, close } = await freshPage();
     await fresh.goto(`${server.httpUrl}/leaderboards/goals-weekly`);
-    await ownerRow(fresh, "p_browser00001").waitFor();
-    await ownerRow(fresh, "p_browser00001").locator("button.who").click();
+    await ownerRow(fresh, "p_browser00009").waitFor();
+    await ownerRow(fresh, "p_browser00009").locator("button.who").click();
     const card = fresh.locator("#history .history-card");
     await card.waitFor();
-    assert.match(new URL(fresh.url()).search, /player=p_browser00001/);
-    assert.equal(await ownerRow(fresh, "p_browser00001").locator("button.who").getAttribute("aria-pressed"), "true");
+    assert.match(new URL(fresh.url()).search, /player=p_browser00009/);
+    assert.equal(await ownerRow(fresh, "p_browser00009").locator("button.who").getAttribute("aria-pressed"), "true");
     assert.match(await text(fresh, "#history"), /Ranks seen by this page since .*; the server keeps no rank history\./);
     await fresh.waitForFunction(() => /Last weekly period: (not ranked|finished #\d+)/.test(document.getElementById("history")?.textContent ?? ""));
     const before = await card.locator("svg.spark").getAttribute("aria-label");
-    // Two new players overtake Ada: her rank drops, and the sparkline gets a point.
+    // Two new players overtake Ivy: her rank drops, and the sparkline gets a point.
     await recordResult(server, [
       { playerId: "p_browser00006", name: "Fi", side: "home", goals: 20 },
       { playerId: "p_browser00007", name: "Gu", side: "away", goals: 10 },
@@ -201,8 +202,8 @@ describe("the leaderboard page in a real browser (headless Chromium)", function 
     await close();
   });
 
-  it("an unknown board (`/leaderboards/nope`) says so instead of showing another; an undecodable path (`%ff`) too, without reloading", async () => {
-    for (const [path, shown] of [["/leaderboards/nope", "nope"], ["/leaderboards/%ff", "%ff"]] as const) {
+  it("an unknown board (`/leaderboards/nope`) says so instead of showing another; an undecodable path (`%ff`) or an impossible id too, without reloading", async () => {
+    for (const [path, shown] of [["/leaderboards/nope", "nope"], ["/leaderboards/%ff", "%ff"], ["/leaderboards/not%20an%20id", "not an id"]] as const) {
       const { page: fresh, close } = await freshPage();
       let navigations = 0;
       fresh.on("framenavigated", (frame) => {
@@ -225,6 +226,22 @@ describe("the leaderboard page in a real browser (headless Chromium)", function 
       assert.equal(new URL(fresh.url()).pathname, "/leaderboards/goals");
       await close();
     }
+  });
+
+  it("a board the server cannot serve (a proxy's 500 on the stream and the polls) says so and offers a retry that works", async () => {
+    const { page: fresh, close } = await freshPage();
+    const broken = (route: import("playwright-core").Route) => route.fulfill({ status: 500, contentType: "text/html", body: "<h1>Internal Server Error</h1>" });
+    await fresh.route("**/v1/leaderboards/goals/stream*", broken);
+    await fresh.route("**/v1/leaderboards/goals/changes*", broken);
+    await fresh.goto(`${server.httpUrl}/leaderboards/goals`);
+    await fresh.locator('#status[data-state="closed"]').waitFor({ timeout: 30_000 });
+    assert.match(await text(fresh, "#rows td.empty"), /^This board cannot be shown: .+\. Try again$/);
+    await fresh.unrouteAll();
+    await fresh.locator("#rows button.retry").click();
+    await fresh.locator('#status[data-state="open"]').waitFor();
+    await recordResult(server, [{ playerId: "p_browser00008", name: "Hal", side: "home", goals: 1 }]);
+    await ownerRow(fresh, "p_browser00008").waitFor();
+    await close();
   });
 
   it("a league's board says it is for the league's members (no rows, no retry loop)", async () => {
