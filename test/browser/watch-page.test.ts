@@ -239,6 +239,28 @@ describe("the watch page: live matches, the spectator and the results feed (head
     await close();
   });
 
+  it("serves one shell for every page path, its files under /web/, and a JSON 404 for anything else", async () => {
+    const shell = await (await fetch(`${server.httpUrl}/`)).text();
+    for (const path of ["/", "/leaderboards/goals", "/matches/m_whatever01"]) {
+      const response = await fetch(`${server.httpUrl}${path}`);
+      assert.equal(response.status, 200, path);
+      assert.match(response.headers.get("content-type") ?? "", /^text\/html/);
+      assert.match(response.headers.get("content-security-policy") ?? "", /default-src 'self'/);
+      assert.equal(await response.text(), shell);
+    }
+    for (const [file, type] of [["app.js", /^text\/javascript/], ["styles.css", /^text\/css/]] as const) {
+      const response = await fetch(`${server.httpUrl}/web/${file}`);
+      assert.equal(response.status, 200, file);
+      assert.match(response.headers.get("content-type") ?? "", type);
+      assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+    }
+    for (const path of ["/web/nope.js", "/web/index.html", "/web/..%2Fpackage.json", "/web/dist"]) {
+      const response = await fetch(`${server.httpUrl}${path}`);
+      assert.equal(response.status, 404, path);
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, "ROUTE_NOT_FOUND");
+    }
+  });
+
   it("follows prefers-color-scheme", async () => {
     const colors: string[] = [];
     for (const colorScheme of ["light", "dark"] as const) {
