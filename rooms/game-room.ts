@@ -58,6 +58,7 @@ export interface GameListingMetadata {
   friendly: boolean;
   matchId: string;
   phase: GameState["phase"];
+  teams: Record<GameSide, string>;
   score: Record<GameSide, number>;
   players: number;
   maxPlayers: number;
@@ -314,6 +315,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
         friendly: this.#settings.friendly,
         matchId: this.#meta.matchId,
         phase: world.phase,
+        teams: { home: this.#meta.teams.home.name, away: this.#meta.teams.away.name },
         score: { ...world.score },
         players: seated,
         maxPlayers: world.config.teamSize * 2,

@@ -34,6 +34,8 @@ export interface GameListingMetadata {
   friendly: boolean;
   matchId: string;
   phase: GameState["phase"];
+  /** The sides' display names ("Home"/"Away" unless the room was given `teams`). */
+  teams: Record<GameSide, string>;
   score: Record<GameSide, number>;
   players: number;
   maxPlayers: number;

@@ -221,7 +221,7 @@ describe("browser: the SDK in a page on another origin (headless Chromium)", fun
       assert.equal(layout.innerWidth, 375);
       assert.ok(layout.scrollWidth <= layout.innerWidth, `no horizontal scroll (content ${layout.scrollWidth} px wide)`);
       assert.equal(layout.transport, "sse");
-      assert.match(layout.status ?? "", /live \(SSE\)/);
+      assert.equal(layout.status, "Live · stream");
       const box = await row.boundingBox();
       assert.ok(box && box.y >= 0 && box.y + box.height <= 740 && box.x >= 0 && box.x + box.width <= 375, `the row is in view: ${JSON.stringify(box)}`);
       const outDir = join(root, "dist", "test-artifacts");
