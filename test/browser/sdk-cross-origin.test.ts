@@ -82,7 +82,7 @@ describe("browser: the SDK in a page on another origin (headless Chromium)", fun
     const joined = await page.evaluate(async () => {
       const w = window as any;
       const session = await w.client.auth.signInAsGuest("Browser");
-      const game = await w.client.rooms.game.joinOrCreate({ teamSize: 1, private: true });
+      const game = await w.client.rooms.game.joinOrCreate({ teamSize: 1, private: true, matchSeconds: 12 });
       w.game = game;
       w.gameStates = [] as string[];
       game.on("state", (change: any) => w.gameStates.push(`${change.from}>${change.to}:${change.reason}`));
@@ -164,18 +164,18 @@ describe("browser: the SDK in a page on another origin (headless Chromium)", fun
   });
 
   it("waits for a match result by long polling", async () => {
-    // A match that is not being played here: the game the page sits in owns its
-    // id, and only that room may record its result (test/security/result-attacks).
-    const result = makeResult();
-    const matchId = await page.evaluate((id) => {
+    // The page's own match (both seats were taken above; a 12 s clock): only its
+    // room records the result, and the page's held poll is answered with it.
+    const matchId = await page.evaluate(() => {
       const w = window as any;
+      const id = w.game.state.matchId;
       w.result = undefined;
-      w.client.matches.waitForResult(id, { wait: 2 }).then((answer: any) => (w.result = answer));
-      return id;
-    }, result.matchId);
+      w.client.matches.waitForResult(id, { wait: 2 }).then((answer: any) => (w.result = answer), (error: any) => (w.resultError = String(error)));
+      return id as string;
+    });
     assert.match(matchId, /^m_/);
-    await recordResult(result);
-    await page.waitForFunction(() => (window as any).result !== undefined);
+    await page.waitForFunction(() => (window as any).result !== undefined || (window as any).resultError !== undefined, undefined, { timeout: 60_000 });
+    assert.equal(await page.evaluate(() => (window as any).resultError), undefined);
     assert.equal(await page.evaluate(() => (window as any).result.matchId), matchId);
   });
 
