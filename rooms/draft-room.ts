@@ -25,7 +25,6 @@ import {
   assertCanStart,
   createDraft,
   isCommissioner,
-  loadDraftPool,
   makePick,
   pauseDraft,
   playerName,
@@ -36,15 +35,14 @@ import {
   setOrder,
   setQueue,
   startDraft,
-  syncClock,
-  syncDraftState,
   syncTeams,
   teamOf,
   tick,
   undoPicks,
   type DraftModel,
   type DraftPick,
-} from "./draft/index.ts";
+} from "../shared/rules/draft/index.ts";
+import { loadDraftPool, syncClock, syncDraftState } from "./draft/index.ts";
 import { SnapshotWriter } from "./draft/snapshot-writer.ts";
 import { verifyRoomToken } from "./room-auth.ts";
 import type { RoomDefinition, RoomDeps } from "./room-deps.ts";

@@ -30,7 +30,7 @@ import {
   type ArenaEvent,
   type MatchMeta,
   type World,
-} from "./arena/index.ts";
+} from "../shared/rules/arena/index.ts";
 import { ProjectRoom } from "./base-room.ts";
 import { publishLobbyListing } from "./lobby-room.ts";
 import { initGameState, syncGameState } from "./game-state-sync.ts";
@@ -69,7 +69,7 @@ export interface GameListingMetadata {
 /**
  * The `game` room: arena soccer, server-authoritative (issue 3, DESIGN §2–§8).
  * Thin: it validates, seats, and runs `stepWorld` on a fixed timestep; the
- * rules live in rooms/arena/. The simulation runs at deps.tickRateHz and a
+ * rules live in shared/rules/arena/. The simulation runs at deps.tickRateHz and a
  * patch goes out right after every tickRateHz / patchRateHz-th step (config
  * keeps the ratio whole), not on a second timer: an input then waits for one
  * clock (at most one patch interval) before a state shows it, instead of a

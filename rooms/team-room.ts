@@ -22,6 +22,7 @@ import {
   type TeamQueueStatus,
   type TokenClaims,
 } from "../shared/index.ts";
+import { DEFAULT_RATING } from "../shared/rules/ratings/glicko2.ts";
 import type { QueueTicket } from "../store/index.ts";
 import { ProjectRoom } from "./base-room.ts";
 import { MatchmakingService, type MatchDelivery, type MatchableRoom, type PreparedTeam } from "./matchmaking/service.ts";
@@ -29,7 +30,7 @@ import { verifyRoomToken } from "./room-auth.ts";
 import type { RoomDefinition, RoomDeps } from "./room-deps.ts";
 import { TokenBucket } from "./token-bucket.ts";
 import { TeamMemberships, assertNotInAnotherTeam } from "./team/memberships.ts";
-import { assertQueueTransition, cancellable, codeLengthsToTry, generateTeamCode, nextCaptain, queueRefusal, type MemberView } from "./team/rules.ts";
+import { assertQueueTransition, cancellable, codeLengthsToTry, generateTeamCode, nextCaptain, queueRefusal, type MemberView } from "../shared/rules/team/rules.ts";
 
 /** A join refusal the SDK shows as `CODE: message` (the verifyRoomToken convention). */
 function refusal(code: ErrorCode, message: string, colyseusCode: number = ColyseusErrorCode.APPLICATION_ERROR): ServerError {
@@ -394,7 +395,7 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
       this.#setQueue("queued", "queued", { mode });
       try {
         const ratings = await deps.stores.ratings.get(members.map((m) => m.playerId));
-        ticket.rating = members.reduce((sum, m) => sum + (ratings.get(m.playerId)?.rating ?? 1500), 0) / members.length;
+        ticket.rating = members.reduce((sum, m) => sum + (ratings.get(m.playerId)?.rating ?? DEFAULT_RATING), 0) / members.length;
         if (this.#ticket !== ticket) return;
         await this.#enqueue(ticket);
       } catch (error) {

@@ -3,7 +3,7 @@ import { matchMaker } from "@colyseus/core";
 import type { Logger } from "pino";
 import { CloseCodes, MATCH_MODES, type GameRoomOptionsInput, type GameSide, type MatchMode, type MatchSeatReservation, type TokenClaims } from "../../shared/index.ts";
 import type { MatchmakingStore, QueueTicket } from "../../store/index.ts";
-import { DEFAULT_MATCH_POLICY, proposeMatches, sideIdentity, type MatchPolicy, type MatchProposal } from "./policy.ts";
+import { DEFAULT_MATCH_POLICY, proposeMatches, sideIdentity, type MatchPolicy, type MatchProposal } from "../../shared/rules/matchmaking/policy.ts";
 
 /** What a team room answers when a matchmaker claimed its ticket (`prepareMatch`). */
 export interface PreparedTeam {
