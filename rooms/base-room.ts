@@ -1,4 +1,4 @@
-import { ErrorCode as ColyseusErrorCode, Room, ServerError, type Client } from "@colyseus/core";
+import { ErrorCode as ColyseusErrorCode, Room, type Client } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
 import type { z } from "zod";
 import {
@@ -16,6 +16,7 @@ import {
   type ServerDrainingMessage,
   type TokenClaims,
 } from "../shared/index.ts";
+import { refusal } from "./refusal.ts";
 import type { RoomDeps } from "./room-deps.ts";
 import { socketGuard } from "./socket-guard.ts";
 
@@ -235,7 +236,7 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
     const reserved = client.auth as TokenClaims;
     const verified = socketGuard(client.ref)?.claims;
     if (!verified || verified.playerId !== reserved.playerId) {
-      throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "FORBIDDEN: This seat is taken only with its player's token");
+      throw refusal("FORBIDDEN", "This seat is taken only with its player's token", ColyseusErrorCode.AUTH_FAILED);
     }
     return verified;
   }

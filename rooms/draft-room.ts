@@ -1,7 +1,6 @@
-import { ErrorCode as ColyseusErrorCode, ServerError, type Client } from "@colyseus/core";
+import type { Client } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
 import { StateView } from "@colyseus/schema";
-import type { z } from "zod";
 import {
   AppError,
   CloseCodes,
@@ -10,14 +9,12 @@ import {
   DraftRoomOptions,
   DraftServerMessage,
   DraftState,
-  describeIssues,
   draftRefusal,
   fantasyStandingsBoardId,
   type DraftCompleteMessage,
   type DraftPickMessage,
   type DraftPickResult,
   type DraftUndoneMessage,
-  type ErrorCode,
   type TokenClaims,
 } from "../shared/index.ts";
 import { ProjectRoom } from "./base-room.ts";
@@ -44,6 +41,7 @@ import {
 } from "../shared/rules/draft/index.ts";
 import { loadDraftPool, syncClock, syncDraftState } from "./draft/index.ts";
 import { SnapshotWriter } from "./draft/snapshot-writer.ts";
+import { parseOrRefuse, refusal } from "./refusal.ts";
 import { verifyRoomToken } from "./room-auth.ts";
 import type { RoomDefinition, RoomDeps } from "./room-deps.ts";
 
@@ -66,17 +64,6 @@ export interface DraftRoomLimits {
 
 export const DEFAULT_DRAFT_LIMITS: DraftRoomLimits = { poolLimit: 500, closeAfterSeconds: 120, clockTickMs: 250, maxRetryMs: 30_000, idleCloseSeconds: 600 };
 
-/** A matchmaking refusal the SDK shows as `CODE: message` (the verifyRoomToken convention). */
-function refusal(code: ErrorCode, message: string): ServerError {
-  return new ServerError(ColyseusErrorCode.APPLICATION_ERROR, `${code}: ${message}`);
-}
-
-function parseOptions<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(raw ?? {});
-  if (parsed.success) return parsed.data;
-  const first = describeIssues(parsed.error)[0];
-  throw refusal("VALIDATION_FAILED", `Invalid ${what}: ${first?.path}: ${first?.message}`);
-}
 
 function pickMessage(model: DraftModel, pick: DraftPick): DraftPickMessage {
   return {
@@ -124,7 +111,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     }
 
     override async onCreate(rawOptions: unknown) {
-      const { leagueId } = parseOptions(DraftRoomOptions, rawOptions, "draft room options");
+      const { leagueId } = parseOrRefuse(DraftRoomOptions, rawOptions, "draft room options");
       const league = await leagues.get(leagueId);
       if (!league) throw refusal("NOT_FOUND", `No league ${leagueId}`);
       const snapshot = await leagues.loadDraftSnapshot(leagueId);
@@ -200,7 +187,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     }
 
     protected override async playerJoined(client: Client, rawOptions: unknown) {
-      const options = parseOptions(DraftJoinOptions, rawOptions, "join options");
+      const options = parseOrRefuse(DraftJoinOptions, rawOptions, "join options");
       if (options.leagueId !== undefined && options.leagueId !== this.#model.leagueId) {
         throw refusal("VALIDATION_FAILED", `This room drafts league ${this.#model.leagueId}, not ${options.leagueId}`);
       }
