@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { QueueTicket, Stores } from "../../store/index.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { IMPLEMENTATIONS, TestClock, storeFixture } from "../store/store-harness.ts";
+import { IMPLEMENTATIONS, TestClock, storeFixture } from "./store-harness.ts";
 
 let n = 0;
 function ticket(overrides: Partial<QueueTicket> = {}): QueueTicket {
@@ -10,7 +10,7 @@ function ticket(overrides: Partial<QueueTicket> = {}): QueueTicket {
 }
 
 for (const impl of IMPLEMENTATIONS) {
-  describe(`matchmaking store (${impl.name})`, () => {
+  describe(`matchmaking store conformance (${impl.name})`, () => {
     const fixture = storeFixture(impl, `mm-${impl.name}`);
     const clock = new TestClock(Date.now());
     let a: Stores;
