@@ -114,8 +114,8 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       });
 
       // Fixed step first, then patchRate = null (no patch timer: #tick sends
-      // the patches). Order matters: COLYSEUS-NOTES (a clock ticked by a
-      // second interval starves setFixedTimestep's accumulator).
+      // the patches). Order matters in Colyseus 0.18: a clock ticked by a
+      // second interval starves setFixedTimestep's accumulator.
       this.setFixedTimestep((ctx) => this.#tick(ctx.dt), deps.tickRateHz);
       this.patchRate = null;
       this.setupProjectRoom();
@@ -216,8 +216,8 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
     /**
      * A spectator frame (SSE viewers, through the store's feed) every
      * tickRate/spectateRate ticks: the last patched state as JSON. Counted in
-     * ticks, not by a second clock interval (COLYSEUS-NOTES: that starves the
-     * fixed-step accumulator).
+     * ticks, not by a second clock interval (in Colyseus 0.18 that starves
+     * the fixed-step accumulator).
      */
     #publishFrame(): void {
       this.#ticksSinceFrame = 0;

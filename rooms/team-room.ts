@@ -97,9 +97,10 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
       this.state.code = await this.#code.allocate();
       this.state.name = options.name ?? `Team ${this.state.code}`;
       this.#chat = new TeamChat(this.state.chat, chatLimits);
-      const room = this;
-      const host = { roomId: this.roomId, queue: this.state.queue, team: () => ({ teamId: this.state.teamId, name: this.state.name }), schedule: (fn: () => void, ms: number) => this.clock.setTimeout(fn, ms), changed: () => this.#updateListing() };
-      this.#queue = new TeamQueueTicket({ ...host, get disposed() { return room.#disposed; } }, matchmaking, deps.stores.ratings, deps.logger);
+      const team = () => ({ teamId: this.state.teamId, name: this.state.name });
+      const host = { roomId: this.roomId, queue: this.state.queue, team, disposed: () => this.#disposed };
+      const timers = { schedule: (fn: () => void, ms: number) => this.clock.setTimeout(fn, ms), changed: () => this.#updateListing() };
+      this.#queue = new TeamQueueTicket({ ...host, ...timers }, matchmaking, deps.stores.ratings, deps.logger);
       this.#handleMessages();
       this.clock.setInterval(() => void this.#renewCode(), this.#code.renewEveryMs);
       this.clock.setInterval(() => void this.#memberships.renewOrWarn(deps.logger, this.roomId), this.#memberships.renewEveryMs);

@@ -66,7 +66,7 @@ function callRoom<K extends keyof MatchableRoom>(roomId: string, method: K, args
 }
 
 /**
- * Team matchmaking on one process (issue 7). Every process that has a
+ * Team matchmaking on one process. Every process that has a
  * waiting ticket scans its mode's queue on an interval, proposes matches with
  * the pure policy, and for each proposal that involves one of its own tickets
  * tries the store's atomic `claim`; the winner (only one can win) asks each

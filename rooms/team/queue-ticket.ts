@@ -14,8 +14,8 @@ export interface QueueHost {
   readonly queue: TeamQueueState;
   /** The team as a ticket names it. */
   team(): { teamId: string; name: string };
-  /** Set once the room is disposed: nothing is queued any more. */
-  readonly disposed: boolean;
+  /** True once the room is disposed: nothing is queued any more. */
+  disposed(): boolean;
   schedule(fn: () => void, ms: number): Delayed;
   /** The queue status changed (the room refreshes its listing). */
   changed(): void;
@@ -129,13 +129,13 @@ export class TeamQueueTicket {
   }
 
   #current(ticketId: string, status: TeamQueueStatus): boolean {
-    return !this.host.disposed && this.#ticket?.id === ticketId && this.status === status;
+    return !this.host.disposed() && this.#ticket?.id === ticketId && this.status === status;
   }
 
   async #enqueue(ticket: QueueTicket): Promise<void> {
     await this.matchmaking.enqueue(ticket, () => this.#ticketLost(ticket.id));
     // Cancelled (or the room closed) while the store was being written: take it back out.
-    if (this.#ticket !== ticket || this.host.disposed) await this.matchmaking.cancel(ticket);
+    if (this.#ticket !== ticket || this.host.disposed()) await this.matchmaking.cancel(ticket);
   }
 
   /** The same place in the queue under a new ticket id. */
