@@ -1,5 +1,4 @@
-import { ErrorCode as ColyseusErrorCode, Room, ServerError, type Client } from "@colyseus/core";
-import type { Delayed } from "@colyseus/timer";
+import { ErrorCode as ColyseusErrorCode, Room, type Client } from "@colyseus/core";
 import type { z } from "zod";
 import {
   AppError,
@@ -8,7 +7,6 @@ import {
   ServerMessage,
   closeActionFor,
   describeIssues,
-  type AuthExpiryMessage,
   type ErrorCode,
   type MessageSchemas,
   type RoomErrorMessage,
@@ -16,6 +14,8 @@ import {
   type ServerDrainingMessage,
   type TokenClaims,
 } from "../shared/index.ts";
+import { ClientSessions } from "./client-sessions.ts";
+import { refusal } from "./refusal.ts";
 import type { RoomDeps } from "./room-deps.ts";
 import { socketGuard } from "./socket-guard.ts";
 
@@ -37,26 +37,8 @@ interface BufferedSocket {
   terminate?: () => void;
 }
 
-interface ClientSession {
-  /** Set once the server decided to close this client: later messages are ignored. */
-  closing: boolean;
-  /** The code the server closed it with: decides whether its seat is held, whatever code the peer echoes. */
-  closedWith?: number;
-  claims: TokenClaims;
-  /**
-   * The socket failed a WebSocket protocol check (frame over
-   * WS_MAX_PAYLOAD_BYTES → 1009, invalid UTF-8 → 1007, bad framing → 1002).
-   * `ws` sends that code but never reads the peer's echo, so the room sees
-   * 1006 as if the network dropped; this flag keeps such a client from
-   * holding its seat for reconnection (those codes are final).
-   */
-  protocolError?: boolean;
-  expiryWarning?: Delayed;
-  expiry?: Delayed;
-}
-
 /**
- * What every project room shares (DESIGN §8), so game, team and draft rooms
+ * What every project room shares, so game, team and draft rooms
  * stay thin:
  * - messages are declared once in shared/ (type → zod schema) and handled
  *   with `handle()`: a payload that fails its schema gets an `error` message
@@ -86,7 +68,16 @@ interface ClientSession {
 export abstract class ProjectRoom<S extends object, M extends MessageSchemas> extends Room<{ state: S }> {
   protected abstract readonly deps: RoomDeps;
   protected abstract readonly messageSchemas: M;
-  readonly #sessions = new Map<string, ClientSession>();
+  #clientSessions?: ClientSessions;
+
+  /** Created on first use: `deps` is a subclass field, set after this class's own fields. */
+  get #sessions(): ClientSessions {
+    return (this.#clientSessions ??= new ClientSessions({
+      schedule: (fn, ms) => this.clock.setTimeout(fn, ms),
+      authRefreshLeadSeconds: this.deps.authRefreshLeadSeconds,
+      sendError: (client, code, message, extra) => this.sendError(client, code, message, extra),
+    }));
+  }
 
   protected handle<K extends keyof M & string>(type: K, handler: (client: Client, payload: z.output<M[K]>) => void | Promise<void>): void {
     const schema = this.messageSchemas[type];
@@ -167,13 +158,13 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
       if (!this.#admit(client)) return;
       const parsed = CommonClientMessages["auth.refresh"].safeParse(raw);
       if (!parsed.success) return this.sendError(client, "VALIDATION_FAILED", "auth.refresh needs { token }", { type: "auth.refresh" });
-      this.#run(client, "auth.refresh", (c: Client, token: string) => this.#refresh(c, token), parsed.data.token);
+      this.#run(client, "auth.refresh", (c: Client, token: string) => this.#sessions.refresh(c, token, this.deps.tokens), parsed.data.token);
     });
   }
 
   override async onJoin(client: Client, options: unknown): Promise<void> {
     const claims = this.#seatOwner(client);
-    this.#startSession(client, claims);
+    this.#sessions.start(client, claims);
     this.#watchProtocolErrors(client);
     await this.playerJoined?.(client, options);
   }
@@ -194,7 +185,7 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
       // Colyseus calls onLeave right after onDrop returns.
       return;
     }
-    this.#clearAuthTimers(client.sessionId);
+    this.#sessions.clearAuthTimers(client.sessionId);
     await this.playerDropped?.(client, code);
     try {
       await this.allowReconnection(client, seconds);
@@ -204,22 +195,14 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
   }
 
   override async onReconnect(client: Client): Promise<void> {
-    const session = this.#sessions.get(client.sessionId);
-    if (session) {
-      // A client closed with a reconnectable code (4104) may come back: listen to it again.
-      session.closing = false;
-      session.closedWith = undefined;
-      session.protocolError = false;
-      this.#scheduleAuth(client, session);
-      this.#watchProtocolErrors(client);
-    }
+    // A client closed with a reconnectable code (4104) may come back: listen to it again.
+    if (this.#sessions.resume(client)) this.#watchProtocolErrors(client);
     await this.playerReconnected?.(client);
   }
 
   override async onLeave(client: Client, code?: number): Promise<void> {
     if (!this.#sessions.has(client.sessionId)) return; // already handled
-    this.#clearAuthTimers(client.sessionId);
-    this.#sessions.delete(client.sessionId);
+    this.#sessions.end(client.sessionId);
     await this.playerLeft?.(client, code);
   }
 
@@ -235,15 +218,9 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
     const reserved = client.auth as TokenClaims;
     const verified = socketGuard(client.ref)?.claims;
     if (!verified || verified.playerId !== reserved.playerId) {
-      throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "FORBIDDEN: This seat is taken only with its player's token");
+      throw refusal("FORBIDDEN", "This seat is taken only with its player's token", ColyseusErrorCode.AUTH_FAILED);
     }
     return verified;
-  }
-
-  #startSession(client: Client, claims: TokenClaims): void {
-    const session: ClientSession = { claims, closing: false };
-    this.#sessions.set(client.sessionId, session);
-    this.#scheduleAuth(client, session);
   }
 
   /** Whether a message of this client is handled (its frame was paid for by the socket guard). */
@@ -271,7 +248,7 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
       const session = this.#sessions.get(client.sessionId);
       if (session?.closing) continue;
       this.deps.logger.warn({ roomId: this.roomId, sessionId: client.sessionId, buffered, limit }, "slow consumer: send backlog over the limit; closing");
-      if (session) this.#closeClient(client, session, CloseCodes.SLOW_CONSUMER.code, "send backlog over the limit");
+      if (session) this.#sessions.close(client, session, CloseCodes.SLOW_CONSUMER.code, "send backlog over the limit");
       else client.leave(CloseCodes.SLOW_CONSUMER.code, "send backlog over the limit");
       // The close frame waits behind the backlog; a reader that stopped never
       // gets it, so its socket (and the backlog) is destroyed after a grace.
@@ -295,49 +272,5 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
     if (error instanceof AppError) return this.sendError(client, error.code, error.message, { type, details: error.details });
     this.deps.logger.error({ err: error, roomId: this.roomId, type }, "room message handler failed");
     this.sendError(client, "INTERNAL", "Internal error", { type });
-  }
-
-  async #refresh(client: Client, token: string): Promise<void> {
-    const session = this.#sessions.get(client.sessionId);
-    if (!session) return;
-    let claims: TokenClaims;
-    try {
-      claims = await this.deps.tokens.verify(token);
-    } catch (error) {
-      if (error instanceof AppError && error.code === "TOKEN_EXPIRED") {
-        // The old token still holds until its own expiry; the client may try again.
-        return this.sendError(client, "TOKEN_EXPIRED", "The new token is already expired", { type: "auth.refresh" });
-      }
-      return this.#closeClient(client, session, CloseCodes.AUTH_REVOKED.code, "invalid token on refresh");
-    }
-    if (claims.playerId !== session.claims.playerId) {
-      return this.#closeClient(client, session, CloseCodes.AUTH_REVOKED.code, "token belongs to another player");
-    }
-    session.claims = claims;
-    client.auth = claims;
-    this.#scheduleAuth(client, session);
-    client.send(ServerMessage.AUTH_REFRESHED, { expiresAt: claims.expiresAt } satisfies AuthExpiryMessage);
-  }
-
-  #scheduleAuth(client: Client, session: ClientSession): void {
-    this.#clearAuthTimers(client.sessionId, session);
-    const msLeft = session.claims.expiresAt * 1000 - Date.now();
-    const warnIn = msLeft - this.deps.authRefreshLeadSeconds * 1000;
-    const warn = () => client.send(ServerMessage.AUTH_EXPIRING, { expiresAt: session.claims.expiresAt } satisfies AuthExpiryMessage);
-    if (warnIn <= 0) warn();
-    else session.expiryWarning = this.clock.setTimeout(warn, warnIn);
-    session.expiry = this.clock.setTimeout(() => this.#closeClient(client, session, CloseCodes.AUTH_EXPIRED.code, "token expired"), Math.max(0, msLeft));
-  }
-
-  #closeClient(client: Client, session: ClientSession, code: number, reason: string): void {
-    session.closing = true;
-    session.closedWith = code;
-    this.#clearAuthTimers(client.sessionId, session);
-    client.leave(code, reason);
-  }
-
-  #clearAuthTimers(sessionId: string, session = this.#sessions.get(sessionId)): void {
-    session?.expiryWarning?.clear();
-    session?.expiry?.clear();
   }
 }

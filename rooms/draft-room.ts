@@ -1,96 +1,31 @@
-import { ErrorCode as ColyseusErrorCode, ServerError, type Client } from "@colyseus/core";
+import type { Client } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
 import { StateView } from "@colyseus/schema";
-import type { z } from "zod";
 import {
-  AppError,
   CloseCodes,
   DraftClientMessages,
   DraftJoinOptions,
   DraftRoomOptions,
   DraftServerMessage,
   DraftState,
-  describeIssues,
   draftRefusal,
-  fantasyStandingsBoardId,
-  type DraftCompleteMessage,
-  type DraftPickMessage,
   type DraftPickResult,
   type DraftUndoneMessage,
-  type ErrorCode,
   type TokenClaims,
 } from "../shared/index.ts";
 import { ProjectRoom } from "./base-room.ts";
-import {
-  assertCanStart,
-  createDraft,
-  isCommissioner,
-  loadDraftPool,
-  makePick,
-  pauseDraft,
-  playerName,
-  restoreDraft,
-  resumeDraft,
-  rostersOf,
-  setAutopick,
-  setOrder,
-  setQueue,
-  startDraft,
-  syncClock,
-  syncDraftState,
-  syncTeams,
-  teamOf,
-  tick,
-  undoPicks,
-  type DraftModel,
-  type DraftPick,
-} from "./draft/index.ts";
+import { isCommissioner, makePick, pauseDraft, resumeDraft, setAutopick, setOrder, setQueue, syncTeams, teamOf, tick, undoPicks, type DraftModel, type DraftPick } from "../shared/rules/draft/index.ts";
+import { loadDraft, saveRosters, startWithFinalTeams } from "./draft/league-io.ts";
+import { syncClock, syncDraftState } from "./draft/index.ts";
+import { DEFAULT_DRAFT_LIMITS, type DraftRoomLimits } from "./draft/limits.ts";
+import { completeMessage, pickMessage, withPickId } from "./draft/messages.ts";
+import { DraftSeats } from "./draft/seats.ts";
 import { SnapshotWriter } from "./draft/snapshot-writer.ts";
+import { parseOrRefuse, refusal } from "./refusal.ts";
 import { verifyRoomToken } from "./room-auth.ts";
 import type { RoomDefinition, RoomDeps } from "./room-deps.ts";
 
-/** Named limits of the draft room (server/config.ts feeds the first two). */
-export interface DraftRoomLimits {
-  /** Most players read from the `rating` board into a draft's pool. @default 500 */
-  poolLimit: number;
-  /** How long a complete draft's room stays open (rosters saved) before closing with 4107. @default 120 */
-  closeAfterSeconds: number;
-  /** How often the pick clock is checked and `remainingMs` refreshed. @default 250 */
-  clockTickMs: number;
-  /** Longest pause between retries of a failed roster or league-status write. @default 30000 */
-  maxRetryMs: number;
-  /**
-   * A paused draft with nobody connected is snapshotted and closed after
-   * this long (DRAFT_IDLE_CLOSE_SECONDS); the next join restores it. @default 600
-   */
-  idleCloseSeconds: number;
-}
-
-export const DEFAULT_DRAFT_LIMITS: DraftRoomLimits = { poolLimit: 500, closeAfterSeconds: 120, clockTickMs: 250, maxRetryMs: 30_000, idleCloseSeconds: 600 };
-
-/** A matchmaking refusal the SDK shows as `CODE: message` (the verifyRoomToken convention). */
-function refusal(code: ErrorCode, message: string): ServerError {
-  return new ServerError(ColyseusErrorCode.APPLICATION_ERROR, `${code}: ${message}`);
-}
-
-function parseOptions<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(raw ?? {});
-  if (parsed.success) return parsed.data;
-  const first = describeIssues(parsed.error)[0];
-  throw refusal("VALIDATION_FAILED", `Invalid ${what}: ${first?.path}: ${first?.message}`);
-}
-
-function pickMessage(model: DraftModel, pick: DraftPick): DraftPickMessage {
-  return {
-    number: pick.number,
-    round: pick.round,
-    teamId: pick.teamId,
-    playerId: pick.playerId,
-    playerName: playerName(model, pick.playerId),
-    by: pick.by,
-    ...(pick.source ? { source: pick.source } : {}),
-  };
-}
+export { DEFAULT_DRAFT_LIMITS, type DraftRoomLimits } from "./draft/limits.ts";
 
 export interface DraftListingMetadata {
   leagueId: string;
@@ -98,9 +33,9 @@ export interface DraftListingMetadata {
 }
 
 /**
- * The `draft` room (issue 8): one per league draft, found with
+ * The `draft` room: one per league draft, found with
  * `joinOrCreate("draft", {leagueId})` (filtered by `leagueId`). Thin: it
- * checks who is asking, calls the pure rules in rooms/draft/, mirrors the
+ * checks who is asking, calls the pure rules in shared/rules/draft/, mirrors the
  * model into `DraftState`, and snapshots the model to the league store after
  * every change so a restarted process (Redis mode) restores the draft.
  */
@@ -113,8 +48,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     protected readonly messageSchemas = DraftClientMessages;
     #model!: DraftModel;
     #writer!: SnapshotWriter;
-    /** sessionId → who, and whether the connection is live (dropped seats are held). */
-    readonly #seats = new Map<string, { playerId: string; teamId?: string; live: boolean }>();
+    readonly #seats = new DraftSeats();
     #starting = false;
     #finishing = false;
     #finishAttempts = 0;
@@ -126,18 +60,10 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     }
 
     override async onCreate(rawOptions: unknown) {
-      const { leagueId } = parseOptions(DraftRoomOptions, rawOptions, "draft room options");
+      const { leagueId } = parseOrRefuse(DraftRoomOptions, rawOptions, "draft room options");
       const league = await leagues.get(leagueId);
       if (!league) throw refusal("NOT_FOUND", `No league ${leagueId}`);
-      const snapshot = await leagues.loadDraftSnapshot(leagueId);
-      if (snapshot) {
-        this.#model = JSON.parse(snapshot.data) as DraftModel;
-        restoreDraft(this.#model, Date.now());
-        syncTeams(this.#model, league);
-        deps.logger.info({ roomId: this.roomId, leagueId, version: snapshot.version, status: this.#model.status }, "draft restored from snapshot");
-      } else {
-        this.#model = createDraft(league, await loadDraftPool(deps.stores.leaderboards, league, limits.poolLimit));
-      }
+      this.#model = await loadDraft(league, deps.stores, limits.poolLimit, deps.logger.child({ roomId: this.roomId }));
       this.#writer = new SnapshotWriter({
         save: (s) => leagues.saveDraftSnapshot(leagueId, s),
         logger: deps.logger.child({ roomId: this.roomId, leagueId }),
@@ -146,19 +72,9 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       syncDraftState(this.#model, this.state, Date.now());
 
       this.handle("start", async (client) => this.#start(client));
-      this.handle("order.set", (client, { teamIds }) => {
-        setOrder(this.#model, this.#actor(client), teamIds);
-        this.#changed();
-      });
+      this.handle("order.set", (client, { teamIds }) => this.#apply(client, (actor) => setOrder(this.#model, actor, teamIds)));
       this.handle("pick", (client, request) => {
-        let outcome;
-        try {
-          outcome = makePick(this.#model, this.#actor(client), request, Date.now());
-        } catch (error) {
-          // The pick id rides along so a client matches the refusal to its attempt.
-          if (error instanceof AppError) throw new AppError(error.code, error.message, { details: { ...(error.details as object), pickId: request.pickId } });
-          throw error;
-        }
+        const outcome = withPickId(request.pickId, () => makePick(this.#model, this.#actor(client), request, Date.now()));
         if (!outcome.replayed) this.#picked([outcome.pick]);
         client.send(
           DraftServerMessage.PICK_RESULT,
@@ -166,22 +82,10 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
           { afterNextPatch: true },
         );
       });
-      this.handle("queue.set", (client, { playerIds }) => {
-        setQueue(this.#model, this.#actor(client), playerIds);
-        this.#changed();
-      });
-      this.handle("autopick.set", (client, { enabled, teamId }) => {
-        setAutopick(this.#model, this.#actor(client), enabled, teamId);
-        this.#changed();
-      });
-      this.handle("pause", (client) => {
-        pauseDraft(this.#model, this.#actor(client), Date.now());
-        this.#changed();
-      });
-      this.handle("resume", (client) => {
-        resumeDraft(this.#model, this.#actor(client), Date.now());
-        this.#changed();
-      });
+      this.handle("queue.set", (client, { playerIds }) => this.#apply(client, (actor) => setQueue(this.#model, actor, playerIds)));
+      this.handle("autopick.set", (client, { enabled, teamId }) => this.#apply(client, (actor) => setAutopick(this.#model, actor, enabled, teamId)));
+      this.handle("pause", (client) => this.#apply(client, (actor) => pauseDraft(this.#model, actor, Date.now())));
+      this.handle("resume", (client) => this.#apply(client, (actor) => resumeDraft(this.#model, actor, Date.now())));
       this.handle("undo", (client, { pickNumber }) => {
         const undone = undoPicks(this.#model, this.#actor(client), pickNumber, Date.now());
         this.#changed();
@@ -202,7 +106,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     }
 
     protected override async playerJoined(client: Client, rawOptions: unknown) {
-      const options = parseOptions(DraftJoinOptions, rawOptions, "join options");
+      const options = parseOrRefuse(DraftJoinOptions, rawOptions, "join options");
       if (options.leagueId !== undefined && options.leagueId !== this.#model.leagueId) {
         throw refusal("VALIDATION_FAILED", `This room drafts league ${this.#model.leagueId}, not ${options.leagueId}`);
       }
@@ -216,7 +120,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       if (!team && !isCommissioner(this.#model, { playerId })) {
         throw refusal("FORBIDDEN", `Only the managers and the commissioner of league ${this.#model.leagueId} may join its draft`);
       }
-      this.#seats.set(client.sessionId, { playerId, teamId: team?.teamId, live: true });
+      this.#seats.take(client.sessionId, playerId, team?.teamId);
       // Private information: this client's view holds its own team, so only it receives that team's queue.
       client.view = new StateView();
       if (team) client.view.add(this.state.teams.get(team.teamId)!);
@@ -224,19 +128,17 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     }
 
     protected override playerDropped(client: Client) {
-      const seat = this.#seats.get(client.sessionId);
-      if (seat) seat.live = false;
+      this.#seats.setLive(client.sessionId, false);
       this.#syncConnected();
     }
 
     protected override playerReconnected(client: Client) {
-      const seat = this.#seats.get(client.sessionId);
-      if (seat) seat.live = true;
+      this.#seats.setLive(client.sessionId, true);
       this.#syncConnected();
     }
 
     protected override playerLeft(client: Client) {
-      this.#seats.delete(client.sessionId);
+      this.#seats.leave(client.sessionId);
       client.view?.dispose();
       this.#syncConnected();
     }
@@ -259,18 +161,18 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       return { playerId: this.claimsOf(client).playerId };
     }
 
+    /** A command of the rules on the client's behalf; then the change goes out. */
+    #apply(client: Client, command: (actor: { playerId: string }) => unknown): void {
+      command(this.#actor(client));
+      this.#changed();
+    }
+
     async #start(client: Client): Promise<void> {
       const actor = this.#actor(client);
       if (this.#starting) throw draftRefusal("STARTING", "The draft is being started");
-      assertCanStart(this.#model, actor);
       this.#starting = true;
       try {
-        // Re-read the teams, then close the league to joins: the teams are final from here.
-        const league = await leagues.get(this.#model.leagueId);
-        if (league) syncTeams(this.#model, league);
-        assertCanStart(this.#model, actor);
-        const final = await leagues.markDraftStarted(this.#model.leagueId);
-        startDraft(this.#model, actor, final, Date.now());
+        await startWithFinalTeams(this.#model, actor, leagues);
       } finally {
         this.#starting = false;
       }
@@ -304,7 +206,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     }
 
     #syncConnected(): void {
-      const live = new Set([...this.#seats.values()].filter((s) => s.live && s.teamId).map((s) => s.teamId!));
+      const live = this.#seats.liveTeams();
       this.state.teams.forEach((team, teamId) => {
         const connected = live.has(teamId);
         if (team.connected !== connected) team.connected = connected;
@@ -319,7 +221,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
      * draft needs no such rule: its clock autopicks it to the end.
      */
     #watchIdle(): void {
-      const idle = this.#model.status === "paused" && ![...this.#seats.values()].some((seat) => seat.live);
+      const idle = this.#model.status === "paused" && !this.#seats.anyLive;
       if (!idle) {
         this.#idleClose?.clear();
         this.#idleClose = undefined;
@@ -344,27 +246,12 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       if (this.#model.rostersSaved) return this.#scheduleClose();
       this.#finishing = true;
       const model = this.#model;
-      const write = async () => {
-        for (const team of rostersOf(model)) {
-          for (const playerId of team.playerIds) {
-            try {
-              await deps.stores.rosters.assign({ leagueId: model.leagueId, fantasyTeamId: team.teamId, playerId, teamName: team.name });
-            } catch (error) {
-              // Another team owns the player (an admin assigned it by hand): retrying cannot help.
-              if (error instanceof AppError && error.code === "CONFLICT") deps.logger.warn({ err: error, leagueId: model.leagueId, playerId }, "roster entry refused");
-              else throw error;
-            }
-          }
-        }
-        await leagues.markDraftComplete(model.leagueId);
-      };
-      write()
+      saveRosters(model, deps.stores, deps.logger)
         .then(() => {
           this.#finishing = false;
           model.rostersSaved = true;
           this.#changed();
-          const message: DraftCompleteMessage = { leagueId: model.leagueId, standingsBoardId: fantasyStandingsBoardId(model.leagueId), rosters: rostersOf(model) };
-          this.broadcast(DraftServerMessage.COMPLETE, message, { afterNextPatch: true });
+          this.broadcast(DraftServerMessage.COMPLETE, completeMessage(model), { afterNextPatch: true });
           deps.logger.info({ roomId: this.roomId, leagueId: model.leagueId }, "draft complete; rosters saved");
           this.#scheduleClose();
         })

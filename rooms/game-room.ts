@@ -1,4 +1,4 @@
-import { ErrorCode as ColyseusErrorCode, ServerError, type Client } from "@colyseus/core";
+import type { Client } from "@colyseus/core";
 import {
   AppError,
   CloseCodes,
@@ -7,8 +7,6 @@ import {
   GameRoomOptions,
   GameServerMessage,
   GameState,
-  describeIssues,
-  type ErrorCode,
   type GameRoomSettings,
   type GameSide,
   type GoalMessage,
@@ -22,7 +20,6 @@ import {
   createWorld,
   requestStart,
   seatPlayer,
-  seatedPlayers,
   setConnected,
   setReady,
   stepWorld,
@@ -30,47 +27,24 @@ import {
   type ArenaEvent,
   type MatchMeta,
   type World,
-} from "./arena/index.ts";
+} from "../shared/rules/arena/index.ts";
 import { ProjectRoom } from "./base-room.ts";
 import { publishLobbyListing } from "./lobby-room.ts";
 import { initGameState, syncGameState } from "./game-state-sync.ts";
+import { expectedMatchSeconds, gameListing, matchMeta } from "./game/room-info.ts";
 import { MatchIdClaim, newMatchId } from "./match-id-claim.ts";
+import { parseOrRefuse, refusal } from "./refusal.ts";
 import { ResultSubmitter } from "./result-submitter.ts";
 import { verifyRoomToken } from "./room-auth.ts";
 import type { RoomDefinition, RoomDeps } from "./room-deps.ts";
 
-/** A matchmaking refusal the SDK shows as `CODE: message` (the verifyRoomToken convention). */
-function refusal(code: ErrorCode, message: string): ServerError {
-  return new ServerError(ColyseusErrorCode.APPLICATION_ERROR, `${code}: ${message}`);
-}
 
-function parseSettings(raw: unknown): GameRoomSettings {
-  const parsed = GameRoomOptions.safeParse(raw ?? {});
-  if (parsed.success) return parsed.data;
-  const first = describeIssues(parsed.error)[0];
-  throw refusal("VALIDATION_FAILED", `Invalid game room options: ${first?.path}: ${first?.message}`);
-}
-
-/** Slack on the "match expected" TTL (waiting for players, goal freezes). */
-const EXPECT_MARGIN_SECONDS = 600;
-export interface GameListingMetadata {
-  teamSize: number;
-  friendly: boolean;
-  matchId: string;
-  phase: GameState["phase"];
-  teams: Record<GameSide, string>;
-  score: Record<GameSide, number>;
-  players: number;
-  maxPlayers: number;
-  spectators: number;
-  /** Shown in the lobby (option `listed`, default `!private`), also while live. */
-  listed: boolean;
-}
+export type { GameListingMetadata } from "../shared/index.ts";
 
 /**
- * The `game` room: arena soccer, server-authoritative (issue 3, DESIGN §2–§8).
+ * The `game` room: arena soccer, server-authoritative (docs/protocol.md "Game room").
  * Thin: it validates, seats, and runs `stepWorld` on a fixed timestep; the
- * rules live in rooms/arena/. The simulation runs at deps.tickRateHz and a
+ * rules live in shared/rules/arena/. The simulation runs at deps.tickRateHz and a
  * patch goes out right after every tickRateHz / patchRateHz-th step (config
  * keeps the ratio whole), not on a second timer: an input then waits for one
  * clock (at most one patch interval) before a state shows it, instead of a
@@ -102,7 +76,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
     }
 
     override async onCreate(rawOptions: unknown) {
-      const settings = (this.#settings = parseSettings(rawOptions));
+      const settings = (this.#settings = parseOrRefuse(GameRoomOptions, rawOptions, "game room options"));
       // `matchId` comes only from the server (a matchmaker): the matchmake
       // edge refuses it in a client's options (RoomDefinition.serverOnlyOptions).
       const claim = (this.#claim = new MatchIdClaim(settings.matchId ?? newMatchId(), this.roomId, deps.stores.results, deps.logger.child({ roomId: this.roomId })));
@@ -110,13 +84,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       if (taken !== "ok") throw refusal("CONFLICT", `Match ${claim.matchId} is ${taken === "recorded" ? "already recorded" : "being played in another room"}`);
       this.#reconnectSeconds = settings.reconnectSeconds ?? deps.reconnectWindowSeconds;
       this.#world = createWorld(arenaConfigFromSettings(settings, this.#reconnectSeconds));
-      this.#meta = {
-        matchId: claim.matchId,
-        teams: {
-          home: { name: settings.teams?.home?.name ?? "Home", ...(settings.teams?.home?.teamId ? { teamId: settings.teams.home.teamId } : {}) },
-          away: { name: settings.teams?.away?.name ?? "Away", ...(settings.teams?.away?.teamId ? { teamId: settings.teams.away.teamId } : {}) },
-        },
-      };
+      this.#meta = matchMeta(claim.matchId, settings);
       this.#submitter = new ResultSubmitter({
         store: deps.stores.results,
         owner: this.roomId,
@@ -146,8 +114,8 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       });
 
       // Fixed step first, then patchRate = null (no patch timer: #tick sends
-      // the patches). Order matters: COLYSEUS-NOTES (a clock ticked by a
-      // second interval starves setFixedTimestep's accumulator).
+      // the patches). Order matters in Colyseus 0.18: a clock ticked by a
+      // second interval starves setFixedTimestep's accumulator.
       this.setFixedTimestep((ctx) => this.#tick(ctx.dt), deps.tickRateHz);
       this.patchRate = null;
       this.setupProjectRoom();
@@ -167,17 +135,13 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
     }
 
     protected override playerJoined(client: Client, rawOptions: unknown) {
-      const parsed = GameJoinOptions.safeParse(rawOptions ?? {});
-      if (!parsed.success) {
-        const first = describeIssues(parsed.error)[0];
-        throw refusal("VALIDATION_FAILED", `Invalid join options: ${first?.path}: ${first?.message}`);
-      }
-      if (parsed.data.spectate) {
+      const options = parseOrRefuse(GameJoinOptions, rawOptions, "join options");
+      if (options.spectate) {
         if (this.#spectators.size >= this.#settings.maxSpectators) throw refusal("CONFLICT", "The room has no spectator seat left");
         this.#spectators.add(client.sessionId);
       } else {
         const claims = this.claimsOf(client);
-        const seated = seatPlayer(this.#world, { id: client.sessionId, playerId: claims.playerId, name: claims.name, side: parsed.data.side });
+        const seated = seatPlayer(this.#world, { id: client.sessionId, playerId: claims.playerId, name: claims.name, side: options.side });
         if (!seated.ok) throw refusal(seated.code, seated.message);
       }
       this.#updateListing();
@@ -243,8 +207,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
      * match (countdown, clock, freezes, a forfeit window, post-match) with margin.
      */
     #expectResult(): void {
-      const s = this.#settings;
-      const ttl = Math.ceil(s.countdownSeconds + s.matchSeconds * 2 + this.#reconnectSeconds + s.postMatchSeconds + EXPECT_MARGIN_SECONDS);
+      const ttl = expectedMatchSeconds(this.#settings, this.#reconnectSeconds);
       Promise.resolve(deps.stores.results.expect?.(this.#meta.matchId, ttl)).catch((error) =>
         deps.logger.warn({ err: error, roomId: this.roomId, matchId: this.#meta.matchId }, "could not mark the match as expected"),
       );
@@ -253,8 +216,8 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
     /**
      * A spectator frame (SSE viewers, through the store's feed) every
      * tickRate/spectateRate ticks: the last patched state as JSON. Counted in
-     * ticks, not by a second clock interval (COLYSEUS-NOTES: that starves the
-     * fixed-step accumulator).
+     * ticks, not by a second clock interval (in Colyseus 0.18 that starves
+     * the fixed-step accumulator).
      */
     #publishFrame(): void {
       this.#ticksSinceFrame = 0;
@@ -307,30 +270,13 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
 
     /** Listing metadata for lobbies, and whether joinOrCreate may pick this room. */
     #updateListing(): void {
-      const world = this.#world;
-      const seated = seatedPlayers(world).length;
-      const metadata: GameListingMetadata = {
-        // Filter keys (RoomDefinition.filterBy) must stay in the metadata: setMetadata replaces it whole.
-        teamSize: world.config.teamSize,
-        friendly: this.#settings.friendly,
-        matchId: this.#meta.matchId,
-        phase: world.phase,
-        teams: { home: this.#meta.teams.home.name, away: this.#meta.teams.away.name },
-        score: { ...world.score },
-        players: seated,
-        maxPlayers: world.config.teamSize * 2,
-        spectators: this.#spectators.size,
-        listed: this.#settings.listed ?? !this.#settings.private,
-      };
+      const { metadata, visible } = gameListing(this.#world, this.#settings, this.#meta, this.#spectators.size);
       const key = JSON.stringify(metadata);
       const updates: Promise<void>[] = [];
       if (key !== this.#listingKey) {
         this.#listingKey = key;
         updates.push(this.setMetadata(metadata).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "setMetadata failed")));
       }
-      // Full player seats do not lock the room (spectators still join by id);
-      // they hide it from joinOrCreate instead, as `private` rooms are.
-      const visible = !this.#settings.private && world.phase === "waiting" && seated < world.config.teamSize * 2;
       if (visible !== this.#visible) {
         this.#visible = visible;
         updates.push(this.setPrivate(!visible).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "setPrivate failed")));

@@ -1,5 +1,5 @@
 import { ARENA_UNITS_PER_METER, PlayerState, type GameState, type PlayerStatsState, type GameSide, type PlayerMatchStats } from "../shared/index.ts";
-import { SIDES, type World } from "./arena/index.ts";
+import { SIDES, type World } from "../shared/rules/arena/index.ts";
 
 const INT16 = 32767;
 /** metres → int16 centimetres (clamped: the rules keep values far inside). */

@@ -1,5 +1,6 @@
-import { ServerError, ErrorCode } from "@colyseus/core";
-import { AppError, type TokenClaims, type TokenVerifier } from "../shared/index.ts";
+import { ErrorCode } from "@colyseus/core";
+import type { TokenClaims, TokenVerifier } from "../shared/index.ts";
+import { asRefusal } from "./refusal.ts";
 
 /**
  * Verifies a room join's token with the shared verifier. The matchmaker
@@ -8,10 +9,5 @@ import { AppError, type TokenClaims, type TokenVerifier } from "../shared/index.
  * tell "refresh and retry" from "give up".
  */
 export async function verifyRoomToken(tokens: TokenVerifier, token: string | undefined): Promise<TokenClaims> {
-  try {
-    return await tokens.verify(token);
-  } catch (error) {
-    if (error instanceof AppError) throw new ServerError(ErrorCode.AUTH_FAILED, `${error.code}: ${error.message}`);
-    throw error;
-  }
+  return asRefusal(tokens.verify(token), ErrorCode.AUTH_FAILED);
 }

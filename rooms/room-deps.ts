@@ -31,9 +31,9 @@ export interface RoomDeps {
   authRefreshLeadSeconds: number;
   /** Lease of a team member's "one team room per player" claim (TEAM_MEMBERSHIP_LEASE_SECONDS); default in rooms/team/memberships.ts. */
   teamMembershipLeaseSeconds?: number;
-  /** Team matchmaking (issue 7); defaults in rooms/matchmaking/ when unset. */
+  /** Team matchmaking; defaults in rooms/matchmaking/ when unset. */
   matchmaking?: MatchmakingDeps;
-  /** Draft room limits (issue 8); defaults in rooms/draft-room.ts when unset. */
+  /** Draft room limits; defaults in rooms/draft/limits.ts when unset. */
   draft?: { poolLimit: number; closeAfterSeconds: number; idleCloseSeconds: number };
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { ErrorCode as ColyseusErrorCode, matchMaker } from "@colyseus/core";
-import { AppError, type ErrorCode, type TokenClaims, type TokenVerifier } from "../shared/index.ts";
+import { AppError, formatRefusal, type ErrorCode, type TokenClaims, type TokenVerifier } from "../shared/index.ts";
 import type { SocketGuardState } from "./socket-guard.ts";
 
 /** Why a WebSocket may not take the seat it names: sent as Colyseus's join error (525, `CODE: message`), then close 4002. */
@@ -12,7 +12,7 @@ export interface SeatRefusal {
 /** The seats a room holds, as Colyseus keeps them: sessionId → [joinOptions, authData, consumed, reconnecting]. */
 type ReservedSeats = Record<string, [unknown, unknown, boolean?, boolean?] | undefined>;
 
-const refuse = (code: ErrorCode, message: string): SeatRefusal => ({ matchmakeCode: ColyseusErrorCode.AUTH_FAILED, message: `${code}: ${message}` });
+const refuse = (code: ErrorCode, message: string): SeatRefusal => ({ matchmakeCode: ColyseusErrorCode.AUTH_FAILED, message: formatRefusal(code, message) });
 
 /**
  * A seat reservation belongs to its player (docs/protocol.md "Every project

@@ -7,7 +7,6 @@ export * from "./http.ts";
 export * from "./cors.ts";
 export * from "./lobby.ts";
 export * from "./match-result.ts";
-export * from "./match-result-consistency.ts";
 export * from "./room-protocol.ts";
 export * from "./refusal.ts";
 export * from "./leaderboard-stream.ts";

@@ -66,7 +66,7 @@ export interface RecordedMatchResult extends MatchResult {
  * (`POST /v1/admin/match-results`); the game room builds its results in code.
  * Whether a result could have happened at all (scores, sides, times) is
  * checked for every result, from either source, by `matchResultIssues`
- * (shared/match-result-consistency.ts) when the store records it.
+ * (shared/rules/results/consistency.ts) when the store records it.
  */
 const StatCount = z.number().int().min(0).max(1_000_000);
 const PlayerMatchStatsSchema = z.strictObject({ goals: StatCount, assists: StatCount, shots: StatCount, saves: StatCount, touches: StatCount });

@@ -1,3 +1,4 @@
+import type { BoardWrite } from "../shared/rules/leaderboards/ranking.ts";
 import type {
   LeaderboardConfig,
   LeaderboardConfigInput,
@@ -7,8 +8,10 @@ import type {
   ScoreWrite,
 } from "../shared/leaderboards.ts";
 
+export type { BoardWrite };
+
 /**
- * Leaderboards with Nakama's semantics (DESIGN §5). Every read and write
+ * Leaderboards with Nakama's semantics (docs/protocol.md "Leaderboards"). Every read and write
  * names a period: omitted/`current` (the period `now` falls in), `previous`,
  * or a period key from an earlier answer. Resets are lazy: nothing runs at
  * the reset time; the next write simply lands in the new period's record set.
@@ -84,17 +87,6 @@ export interface ChangeReplay {
   changes: LeaderboardChange[];
 }
 
-/** A validated score write for one board, as `submit` and the result pipeline hand it to an implementation. */
-export interface BoardWrite {
-  boardId: string;
-  ownerId: string;
-  name?: string;
-  score: number;
-  subscore: number;
-  /** JSON text. */
-  metadata?: string;
-}
-
 /** Named limits of a leaderboard store. */
 export interface LeaderboardStoreOptions {
   /** Versions of change history kept per board period for stream replay. @default 512 */
@@ -102,5 +94,3 @@ export interface LeaderboardStoreOptions {
   /** The clock (ms); tests move it to cross reset boundaries. @default Date.now */
   clock?: () => number;
 }
-
-export const DEFAULT_HISTORY_LIMIT = 512;

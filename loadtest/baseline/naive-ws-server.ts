@@ -10,14 +10,14 @@ import {
   stepWorld,
   unseatPlayer,
   type World,
-} from "../../rooms/arena/index.ts";
+} from "../../shared/rules/arena/index.ts";
 import { ARENA_UNITS_PER_METER, type GameSide, type PlayerMatchStats } from "../../shared/index.ts";
 
 /**
  * The naive `ws` baseline of issue 10 for the arena scenario, run in its own
  * process: `node --import tsx loadtest/baseline/naive-ws-server.ts`.
  *
- * The same game as the `game` room (the pure rules of rooms/arena/, a 40 Hz
+ * The same game as the `game` room (the pure rules of shared/rules/arena/, a 40 Hz
  * fixed step with the same catch-up accumulator as Colyseus's
  * setFixedTimestep, 20 Hz state updates, positions quantised to cm as in
  * game-state-sync.ts), but the way a first version would be written: no auth,

@@ -1,6 +1,6 @@
 import { BUILT_IN_LEADERBOARDS, type League } from "../../shared/index.ts";
 import type { LeaderboardStore } from "../../store/leaderboards.ts";
-import type { PoolPlayer } from "./engine.ts";
+import type { PoolPlayer } from "../../shared/rules/draft/model.ts";
 
 /** A page of the `rating` board (the store's maximum). */
 const PAGE = 100;

@@ -1,6 +1,6 @@
 import type { ArraySchema } from "@colyseus/schema";
 import { DraftPickState, DraftPlayerState, DraftTeamState, type DraftState } from "../../shared/index.ts";
-import { onTheClock, remainingMs, totalPicks, type DraftModel } from "./engine.ts";
+import { onTheClock, remainingMs, totalPicks, type DraftModel } from "../../shared/rules/draft/model.ts";
 
 /** Schema setters only send values that changed; still, skip no-op writes to keep patches minimal. */
 function setIfChanged<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {

@@ -3,7 +3,7 @@ import { matchMaker } from "@colyseus/core";
 import type { Logger } from "pino";
 import { CloseCodes, MATCH_MODES, type GameRoomOptionsInput, type GameSide, type MatchMode, type MatchSeatReservation, type TokenClaims } from "../../shared/index.ts";
 import type { MatchmakingStore, QueueTicket } from "../../store/index.ts";
-import { DEFAULT_MATCH_POLICY, proposeMatches, sideIdentity, type MatchPolicy, type MatchProposal } from "./policy.ts";
+import { DEFAULT_MATCH_POLICY, proposeMatches, sideIdentity, type MatchPolicy, type MatchProposal } from "../../shared/rules/matchmaking/policy.ts";
 
 /** What a team room answers when a matchmaker claimed its ticket (`prepareMatch`). */
 export interface PreparedTeam {
@@ -66,7 +66,7 @@ function callRoom<K extends keyof MatchableRoom>(roomId: string, method: K, args
 }
 
 /**
- * Team matchmaking on one process (issue 7). Every process that has a
+ * Team matchmaking on one process. Every process that has a
  * waiting ticket scans its mode's queue on an interval, proposes matches with
  * the pure policy, and for each proposal that involves one of its own tickets
  * tries the store's atomic `claim`; the winner (only one can win) asks each

@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import { AppError } from "../../shared/index.ts";
 import type { TeamMembership, TeamMembershipStore } from "../../store/index.ts";
 
@@ -53,6 +54,16 @@ export class TeamMemberships {
       if (!outcome.ok) lost.push(playerId);
     }
     return lost;
+  }
+
+  /** `renew`, logging what it could not do (the next renewal retries). */
+  async renewOrWarn(logger: Logger, roomId: string): Promise<void> {
+    try {
+      const lost = await this.renew();
+      if (lost.length > 0) logger.warn({ roomId, players: lost }, "members joined another team while their claim here had lapsed");
+    } catch (error) {
+      logger.warn({ err: error, roomId }, "could not renew the members' team claims; retrying");
+    }
   }
 
   /** The member left for good. */

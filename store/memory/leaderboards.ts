@@ -10,7 +10,6 @@ import {
 } from "../../shared/leaderboards.ts";
 import { parseOrThrow } from "../../shared/validation.ts";
 import {
-  DEFAULT_HISTORY_LIMIT,
   type BoardWrite,
   type ChangeReplay,
   type LeaderboardChange,
@@ -19,25 +18,12 @@ import {
   type SubmitOutcome,
   type TopPage,
 } from "../leaderboards.ts";
-import {
-  aroundWindow,
-  applyOperator,
-  clampLimit,
-  decodeCursor,
-  EMPTY_EPOCH,
-  sameEpoch,
-  encodeCursor,
-  memberKey,
-  MEMBER_PREFIX_LENGTH,
-  newConfig,
-  newEpoch,
-  patchedConfig,
-  resolvePeriod,
-  toRecordDto,
-  type ResolvedPeriod,
-  type StoredRecord,
-} from "../leaderboard-rules.ts";
-import type { LocalNotifications, StoreEvent } from "../notifications.ts";
+import { newConfig, patchedConfig } from "../../shared/rules/leaderboards/config.ts";
+import { resolvePeriod, type ResolvedPeriod } from "../../shared/rules/leaderboards/periods.ts";
+import { applyOperator, aroundWindow, memberKey, MEMBER_PREFIX_LENGTH } from "../../shared/rules/leaderboards/ranking.ts";
+import { DEFAULT_HISTORY_LIMIT, clampLimit, decodeCursor, EMPTY_EPOCH, encodeCursor, newEpoch, sameEpoch, toRecordDto, type StoredRecord } from "../common/leaderboard-records.ts";
+import type { LocalNotifications } from "../common/local-notifications.ts";
+import type { StoreEvent } from "../notifications.ts";
 
 class PeriodState {
   readonly epoch = newEpoch();

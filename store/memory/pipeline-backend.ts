@@ -1,7 +1,7 @@
-import type { LocalNotifications } from "../notifications.ts";
+import type { LocalNotifications } from "../common/local-notifications.ts";
 import type { PipelineBackend, PipelineLease } from "../pipeline.ts";
-import type { EffectBatch } from "../pipeline-effects.ts";
-import type { MemoryRatingStore } from "../ratings.ts";
+import type { EffectBatch } from "../../shared/rules/results/effects.ts";
+import type { MemoryRatingStore } from "./ratings.ts";
 import type { MemoryLeaderboardStore } from "./leaderboards.ts";
 
 /** One process, so the lease is a flag and the commit is a synchronous block (nothing can interleave). */

@@ -181,7 +181,3 @@ export function translateRedisError(error: unknown): unknown {
   if (error instanceof AppError || error instanceof ErrorReply) return error;
   return new AppError("STORE_UNAVAILABLE", "The store is unavailable; retry shortly", { retryAfter: 2, cause: error });
 }
-
-export function isStoreUnavailable(error: unknown): boolean {
-  return error instanceof AppError && error.code === "STORE_UNAVAILABLE";
-}

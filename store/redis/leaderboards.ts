@@ -10,7 +10,6 @@ import {
 } from "../../shared/leaderboards.ts";
 import { parseOrThrow } from "../../shared/validation.ts";
 import {
-  DEFAULT_HISTORY_LIMIT,
   type BoardWrite,
   type ChangeReplay,
   type LeaderboardChange,
@@ -19,24 +18,11 @@ import {
   type SubmitOutcome,
   type TopPage,
 } from "../leaderboards.ts";
-import {
-  clampLimit,
-  decodeCursor,
-  decodeRecord,
-  recordFromArray,
-  EMPTY_EPOCH,
-  encodeCursor,
-  decodeConfig,
-  newConfig,
-  newEpoch,
-  patchedConfig,
-  resolvePeriod,
-  sameEpoch,
-  toRecordDto,
-  type ResolvedPeriod,
-} from "../leaderboard-rules.ts";
+import { newConfig, patchedConfig } from "../../shared/rules/leaderboards/config.ts";
+import { resolvePeriod, type ResolvedPeriod } from "../../shared/rules/leaderboards/periods.ts";
+import { DEFAULT_HISTORY_LIMIT, clampLimit, decodeConfig, decodeCursor, decodeRecord, EMPTY_EPOCH, encodeCursor, newEpoch, recordFromArray, sameEpoch, toRecordDto } from "../common/leaderboard-records.ts";
 import type { RedisConnection } from "./connection.ts";
-import { APPLY_WRITES, CREATE_CONFIG, READ_AROUND, READ_CHANGES, READ_STATE, READ_TOP, UPDATE_CONFIG } from "./lua.ts";
+import { APPLY_WRITES, CREATE_CONFIG, READ_AROUND, READ_CHANGES, READ_STATE, READ_TOP, UPDATE_CONFIG } from "./leaderboards-lua.ts";
 
 /** Keys under the prefix: `lb:configs` (hash), and per board period `lb:<id>:<period>:{z,r,m,h}`, `lb:<id>:periods`. */
 export interface RedisKeys {

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { AppError } from "../../shared/errors.ts";
 import type { League, LeagueTeam } from "../../shared/fantasy-leagues.ts";
 import {
@@ -13,18 +12,12 @@ import {
   teamIdFor,
   teamNameKey,
   unknownLeague,
-  type DraftSnapshot,
   type JoinRefusal,
-  type LeagueRecord,
-  type LeagueStore,
-  type NewLeague,
-} from "../leagues.ts";
+} from "../common/leagues.ts";
+import type { DraftSnapshot, LeagueRecord, LeagueStore, NewLeague } from "../leagues.ts";
 import type { RedisConnection } from "./connection.ts";
-import type { LuaScript } from "./lua.ts";
+import { luaScript as script } from "./lua.ts";
 
-function script(name: string, source: string): LuaScript {
-  return { name, source, sha: createHash("sha1").update(source).digest("hex") };
-}
 
 /**
  * ARGV: prefix, id, inviteCode, recordJSON, commissionerId, teamJSON ('' = none), teamNameKey

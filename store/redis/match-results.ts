@@ -1,18 +1,10 @@
 import type { MatchResult, RecordedMatchResult } from "../../shared/match-result.ts";
-import { newEpoch } from "../leaderboard-rules.ts";
-import {
-  clampResultLimit,
-  decodeSeqCursor,
-  differentResultError,
-  encodeSeqCursor,
-  matchLiveError,
-  sameMatchResult,
-  type MatchClaimOutcome,
-  type RecordOptions,
-  type ResultStore,
-} from "../match-results.ts";
+import { newEpoch } from "../common/leaderboard-records.ts";
+import { clampResultLimit, decodeSeqCursor, differentResultError, encodeSeqCursor, matchLiveError, sameMatchResult } from "../common/match-results.ts";
+import type { MatchClaimOutcome, RecordOptions, ResultStore } from "../match-results.ts";
 import type { RedisConnection } from "./connection.ts";
-import { CLAIM_MATCH, EXPECT_MATCH, FEED_HEAD, READ_FEED, READ_PLAYER_RESULTS, RECORD_RESULT, RELEASE_IF_HELD } from "./lua.ts";
+import { RELEASE_IF_HELD } from "./lua.ts";
+import { CLAIM_MATCH, EXPECT_MATCH, FEED_HEAD, READ_FEED, READ_PLAYER_RESULTS, RECORD_RESULT } from "./match-results-lua.ts";
 
 /**
  * Keys: `result:<id>` (JSON), `results:seq` (counter), `results:feed`

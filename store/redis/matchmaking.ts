@@ -1,11 +1,7 @@
-import { createHash } from "node:crypto";
 import type { MatchmakingStore, QueueTicket } from "../matchmaking.ts";
 import type { RedisConnection } from "./connection.ts";
-import { ACQUIRE_LEASE, RELEASE_LEASE, type LuaScript } from "./lua.ts";
+import { ACQUIRE_LEASE, RELEASE_LEASE, luaScript as script } from "./lua.ts";
 
-function script(name: string, source: string): LuaScript {
-  return { name, source, sha: createHash("sha1").update(source).digest("hex") };
-}
 
 /** ARGV: queueKey, bodyKey, id, score, json, leaseMs */
 const ENQUEUE = script(

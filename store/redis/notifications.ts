@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
-import { LocalNotifications, type StoreEvent } from "../notifications.ts";
+import { LocalNotifications } from "../common/local-notifications.ts";
+import type { StoreEvent } from "../notifications.ts";
 import type { RedisConnection } from "./connection.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { PipelineBackend, PipelineLease } from "../pipeline.ts";
-import type { EffectBatch } from "../pipeline-effects.ts";
+import type { EffectBatch } from "../../shared/rules/results/effects.ts";
 import type { RedisConnection } from "./connection.ts";
 import type { RedisLeaderboardStore } from "./leaderboards.ts";
 import { ACQUIRE_LEASE, RELEASE_LEASE } from "./lua.ts";

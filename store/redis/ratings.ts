@@ -1,4 +1,5 @@
-import { initialRating, type PlayerRating, type RatingStore } from "../ratings.ts";
+import { initialRating, type PlayerRating } from "../../shared/rules/ratings/glicko2.ts";
+import type { RatingStore } from "../ratings.ts";
 import type { RedisConnection } from "./connection.ts";
 
 /** Key: `ratings` (hash player → JSON). Only the pipeline's fenced commit writes it. */

@@ -1,7 +1,57 @@
 import type { RosterEntry } from "../../shared/fantasy.ts";
-import { rosterConflict, type RosterStore } from "../rosters.ts";
+import { rosterConflict } from "../common/rosters.ts";
+import type { RosterStore } from "../rosters.ts";
 import type { RedisConnection } from "./connection.ts";
-import { ASSIGN_ROSTER, ROSTER_OWNERS, UNASSIGN_ROSTER } from "./lua.ts";
+import { luaScript as script } from "./lua.ts";
+
+/** ARGV: prefix, leagueId, teamId, playerId, teamName ('' for none) → {'created'} | {'same'} | {'conflict', owner} */
+const ASSIGN_ROSTER = script(
+  "assign-roster",
+  String.raw`
+local prefix, league, team, player, name = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local owners = prefix .. 'roster:' .. league .. ':owners'
+local owner = redis.call('HGET', owners, player)
+if owner and owner ~= team then return { 'conflict', owner } end
+local names = prefix .. 'roster:' .. league .. ':names'
+if name ~= '' then redis.call('HSET', names, team, name) else redis.call('HSETNX', names, team, team) end
+if owner then return { 'same' } end
+redis.call('HSET', owners, player, team)
+redis.call('SADD', prefix .. 'roster:player:' .. player, league)
+return { 'created' }
+`,
+);
+
+/** ARGV: prefix, leagueId, playerId → 1 removed, 0 not owned */
+const UNASSIGN_ROSTER = script(
+  "unassign-roster",
+  String.raw`
+local removed = redis.call('HDEL', ARGV[1] .. 'roster:' .. ARGV[2] .. ':owners', ARGV[3])
+if removed == 1 then redis.call('SREM', ARGV[1] .. 'roster:player:' .. ARGV[3], ARGV[2]) end
+return removed
+`,
+);
+
+/** ARGV: prefix, playerId... → {league, team, player, league, team, player...} */
+const ROSTER_OWNERS = script(
+  "roster-owners",
+  String.raw`
+local out = {}
+for i = 2, #ARGV do
+  local player = ARGV[i]
+  local leagues = redis.call('SMEMBERS', ARGV[1] .. 'roster:player:' .. player)
+  table.sort(leagues)
+  for _, league in ipairs(leagues) do
+    local team = redis.call('HGET', ARGV[1] .. 'roster:' .. league .. ':owners', player)
+    if team then
+      out[#out + 1] = league
+      out[#out + 1] = team
+      out[#out + 1] = player
+    end
+  end
+end
+return out
+`,
+);
 
 /** Keys: `roster:<league>:owners` (player → team), `roster:<league>:names` (team → name), `roster:player:<id>` (leagues). */
 export class RedisRosterStore implements RosterStore {

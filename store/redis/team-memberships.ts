@@ -1,11 +1,7 @@
-import { createHash } from "node:crypto";
 import type { MembershipClaim, TeamMembership, TeamMembershipStore } from "../team-memberships.ts";
 import type { RedisConnection } from "./connection.ts";
-import type { LuaScript } from "./lua.ts";
+import { luaScript as script } from "./lua.ts";
 
-function script(name: string, source: string): LuaScript {
-  return { name, source, sha: createHash("sha1").update(source).digest("hex") };
-}
 
 /** ARGV: key, roomId, teamJson, leaseMs → '' claimed or renewed, else the holder's JSON */
 const CLAIM_MEMBERSHIP = script(

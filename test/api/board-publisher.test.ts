@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { BoardPublisher, diffTop, type BoardSink } from "../../api/leaderboard-streams/board-publisher.ts";
 import { applyLeaderboardEvent, type LeaderboardStreamMessage, type LeaderboardTable } from "../../shared/index.ts";
 import { MemoryLeaderboardStore } from "../../store/memory/leaderboards.ts";
-import { LocalNotifications } from "../../store/notifications.ts";
+import { LocalNotifications } from "../../store/common/local-notifications.ts";
 
 /** Parses the SSE bytes a sink received back into messages. */
 function parseSse(bytes: Buffer): LeaderboardStreamMessage {

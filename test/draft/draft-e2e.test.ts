@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { applyLeaderboardEvent, fantasyPoints, type LeaderboardStreamMessage, type LeaderboardTable, type MatchResult } from "../../shared/index.ts";
+import { fantasyPoints } from "../../shared/rules/scoring/fantasy-points.ts";
+import { applyLeaderboardEvent, type LeaderboardStreamMessage, type LeaderboardTable, type MatchResult } from "../../shared/index.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";

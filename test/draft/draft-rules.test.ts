@@ -20,7 +20,7 @@ import {
   type DraftModel,
   type OrderRules,
   type PoolPlayer,
-} from "../../rooms/draft/index.ts";
+} from "../../shared/rules/draft/index.ts";
 import { AppError, type League } from "../../shared/index.ts";
 
 const teamsOf = (n: number) => Array.from({ length: n }, (_, i) => `t${i + 1}`);

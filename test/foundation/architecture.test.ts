@@ -9,24 +9,33 @@ import ts from "typescript";
  */
 const ROOT = new URL("../..", import.meta.url).pathname;
 
-type Part = "shared" | "store" | "rooms" | "api" | "server" | "client-sdk" | "loadtest";
+type Part = "shared" | "shared/rules" | "store" | "rooms" | "api" | "server" | "client-sdk" | "loadtest";
+
+/** A file's part: its top-level folder, except that shared/rules/ (the pure rules) is a part of its own. */
+function partOf(path: string): Part {
+  return (path.startsWith("shared/rules/") ? "shared/rules" : path.split("/")[0]) as Part;
+}
 
 /**
  * What each part may import at run time; `typeOnly` parts only with `import
  * type`; `packages`, when set, the only npm packages it may use at run time.
  */
 const RULES: Record<Part, { may: Part[]; typeOnly?: Part[]; nodeBuiltins: boolean; packages?: string[] }> = {
+  // The contract never depends on the rules (the rules depend on it).
   shared: { may: ["shared"], nodeBuiltins: false, packages: ["zod", "@colyseus/schema"] },
-  store: { may: ["store", "shared"], nodeBuiltins: true },
-  rooms: { may: ["rooms", "shared"], typeOnly: ["store"], nodeBuiltins: true },
-  api: { may: ["api", "shared"], typeOnly: ["store"], nodeBuiltins: true },
-  server: { may: ["server", "api", "rooms", "store", "shared"], nodeBuiltins: true },
-  "client-sdk": { may: ["client-sdk", "shared"], nodeBuiltins: false, packages: ["@colyseus/sdk", "@colyseus/schema"] },
-  loadtest: { may: ["loadtest", "client-sdk", "shared"], nodeBuiltins: true },
+  // Pure rules: deterministic, no I/O, browser-safe; two pure libraries besides the contract's.
+  "shared/rules": { may: ["shared/rules", "shared"], nodeBuiltins: false, packages: ["zod", "@colyseus/schema", "glicko2", "cron-parser"] },
+  store: { may: ["store", "shared", "shared/rules"], nodeBuiltins: true },
+  rooms: { may: ["rooms", "shared", "shared/rules"], typeOnly: ["store"], nodeBuiltins: true },
+  api: { may: ["api", "shared", "shared/rules"], typeOnly: ["store"], nodeBuiltins: true },
+  server: { may: ["server", "api", "rooms", "store", "shared", "shared/rules"], nodeBuiltins: true },
+  // The SDK's bundles stay small: it may name the rules' types, not ship them.
+  "client-sdk": { may: ["client-sdk", "shared"], typeOnly: ["shared/rules"], nodeBuiltins: false, packages: ["@colyseus/sdk", "@colyseus/schema"] },
+  loadtest: { may: ["loadtest", "client-sdk", "shared", "shared/rules"], nodeBuiltins: true },
 };
 
-/** The documented exceptions: the naive baseline plays by the same rules; spawned servers get the same V8 flags. */
-const EXCEPTIONS = new Set(["loadtest/baseline/naive-ws-server.ts -> rooms/arena/index.ts", "loadtest/spawn-server.ts -> server/node-flags.ts"]);
+/** The documented exception: spawned servers get the same V8 flags. */
+const EXCEPTIONS = new Set(["loadtest/spawn-server.ts -> server/node-flags.ts"]);
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -61,6 +70,7 @@ describe("architecture: the dependency rules of docs/architecture.md", () => {
       const broken: string[] = [];
       for (const file of sources(join(ROOT, part))) {
         const from = relative(ROOT, file);
+        if (partOf(from) !== part) continue; // shared/rules/ files are checked under their own rule
         for (const { specifier, typeOnly } of imports(file)) {
           if (specifier.startsWith("node:")) {
             if (!rule.nodeBuiltins) broken.push(`${from} -> ${specifier}`);
@@ -71,7 +81,7 @@ describe("architecture: the dependency rules of docs/architecture.md", () => {
             continue;
           }
           const target = relative(ROOT, resolve(dirname(file), specifier));
-          const targetPart = target.split("/")[0] as Part;
+          const targetPart = partOf(target);
           if (rule.may.includes(targetPart) || (typeOnly && rule.typeOnly?.includes(targetPart)) || EXCEPTIONS.has(`${from} -> ${target}`)) continue;
           broken.push(`${from} -> ${target}${typeOnly ? " (type)" : ""}`);
         }
@@ -79,4 +89,38 @@ describe("architecture: the dependency rules of docs/architecture.md", () => {
       assert.deepEqual(broken, [], `imports that break the rule (docs/architecture.md, "Parts and dependency rules")`);
     });
   }
+});
+
+describe("architecture: store/ holds interfaces, their memory and Redis implementations, and what both compose", () => {
+  const storeFile = (name: string) => join(ROOT, "store", name);
+
+  it("store/*.ts (but index.ts, the createStores factory) declare only interfaces and types", () => {
+    const broken: string[] = [];
+    for (const name of readdirSync(join(ROOT, "store")).filter((n) => n.endsWith(".ts") && n !== "index.ts")) {
+      const source = ts.createSourceFile(name, readFileSync(storeFile(name), "utf8"), ts.ScriptTarget.Latest, true);
+      for (const statement of source.statements) {
+        const typeOnly =
+          ts.isInterfaceDeclaration(statement) ||
+          ts.isTypeAliasDeclaration(statement) ||
+          (ts.isImportDeclaration(statement) && !!statement.importClause?.isTypeOnly) ||
+          (ts.isExportDeclaration(statement) && statement.isTypeOnly);
+        if (!typeOnly) broken.push(`store/${name}: ${statement.getText(source).split("\n")[0]!.slice(0, 80)}`);
+      }
+    }
+    assert.deepEqual(broken, [], "implementations belong in store/memory/, store/redis/ or store/common/; pure rules in shared/rules/");
+  });
+
+  it("store/memory/ and store/redis/ never import each other; store/common/ imports neither", () => {
+    const broken: string[] = [];
+    for (const [folder, never] of [["memory", ["redis"]], ["redis", ["memory"]], ["common", ["memory", "redis"]]] as const) {
+      for (const file of sources(storeFile(folder))) {
+        for (const { specifier } of imports(file)) {
+          if (!specifier.startsWith(".")) continue;
+          const target = relative(join(ROOT, "store"), resolve(dirname(file), specifier)).split("/")[0]!;
+          if ((never as readonly string[]).includes(target)) broken.push(`${relative(ROOT, file)} -> ${specifier}`);
+        }
+      }
+    }
+    assert.deepEqual(broken, []);
+  });
 });

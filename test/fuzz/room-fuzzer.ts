@@ -3,7 +3,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import fc from "fast-check";
 import { pack, unpack } from "msgpackr";
 import WebSocket from "ws";
-import { DEFAULT_PHYSICS } from "../../rooms/arena/config.ts";
+import { DEFAULT_PHYSICS } from "../../shared/rules/arena/config.ts";
 import {
   ARENA_UNITS_PER_METER,
   CloseCodes,

@@ -8,7 +8,7 @@ import {
   type ArenaEvent,
   type SimPlayer,
   type World,
-} from "../../rooms/arena/index.ts";
+} from "../../shared/rules/arena/index.ts";
 import type { GameSide } from "../../shared/index.ts";
 
 export const DT = 1 / 30;

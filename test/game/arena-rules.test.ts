@@ -14,7 +14,7 @@ import {
   setReady,
   transition,
   unseatPlayer,
-} from "../../rooms/arena/index.ts";
+} from "../../shared/rules/arena/index.ts";
 import { MatchResultSchema } from "../../shared/index.ts";
 import { DT, newWorld, player, playingWorld, press, run, seat } from "./arena-helpers.ts";
 

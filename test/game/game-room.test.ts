@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { matchMaker } from "@colyseus/core";
 import { Client } from "@colyseus/sdk";
-import { DEFAULT_PHYSICS } from "../../rooms/arena/index.ts";
+import { DEFAULT_PHYSICS } from "../../shared/rules/arena/index.ts";
 import type { GameRoomControls } from "../../rooms/game-room.ts";
 import { GameState, MatchResultSchema, type MatchResult } from "../../shared/index.ts";
 import { startTestServer, type TestServer } from "../helpers/test-server.ts";

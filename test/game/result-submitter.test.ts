@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ResultSubmitter } from "../../rooms/result-submitter.ts";
-import { MemoryMatchResultStore } from "../../store/match-results.ts";
+import { MemoryMatchResultStore } from "../../store/memory/match-results.ts";
 import type { MatchResult } from "../../shared/index.ts";
 
 const result: MatchResult = Object.freeze({

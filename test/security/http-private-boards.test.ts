@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeConfig } from "../../store/leaderboard-rules.ts";
+import { decodeConfig } from "../../store/common/leaderboard-records.ts";
 import type { ErrorBody, League, LeaderboardListResponse } from "../../shared/index.ts";
 import { leagueWith, player, type Player } from "../draft/draft-helpers.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";

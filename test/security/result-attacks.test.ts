@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type { Room } from "@colyseus/sdk";
 import { ResultSubmitter } from "../../rooms/result-submitter.ts";
-import { GameState, RESULT_CLOCK_SKEW_SECONDS, type MatchResult } from "../../shared/index.ts";
+import { GameState, type MatchResult } from "../../shared/index.ts";
+import { RESULT_CLOCK_SKEW_SECONDS } from "../../shared/rules/results/consistency.ts";
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { makeResult } from "../store/store-harness.ts";

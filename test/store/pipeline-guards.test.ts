@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
 import type { MatchResult } from "../../shared/index.ts";
 import type { Stores } from "../../store/index.ts";
-import { MemoryMatchResultStore, type ResultStore } from "../../store/match-results.ts";
+import type { ResultStore } from "../../store/match-results.ts";
+import { MemoryMatchResultStore } from "../../store/memory/match-results.ts";
 import { MemoryLeaderboardStore } from "../../store/memory/leaderboards.ts";
 import { MemoryPipelineBackend } from "../../store/memory/pipeline-backend.ts";
-import { LocalNotifications } from "../../store/notifications.ts";
-import type { EffectBatch } from "../../store/pipeline-effects.ts";
-import { ResultPipeline } from "../../store/pipeline.ts";
-import { MemoryRatingStore } from "../../store/ratings.ts";
-import { REFERENCE_BOARDS } from "../../store/reference-boards.ts";
-import { MemoryRosterStore } from "../../store/rosters.ts";
+import { LocalNotifications } from "../../store/common/local-notifications.ts";
+import type { EffectBatch } from "../../shared/rules/results/effects.ts";
+import { ResultPipeline } from "../../store/common/result-pipeline.ts";
+import { MemoryRatingStore } from "../../store/memory/ratings.ts";
+import { REFERENCE_BOARDS } from "../../shared/rules/leaderboards/reference-boards.ts";
+import { MemoryRosterStore } from "../../store/memory/rosters.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { IMPLEMENTATIONS, makeResult, silentLogger, storeFixture } from "./store-harness.ts";
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { fantasyPoints, type MatchResult } from "../../shared/index.ts";
+import type { MatchResult } from "../../shared/index.ts";
+import { fantasyPoints } from "../../shared/rules/scoring/fantasy-points.ts";
 import type { Stores } from "../../store/index.ts";
-import { initialRating, rateMatch, type PlayerRating } from "../../store/ratings.ts";
+import { initialRating, rateMatch, type PlayerRating } from "../../shared/rules/ratings/glicko2.ts";
 import { IMPLEMENTATIONS, makeResult, storeFixture } from "./store-harness.ts";
 
 const player = (playerId: string, side: "home" | "away", goals = 0, saves = 0) => ({

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { AppError, type MatchResult } from "../../shared/index.ts";
-import { MemoryMatchResultStore } from "../../store/match-results.ts";
-import type { ResultPipeline } from "../../store/pipeline.ts";
-import { ResultRecorder } from "../../store/result-recorder.ts";
+import { MemoryMatchResultStore } from "../../store/memory/match-results.ts";
+import type { ResultPipeline } from "../../store/common/result-pipeline.ts";
+import { ResultRecorder } from "../../store/common/result-recorder.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { makeResult, silentLogger } from "./store-harness.ts";
 

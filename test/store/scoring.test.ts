@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { FANTASY_SCORING, fantasyPoints } from "../../shared/index.ts";
-import { computeEffects } from "../../store/pipeline-effects.ts";
-import { initialRating, rateMatch } from "../../store/ratings.ts";
+import { FANTASY_SCORING, fantasyPoints } from "../../shared/rules/scoring/fantasy-points.ts";
+import { computeEffects } from "../../shared/rules/results/effects.ts";
+import { initialRating, rateMatch } from "../../shared/rules/ratings/glicko2.ts";
 import { makeResult } from "./store-harness.ts";
 
 describe("scoring rules (docs/scoring.md)", () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createStores, type Stores } from "../../store/index.ts";
 import type { SpectateStateEvent } from "../../shared/index.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { deleteKeys, REDIS_URL, silentLogger, uniquePrefix } from "./store-harness.ts";
+import { deleteKeys, IMPLEMENTATIONS, REDIS_URL, silentLogger, storeFixture, uniquePrefix } from "./store-harness.ts";
 
 const frame = (matchId: string, seq: number): SpectateStateEvent => ({ matchId, seq, ts: Date.now(), state: { seq } });
 
@@ -61,3 +61,41 @@ describe("spectator feed: frames only for watched matches", () => {
     }
   });
 });
+
+for (const impl of IMPLEMENTATIONS) {
+  describe(`spectator feed conformance (${impl.name})`, () => {
+    const fixture = storeFixture(impl, "spectate-conf");
+    let stores: Stores;
+    before(async () => {
+      stores = await fixture.open({ referenceBoards: false });
+    });
+    after(() => fixture.closeAll());
+
+    it("a match is watched while a viewer listens, the viewer gets its frames (and only its match's), and it is unwatched after", async () => {
+      const feed = stores.spectators;
+      const matchId = `m_conf${impl.name}`;
+      await waitFor(() => feed.isWatched(matchId) === false, "nobody to watch the match at first", 5_000);
+      const got: number[] = [];
+      const off = feed.subscribe(matchId, (f) => {
+        assert.equal(f.matchId, matchId);
+        got.push(f.seq);
+      });
+      assert.equal(feed.isWatched(matchId), true, "a local viewer makes the match watched at once");
+      let seq = 0;
+      await waitFor(
+        () => {
+          feed.publish(frame(`${matchId}other`, ++seq));
+          feed.publish(frame(matchId, ++seq));
+          return got.length > 0;
+        },
+        "a frame to reach the viewer",
+        5_000,
+        100,
+      );
+      assert.ok(got.every((n) => n % 2 === 0), "frames of another match never reach this viewer");
+      off();
+      await waitFor(() => feed.isWatched(matchId) === false, "the match to be unwatched once the viewer left", 5_000);
+    });
+  });
+}
+

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { allowedGap, proposeMatches, sideIdentity, type MatchPolicy } from "../../rooms/matchmaking/policy.ts";
-import { codeLengthsToTry, generateTeamCode, nextCaptain, queueRefusal, assertQueueTransition, IllegalQueueTransitionError } from "../../rooms/team/rules.ts";
+import { allowedGap, proposeMatches, sideIdentity, type MatchPolicy } from "../../shared/rules/matchmaking/policy.ts";
+import { codeLengthsToTry, generateTeamCode, nextCaptain, queueRefusal, assertQueueTransition, IllegalQueueTransitionError } from "../../shared/rules/team/rules.ts";
 import { TEAM_CODE_ALPHABET, TeamCode } from "../../shared/index.ts";
 import type { QueueTicket } from "../../store/index.ts";
 import { ConfigError, loadConfig } from "../../server/config.ts";

@@ -1,0 +1,18 @@
+/** Named limits of the draft room (server/config.ts feeds the first two). */
+export interface DraftRoomLimits {
+  /** Most players read from the `rating` board into a draft's pool. @default 500 */
+  poolLimit: number;
+  /** How long a complete draft's room stays open (rosters saved) before closing with 4107. @default 120 */
+  closeAfterSeconds: number;
+  /** How often the pick clock is checked and `remainingMs` refreshed. @default 250 */
+  clockTickMs: number;
+  /** Longest pause between retries of a failed roster or league-status write. @default 30000 */
+  maxRetryMs: number;
+  /**
+   * A paused draft with nobody connected is snapshotted and closed after
+   * this long (DRAFT_IDLE_CLOSE_SECONDS); the next join restores it. @default 600
+   */
+  idleCloseSeconds: number;
+}
+
+export const DEFAULT_DRAFT_LIMITS: DraftRoomLimits = { poolLimit: 500, closeAfterSeconds: 120, clockTickMs: 250, maxRetryMs: 30_000, idleCloseSeconds: 600 };

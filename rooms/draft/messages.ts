@@ -1,0 +1,30 @@
+import { AppError, fantasyStandingsBoardId, type DraftCompleteMessage, type DraftPickMessage } from "../../shared/index.ts";
+import { playerName, rostersOf, type DraftModel, type DraftPick } from "../../shared/rules/draft/index.ts";
+
+/** A pick as the room announces it (`picked`, `pickResult`, `undone`). */
+export function pickMessage(model: DraftModel, pick: DraftPick): DraftPickMessage {
+  return {
+    number: pick.number,
+    round: pick.round,
+    teamId: pick.teamId,
+    playerId: pick.playerId,
+    playerName: playerName(model, pick.playerId),
+    by: pick.by,
+    ...(pick.source ? { source: pick.source } : {}),
+  };
+}
+
+/** The draft is complete: the rosters and the league's standings board. */
+export function completeMessage(model: DraftModel): DraftCompleteMessage {
+  return { leagueId: model.leagueId, standingsBoardId: fantasyStandingsBoardId(model.leagueId), rosters: rostersOf(model) };
+}
+
+/** Runs a pick; a refusal carries the client's pick id, so the client matches it to its attempt. */
+export function withPickId<T>(pickId: string | undefined, pick: () => T): T {
+  try {
+    return pick();
+  } catch (error) {
+    if (error instanceof AppError) throw new AppError(error.code, error.message, { details: { ...(error.details as object), pickId } });
+    throw error;
+  }
+}

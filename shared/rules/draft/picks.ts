@@ -1,0 +1,117 @@
+import { draftRefusal } from "../../draft/refusals.ts";
+import type { AutopickSource, DraftPickBy } from "../../draft/state.ts";
+import { chooseAutopick } from "./autopick.ts";
+import { isCommissioner, onTheClock, playerName, rankings, resetClock, takenPlayers, teamName, teamOf, totalPicks, type Actor, type DraftModel, type DraftPick } from "./model.ts";
+
+/** Picks: a manager's or the commissioner's, autopicks, and the clock that makes them. */
+
+export interface PickRequest {
+  playerId: string;
+  /** For the commissioner: the team to pick for (must be on the clock). */
+  teamId?: string;
+  /** The client's idempotency key for this attempt. */
+  pickId?: string;
+}
+
+export interface PickOutcome {
+  pick: DraftPick;
+  /** A retry of a pick id that already picked: nothing changed. */
+  replayed: boolean;
+  /** The pick was undone since (only for replays). */
+  undone: boolean;
+}
+
+/**
+ * A manager's (or the commissioner's) pick. Checks, in order: a retried pick
+ * id (answers the first outcome), the draft's status, whose team, the
+ * roster limit, whose turn, the pool, availability.
+ */
+export function makePick(model: DraftModel, actor: Actor, request: PickRequest, now: number): PickOutcome {
+  const key = request.pickId === undefined ? undefined : `${actor.playerId}:${request.pickId}`;
+  const earlier = key === undefined ? undefined : model.pickKeys[key];
+  if (earlier) {
+    if (earlier.playerId !== request.playerId) {
+      throw draftRefusal("PICK_ID_REUSED", `Pick id ${request.pickId} already picked ${earlier.playerId} (pick ${earlier.number}); send a new id for a new pick`, { pickId: request.pickId });
+    }
+    return { pick: earlier, replayed: true, undone: !model.picks.some((p) => p.key === key) };
+  }
+  const commissioner = isCommissioner(model, actor);
+  // The commissioner may fix picks while the draft is paused (e.g. redo an undone pick); managers wait.
+  assertPicking(model, commissioner);
+  const own = teamOf(model, actor.playerId);
+  let teamId = request.teamId ?? own?.teamId;
+  if (request.teamId !== undefined) {
+    if (!model.teams.some((t) => t.teamId === request.teamId)) throw draftRefusal("UNKNOWN_TEAM", `No team ${request.teamId} in this league`);
+    if (!commissioner && request.teamId !== own?.teamId) throw draftRefusal("COMMISSIONER_ONLY", "Only the commissioner may pick for another team");
+  }
+  if (teamId === undefined) {
+    if (!commissioner) throw draftRefusal("NOT_A_MANAGER", "You have no team in this league");
+    teamId = onTheClock(model)!.teamId;
+  }
+  const by: DraftPickBy = commissioner && own?.teamId !== teamId ? "commissioner" : "manager";
+  const pick = applyPick(model, teamId, request.playerId, by, undefined, now, key);
+  return { pick, replayed: false, undone: false };
+}
+
+function assertPicking(model: DraftModel, pausedOk = false): void {
+  if (model.status === "waiting") throw draftRefusal("NOT_STARTED", "The commissioner has not started the draft yet");
+  if (model.status === "paused" && !pausedOk) throw draftRefusal("PAUSED", "The draft is paused; picks resume when the commissioner resumes it");
+  if (model.status === "complete") throw draftRefusal("COMPLETE", "The draft is complete");
+}
+
+function applyPick(model: DraftModel, teamId: string, playerId: string, by: DraftPickBy, source: AutopickSource | undefined, now: number, key?: string): DraftPick {
+  const owned = model.picks.filter((p) => p.teamId === teamId).length;
+  if (owned >= model.rules.rounds) {
+    throw draftRefusal("ROSTER_FULL", `${teamName(model, teamId)} already has ${owned} of ${model.rules.rounds} players`, { teamId });
+  }
+  const slot = onTheClock(model)!;
+  if (slot.teamId !== teamId) {
+    throw draftRefusal("NOT_YOUR_TURN", `It is ${teamName(model, slot.teamId)}'s turn (pick ${slot.number}, round ${slot.round})`, { onClock: slot.teamId, pickNumber: slot.number });
+  }
+  if (!model.pool.some((p) => p.playerId === playerId)) throw draftRefusal("NOT_IN_POOL", `Player ${playerId} is not in this draft's pool`, { playerId });
+  const taken = model.picks.find((p) => p.playerId === playerId);
+  if (taken) {
+    throw draftRefusal("PLAYER_TAKEN", `${playerName(model, playerId)} went to ${teamName(model, taken.teamId)} at pick ${taken.number}`, { playerId, pickNumber: taken.number });
+  }
+  const pick: DraftPick = { number: slot.number, round: slot.round, teamId, playerId, by, at: now };
+  if (source) pick.source = source;
+  if (key) pick.key = key;
+  model.picks.push(pick);
+  if (key) model.pickKeys[key] = pick;
+  for (const team of model.teams) team.queue = team.queue.filter((id) => id !== playerId);
+  if (model.picks.length >= totalPicks(model)) {
+    model.status = "complete";
+    model.clock = { deadline: 0, remainingMs: 0 };
+  } else {
+    resetClock(model, now);
+  }
+  return pick;
+}
+
+/** Autopicks for the team on the clock (queue → rankings → best available). Undefined if nobody is left. */
+export function autopick(model: DraftModel, now: number): DraftPick | undefined {
+  assertPicking(model);
+  const slot = onTheClock(model)!;
+  const team = model.teams.find((t) => t.teamId === slot.teamId)!;
+  const choice = chooseAutopick({ queue: team.queue, rankings: rankings(model), pool: model.pool.map((p) => p.playerId), taken: takenPlayers(model) });
+  if (!choice) return undefined;
+  return applyPick(model, team.teamId, choice.playerId, "autopick", choice.source, now);
+}
+
+/**
+ * The clock: while running, a team in autopick mode picks at once, and a
+ * team whose clock ran out (connected or not) is autopicked. Answers the
+ * picks made.
+ */
+export function tick(model: DraftModel, now: number): DraftPick[] {
+  const made: DraftPick[] = [];
+  while (model.status === "running") {
+    const slot = onTheClock(model)!;
+    const team = model.teams.find((t) => t.teamId === slot.teamId)!;
+    if (!team.autopick && now < model.clock.deadline) break;
+    const pick = autopick(model, now);
+    if (!pick) break;
+    made.push(pick);
+  }
+  return made;
+}
