@@ -1,6 +1,7 @@
 import { ColyseusSDK, ErrorCode as ColyseusErrorCode, Room, ServerError, type SeatReservation } from "@colyseus/sdk";
 import { ROOM_WS_PROTOCOL, ROOM_WS_TOKEN_PREFIX } from "../../shared/room-socket.ts";
-import { AuthError, HttpError, JoinError, NetworkError, SdkError, splitCodePrefix } from "../errors.ts";
+import { parseRefusal } from "../../shared/refusal.ts";
+import { AuthError, HttpError, JoinError, NetworkError, SdkError } from "../errors.ts";
 import type { HttpClient } from "../http.ts";
 import { log, type Logger } from "../logger.ts";
 import type { WebSocketConstructor, WebSocketLike } from "../platform.ts";
@@ -227,20 +228,21 @@ export async function joinRoom<State>(
 }
 
 function isTokenProblem(message: string): boolean {
-  const code = splitCodePrefix(message).code;
+  const code = parseRefusal(message).code;
   return code === "UNAUTHORIZED" || code === "TOKEN_EXPIRED" || code === "TOKEN_INVALID";
 }
 
 /**
  * A matchmaker refusal as a typed JoinError. Rooms refuse with the project's
  * code as a message prefix (`CONFLICT: The team is full`, `FORBIDDEN: …`,
- * `VALIDATION_FAILED: …`; docs/protocol.md "Rooms"), over HTTP (seat
- * reservation) or over the socket (onJoin). That code is kept; Colyseus's own
+ * `VALIDATION_FAILED: …`; the codec is shared/refusal.ts, docs/protocol.md
+ * "Join refusals"), over HTTP (seat reservation) or over the socket (onJoin).
+ * That code is kept; Colyseus's own
  * codes map to NOT_FOUND (no such room type, room or filter match),
  * MATCHMAKE_FAILED (retryable for an expired reservation) or FORBIDDEN.
  */
 export function joinErrorFrom(matchmakeCode: number, rawMessage: string, cause: unknown): JoinError {
-  const { code, message } = splitCodePrefix(rawMessage ?? "");
+  const { code, message } = parseRefusal(rawMessage ?? "");
   const expired = matchmakeCode === ColyseusErrorCode.MATCHMAKE_EXPIRED;
   if (code) return new JoinError(matchmakeCode, code, message, { cause });
   switch (matchmakeCode) {
@@ -259,7 +261,7 @@ export function joinErrorFrom(matchmakeCode: number, rawMessage: string, cause: 
 /** Turns an HttpError for a matchmake call into the SDK's classification. */
 function matchmakeError(error: unknown): SdkError {
   if (error instanceof AuthError) {
-    const { code, message } = splitCodePrefix(error.message);
+    const { code, message } = parseRefusal(error.message);
     return new AuthError(code ?? error.code, message, { status: error.status, cause: error.cause ?? error });
   }
   if (!(error instanceof HttpError)) return error instanceof SdkError ? error : new NetworkError(String(error), { cause: error });
