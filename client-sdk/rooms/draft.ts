@@ -1,15 +1,11 @@
-import type { DraftClientMessages, DraftEvents, DraftPickResult, DraftRoomOptionsInput } from "../../shared/draft/messages.ts";
-import { DraftState, type DraftTeamState } from "../../shared/draft/state.ts";
+import { DraftServerMessage, type DraftPickResult } from "../../shared/draft/events.ts";
+import type { DraftRoomOptionsInput } from "../../shared/draft/messages.ts";
+import { MAX_QUEUE_LENGTH, type DraftTeamState } from "../../shared/draft/state.ts";
+import { draftContract, type DraftContract } from "../../shared/rooms/draft.ts";
 import { RoomMessageError, SdkError, toSdkError } from "../errors.ts";
 import type { JoinRequest } from "./colyseus-adapter.ts";
-import { defineRoom } from "./contract.ts";
 import { RoomConnection, type RoomConnectOptions, type RoomCore } from "./room-connection.ts";
 import { RoomHandle } from "./room-handle.ts";
-import { DraftServerMessage, MAX_QUEUE_LENGTH } from "./wire-names.ts";
-
-/** The `draft` room's contract (fantasy draft, shared/draft): `DraftState`, `DraftClientMessages`, `DraftEvents`. */
-export const draftContract = defineRoom<DraftEvents, DraftRoomOptionsInput, typeof DraftClientMessages>()({ name: "draft", state: DraftState, seat: true });
-export type DraftContract = typeof draftContract;
 
 export interface DraftPickOptions {
   /**

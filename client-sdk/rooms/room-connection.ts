@@ -1,6 +1,7 @@
 import type { Room } from "@colyseus/sdk";
 import { closeActionFor } from "../../shared/close-codes.ts";
-import type { AuthExpiryMessage, RoomErrorMessage, SeatMessage, ServerDrainingMessage } from "../../shared/room-protocol.ts";
+import { CommonClientMessage, ServerMessage, type AuthExpiryMessage, type RoomErrorMessage, type SeatMessage, type ServerDrainingMessage } from "../../shared/room-protocol.ts";
+import type { AnyRoomContract, EventType, EventsOf, MessageType, PayloadOf, StateOf } from "../../shared/rooms/define.ts";
 import { resolveBackoff, retryDelay, type ResolvedBackoff } from "../backoff.ts";
 import { ConnectionStateMachine, type ConnectionState, type StateReason } from "../connection-state.ts";
 import { Emitter } from "../emitter.ts";
@@ -8,13 +9,11 @@ import { AuthError, HttpError, JoinError, RoomClosedError, RoomMessageError, Sdk
 import { log } from "../logger.ts";
 import { Sleeper } from "../platform.ts";
 import { joinRoom, type JoinRequest } from "./colyseus-adapter.ts";
-import type { AnyRoomContract, EventType, EventsOf, MessageType, PayloadOf, StateOf } from "./contract.ts";
 import { checkMessage } from "./message-check.ts";
 import { initialPlan, rejoinPlan, untilJoinedState, type Plan } from "./recovery.ts";
 import { RoomToken } from "./room-token.ts";
 import type { RoomConnectionEvents, RoomConnectOptions, RoomCore } from "./room-types.ts";
 import { SeatWindow, type SeatState } from "./seat-window.ts";
-import { ServerMessage } from "./wire-names.ts";
 
 export type { RoomConnectOptions, RoomConnectionEvents, RoomCore, RoomRetryEvent, TokenRefreshEvent } from "./room-types.ts";
 
@@ -410,7 +409,7 @@ export class RoomConnection<C extends AnyRoomContract> {
       room.onLeave((code: number, reason?: string) => resolve({ code, reason }));
     });
     // How long this room holds the seat after a drop (rooms on the project base answer `seat`).
-    if (this.contract.seat) room.send("seat", {});
+    if (this.contract.seat) room.send(CommonClientMessage.SEAT, {});
     this.#stateListeners.emit("room", room);
     return closed;
   }
@@ -426,7 +425,7 @@ export class RoomConnection<C extends AnyRoomContract> {
       }
       case ServerMessage.AUTH_EXPIRING: {
         const stale = () => !current() || this.#machine.state !== "open" || !this.#room;
-        void this.#token.refresh((payload as AuthExpiryMessage).expiresAt, (token) => this.#room!.send("auth.refresh", { token }), stale);
+        void this.#token.refresh((payload as AuthExpiryMessage).expiresAt, (token) => this.#room!.send(CommonClientMessage.AUTH_REFRESH, { token }), stale);
         return;
       }
       case ServerMessage.AUTH_REFRESHED:
