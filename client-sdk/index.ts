@@ -43,7 +43,7 @@ export {
 } from "./leaderboard-subscription.ts";
 export { MatchFeed, MatchesClient, type MatchFeedIteratorOptions, type WaitForResultOptions } from "./matches.ts";
 export { SseParser, readSseBody, type SseEvent } from "./sse.ts";
-export { SpectateConnection, type SpectateHandler, type SpectateMessage, type SpectateOptions } from "./spectate.ts";
+export { SpectateConnection, type SpectateEvents, type SpectateHandler, type SpectateMessage, type SpectateOptions, type SpectateRetryEvent } from "./spectate.ts";
 export { LeaguesClient } from "./leagues.ts";
 export { DEFAULT_BACKOFF, backoffCeiling, backoffDelay, parseRetryAfter, retryDelay, type BackoffOptions } from "./backoff.ts";
 export {
