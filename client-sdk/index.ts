@@ -12,7 +12,7 @@ export { listenerErrorHandler, reportListenerError, type Logger, type LogLevel }
 export { LobbyConnection, type LobbyChange, type LobbyConnectionEvents, type LobbyEntry, type LobbyFilter, type LobbyOptions, type ListedRoom } from "./lobby.ts";
 export { TransportPolicy, type SseFailure, type TransportPolicyOptions } from "./transport-policy.ts";
 export { SeatWindow, type SeatChange, type SeatState } from "./rooms/seat-window.ts";
-export { joinErrorFrom } from "./rooms/colyseus-adapter.ts";
+export { joinErrorFrom } from "./rooms/join-room.ts";
 export { AuthClient, decodeJwtClaims, type AuthOptions, type GetToken, type TokenChange, type TokenGrant } from "./auth.ts";
 export { HttpClient, type HttpResponse, type HttpRetryEvent, type RawRequestOptions, type TokenRequest, type TokenRequestReason, type TokenSource } from "./http.ts";
 export type {
@@ -73,7 +73,7 @@ export { Emitter } from "./emitter.ts";
 export type { FetchLike, NetworkEvents, Platform, PlatformOptions, WebSocketConstructor, WebSocketLike } from "./platform.ts";
 export { defineRoom, type AnyRoomContract, type EventType, type EventsOf, type JoinOptionsOf, type MessageType, type PayloadOf, type RoomContract, type StateOf } from "../shared/rooms/define.ts";
 export { RoomConnection, type RoomConnectOptions, type RoomConnectionEvents, type RoomCore, type RoomRetryEvent, type TokenRefreshEvent } from "./rooms/room-connection.ts";
-export type { JoinRequest, MatchmakeMethod } from "./rooms/colyseus-adapter.ts";
+export type { JoinRequest, MatchmakeMethod } from "./rooms/join-room.ts";
 export { RoomHandle } from "./rooms/room-handle.ts";
 export { projectRoomContracts, type ProjectRoomContracts } from "./rooms/project-rooms.ts";
 export { TeamRoomHandle, type GameConnection, type MatchFoundEvent, type MatchFoundOptions, type TeamConnection } from "./rooms/team.ts";

@@ -3,7 +3,7 @@ import type { DraftRoomOptionsInput } from "../../shared/draft/messages.ts";
 import { MAX_QUEUE_LENGTH, type DraftTeamState } from "../../shared/draft/state.ts";
 import { draftContract, type DraftContract } from "../../shared/rooms/draft.ts";
 import { RoomMessageError, SdkError, toSdkError } from "../errors.ts";
-import type { JoinRequest } from "./colyseus-adapter.ts";
+import type { JoinRequest } from "./join-room.ts";
 import { RoomConnection, type RoomConnectOptions, type RoomCore } from "./room-connection.ts";
 import { RoomHandle } from "./room-handle.ts";
 

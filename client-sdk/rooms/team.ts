@@ -4,7 +4,7 @@ import type { TeamCreateOptionsInput } from "../../shared/team/messages.ts";
 import { gameContract, teamContract, type GameContract, type TeamContract } from "../../shared/rooms/index.ts";
 import { toSdkError, type SdkError } from "../errors.ts";
 import { reportListenerError } from "../logger.ts";
-import type { JoinRequest } from "./colyseus-adapter.ts";
+import type { JoinRequest } from "./join-room.ts";
 import { RoomConnection, type RoomConnectOptions, type RoomCore } from "./room-connection.ts";
 import { RoomHandle } from "./room-handle.ts";
 
