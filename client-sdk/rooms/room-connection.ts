@@ -275,13 +275,13 @@ export class RoomConnection<C extends AnyRoomContract> {
     const joined = this.contract.joined;
     const options = plan.kind === "join" ? plan.request.options : this.#initial.options;
     const timeoutMs = this.#options.joinedStateTimeoutMs;
-    const shown = await untilJoinedState(room, joined ? (state) => joined(state, room.sessionId, options) : undefined, closed, timeoutMs);
-    if (!shown) log(this.#core.logger, "debug", `client-sdk: room ${room.roomId}'s state did not show this client within ${timeoutMs} ms`);
+    const shown = await untilJoinedState(room, joined ? (state) => joined(state, room.sessionId, options) : undefined, { closed, signal: lease.signal, timeoutMs });
     if (this.#closeRequested) {
       // leave() came while the state was on its way: the connection never opens.
       this.#leaveRoom(room);
       return closed;
     }
+    if (!shown) log(this.#core.logger, "debug", `client-sdk: room ${room.roomId}'s state did not show this client within ${timeoutMs} ms`);
     // Queued messages go first, before anything a `state` listener sends on open.
     this.#queue.flush(room);
     this.#seat.hold();

@@ -91,9 +91,14 @@ function dispatch<S>(type: string, payload: unknown, room: Room<any, S>, lease: 
  * sends the full state right after the join, but a room may add the player to
  * its synchronised state only at its next patch (the game room projects its
  * simulation once per patch). Resolves true when shown, false after
- * `timeoutMs` or when the room closes first.
+ * `timeoutMs`, when the room closes first or when `signal` fires (the app
+ * asked to leave).
  */
-export function untilJoinedState<S>(room: Room<any, S>, joined: ((state: S) => boolean) | undefined, closed: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+export function untilJoinedState<S>(
+  room: Room<any, S>,
+  joined: ((state: S) => boolean) | undefined,
+  until: { closed: Promise<unknown>; signal: AbortSignal; timeoutMs: number },
+): Promise<boolean> {
   // A room without state (Colyseus's "none" serializer, e.g. the lobby) sends none: nothing to wait for.
   if (room.serializerId === "none") return Promise.resolve(true);
   return new Promise((resolve) => {
@@ -102,6 +107,7 @@ export function untilJoinedState<S>(room: Room<any, S>, joined: ((state: S) => b
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      until.signal.removeEventListener("abort", onAbort);
       // Removed after the current dispatch: @colyseus/sdk's signal removal reorders its handler list.
       queueMicrotask(() => room.onStateChange.remove(onState));
       resolve(shown);
@@ -109,8 +115,11 @@ export function untilJoinedState<S>(room: Room<any, S>, joined: ((state: S) => b
     const onState = (state: S) => {
       if (!joined || joined(state)) finish(true);
     };
-    const timer = setTimeout(() => finish(false), timeoutMs);
+    const onAbort = () => finish(false);
+    const timer = setTimeout(() => finish(false), until.timeoutMs);
     room.onStateChange(onState);
-    void closed.then(() => finish(false));
+    until.signal.addEventListener("abort", onAbort, { once: true });
+    if (until.signal.aborted) finish(false);
+    void until.closed.then(() => finish(false));
   });
 }
