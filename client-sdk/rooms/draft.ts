@@ -20,6 +20,9 @@ export interface DraftPickOptions {
   timeoutMs?: number;
 }
 
+/** How long `pick()` waits for its answer by default (`DraftPickOptions.timeoutMs`). */
+export const DEFAULT_PICK_TIMEOUT_MS = 10_000;
+
 /** A fresh pick id (`[A-Za-z0-9_.:-]{1,64}`, the server's ClientPickId). */
 export function newPickId(): string {
   const uuid = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto?.randomUUID?.();
@@ -134,10 +137,8 @@ export class DraftConnection extends RoomConnection<DraftContract> {
           if (change.to === "closed") done(() => reject(change.error ?? new SdkError("NOT_CONNECTED", "the draft connection closed before the pick was answered")));
         }),
       );
-      const timer = setTimeout(
-        () => done(() => reject(new SdkError("TIMEOUT", `no answer to pick ${pickId} within ${options.timeoutMs ?? 10_000} ms; retry with the same pickId`))),
-        options.timeoutMs ?? 10_000,
-      );
+      const timeoutMs = options.timeoutMs ?? DEFAULT_PICK_TIMEOUT_MS;
+      const timer = setTimeout(() => done(() => reject(new SdkError("TIMEOUT", `no answer to pick ${pickId} within ${timeoutMs} ms; retry with the same pickId`))), timeoutMs);
       cleanups.push(() => clearTimeout(timer));
       try {
         this.send("pick", payload);

@@ -3,7 +3,7 @@ import type { AnyRoomContract, EventType, EventsOf, MessageType, PayloadOf, Stat
 import { resolveBackoff } from "../backoff.ts";
 import type { ConnectionState } from "../connection-state.ts";
 import { Emitter } from "../emitter.ts";
-import { AuthError, SdkError } from "../errors.ts";
+import { SdkError } from "../errors.ts";
 import { log } from "../logger.ts";
 import { ReconnectLoop, type TransportLease } from "../reconnect-loop.ts";
 import { joinRoom, type JoinRequest } from "./join-room.ts";
@@ -252,7 +252,7 @@ export class RoomConnection<C extends AnyRoomContract> {
       },
       join: (plan: Plan, lease: TransportLease) => this.#join(plan, lease),
       serve: (room: Room<any, StateOf<C>>, lease: TransportLease, plan: Plan) => this.#serve(room, lease, plan),
-      renewToken: (closeCode: number) => this.#renewToken(closeCode),
+      renewToken: (closeCode: number) => this.#token.renew(closeCode),
     };
   }
 
@@ -287,14 +287,5 @@ export class RoomConnection<C extends AnyRoomContract> {
     this.#seat.hold();
     this.#loop.opened();
     return closed;
-  }
-
-  async #renewToken(closeCode: number): Promise<AuthError | undefined> {
-    try {
-      await this.#core.auth.getToken({ reason: "expired", token: this.#token.token });
-      return undefined;
-    } catch (error) {
-      return error instanceof AuthError ? error : new AuthError("TOKEN_EXPIRED", "the room token expired and could not be replaced", { closeCode, cause: error });
-    }
   }
 }
