@@ -33,8 +33,9 @@ export interface MatchFeedIteratorOptions {
 export const MATCH_POLL_DEFAULTS = { wait: 25, maxAttempts: Infinity, pollSlackMs: 10_000 } as const;
 
 /**
- * `client.matches` (docs/protocol.md "Match results (long polling)"): one match's result by long polling, the ordered feed of every
- * result as an async iterator, and plain reads. Polls re-poll on timeout with
+ * `client.matches` (docs/protocol.md "Match results (long polling)"): one
+ * match's result by long polling, the ordered feed of every result as an
+ * async iterator, and plain reads. Polls re-poll on timeout with
  * the returned cursor, back off with full jitter on retryable errors
  * (`Retry-After` is a floor), refresh the token once on 401 (the HTTP
  * helper), and stop with the typed error otherwise (404 → HttpError NOT_FOUND).
