@@ -58,7 +58,7 @@ export function createBaseClient(options: BaseClientOptions): BaseClient & { onL
     auth,
     http,
     leaderboards: new LeaderboardsClient(http, { tokens: auth, fetch: platform.fetch, backoff: options.backoff, network: platform.network, onListenerError }),
-    matches: new MatchesClient(http, options.backoff, { tokens: auth, fetch: platform.fetch, onListenerError }),
+    matches: new MatchesClient(http, options.backoff, { tokens: auth, fetch: platform.fetch, network: platform.network, onListenerError }),
     platform,
     logger: options.logger,
     onListenerError,

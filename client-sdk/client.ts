@@ -3,7 +3,7 @@ import { createBaseClient, type BaseClient, type BaseClientOptions } from "./bas
 import { LeaguesClient } from "./leagues.ts";
 import { LobbyConnection, type LobbyOptions } from "./lobby.ts";
 import { SdkColyseusClient } from "./rooms/colyseus-adapter.ts";
-import type { AnyRoomContract } from "./rooms/contract.ts";
+import type { AnyRoomContract } from "../shared/rooms/define.ts";
 import { projectRoomContracts, type ProjectRoomContracts } from "./rooms/project-rooms.ts";
 import type { RoomConnectOptions, RoomCore } from "./rooms/room-connection.ts";
 import { RoomHandle } from "./rooms/room-handle.ts";

@@ -1,5 +1,5 @@
 import { closeActionFor, closeCodeName, type CloseAction, type CloseCodeName } from "../shared/close-codes.ts";
-import { isErrorCode, type ErrorCode } from "../shared/errors.ts";
+import type { ErrorCode } from "../shared/errors.ts";
 
 /**
  * Codes for failures that happen on the client side of the wire and so have
@@ -193,11 +193,4 @@ export function toSdkError(error: unknown, fallbackMessage = "Unexpected error")
 
 export function isAbort(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError";
-}
-
-/** Reads `CODE: message` (how rooms/room-auth.ts prefixes matchmaker auth failures). */
-export function splitCodePrefix(message: string): { code?: ErrorCode; message: string } {
-  const match = /^([A-Z_]+): (.*)$/s.exec(message);
-  if (match && isErrorCode(match[1])) return { code: match[1], message: match[2]! };
-  return { message };
 }

@@ -9,10 +9,10 @@
 export { createClient, type ArenaClient, type ClientOptions, type ClientRooms, type HandleOf, type RoomEntry } from "./client.ts";
 export { createBaseClient, type BaseClient, type BaseClientOptions } from "./base-client.ts";
 export { listenerErrorHandler, reportListenerError, type Logger, type LogLevel } from "./logger.ts";
-export { LobbyConnection, lobbyContract, type LobbyChange, type LobbyConnectionEvents, type LobbyContract, type LobbyEntry, type LobbyFilter, type LobbyOptions, type ListedRoom } from "./lobby.ts";
+export { LobbyConnection, type LobbyChange, type LobbyConnectionEvents, type LobbyEntry, type LobbyFilter, type LobbyOptions, type ListedRoom } from "./lobby.ts";
 export { TransportPolicy, type SseFailure, type TransportPolicyOptions } from "./transport-policy.ts";
 export { SeatWindow, type SeatChange, type SeatState } from "./rooms/seat-window.ts";
-export { joinErrorFrom } from "./rooms/colyseus-adapter.ts";
+export { joinErrorFrom } from "./rooms/join-room.ts";
 export { AuthClient, decodeJwtClaims, type AuthOptions, type GetToken, type TokenChange, type TokenGrant } from "./auth.ts";
 export { HttpClient, type HttpResponse, type HttpRetryEvent, type RawRequestOptions, type TokenRequest, type TokenRequestReason, type TokenSource } from "./http.ts";
 export type {
@@ -43,7 +43,7 @@ export {
 } from "./leaderboard-subscription.ts";
 export { MatchFeed, MatchesClient, type MatchFeedIteratorOptions, type WaitForResultOptions } from "./matches.ts";
 export { SseParser, readSseBody, type SseEvent } from "./sse.ts";
-export { SpectateConnection, type SpectateHandler, type SpectateMessage, type SpectateOptions } from "./spectate.ts";
+export { SpectateConnection, type SpectateEvents, type SpectateHandler, type SpectateMessage, type SpectateOptions, type SpectateRetryEvent } from "./spectate.ts";
 export { LeaguesClient } from "./leagues.ts";
 export { DEFAULT_BACKOFF, backoffCeiling, backoffDelay, parseRetryAfter, retryDelay, type BackoffOptions } from "./backoff.ts";
 export {
@@ -71,20 +71,20 @@ export {
 } from "./errors.ts";
 export { Emitter } from "./emitter.ts";
 export type { FetchLike, NetworkEvents, Platform, PlatformOptions, WebSocketConstructor, WebSocketLike } from "./platform.ts";
-export { defineRoom, type AnyRoomContract, type EventType, type EventsOf, type JoinOptionsOf, type MessageType, type PayloadOf, type RoomContract, type StateOf } from "./rooms/contract.ts";
+export { defineRoom, type AnyRoomContract, type EventType, type EventsOf, type JoinOptionsOf, type MessageType, type PayloadOf, type RoomContract, type StateOf } from "../shared/rooms/define.ts";
 export { RoomConnection, type RoomConnectOptions, type RoomConnectionEvents, type RoomCore, type RoomRetryEvent, type TokenRefreshEvent } from "./rooms/room-connection.ts";
-export type { JoinRequest, MatchmakeMethod } from "./rooms/colyseus-adapter.ts";
+export type { JoinRequest, MatchmakeMethod } from "./rooms/join-room.ts";
 export { RoomHandle } from "./rooms/room-handle.ts";
 export { projectRoomContracts, type ProjectRoomContracts } from "./rooms/project-rooms.ts";
-export { gameContract, type GameContract } from "./rooms/game-contract.ts";
-export { TeamRoomHandle, teamContract, type GameConnection, type MatchFoundEvent, type MatchFoundOptions, type TeamConnection, type TeamContract } from "./rooms/team.ts";
-export { DraftConnection, DraftRoomHandle, draftContract, newPickId, type DraftContract, type DraftPickOptions } from "./rooms/draft.ts";
+export { TeamRoomHandle, type GameConnection, type MatchFoundEvent, type MatchFoundOptions, type TeamConnection } from "./rooms/team.ts";
+export { DraftConnection, DraftRoomHandle, newPickId, type DraftPickOptions } from "./rooms/draft.ts";
 export { getStateCallbacks, type Room, type SeatReservation } from "@colyseus/sdk";
 /**
  * The contract itself (shared/): every type, and the values a game needs at
  * runtime — the state classes (GameState, TeamRoomState, DraftState, …),
  * the error and close-code tables, the leaderboard table logic, the message
- * names. Re-exported so a browser game needs one import. The zod schemas are
+ * names, the room contracts (`gameContract`, `roomContracts`, …).
+ * Re-exported so a browser game needs one import. The zod schemas are
  * not (import them from shared/ or use validation.ts): they would put zod in
  * every bundle.
  */
@@ -97,4 +97,8 @@ export * from "../shared/lobby.ts";
 export * from "../shared/game/state.ts";
 export * from "../shared/team/state.ts";
 export * from "../shared/draft/state.ts";
-export { DraftServerMessage, GameServerMessage, MAX_QUEUE_LENGTH, ServerMessage, TeamServerMessage } from "./rooms/wire-names.ts";
+export * from "../shared/room-protocol.ts";
+export * from "../shared/game/events.ts";
+export * from "../shared/team/events.ts";
+export * from "../shared/draft/events.ts";
+export * from "../shared/rooms/index.ts";

@@ -39,7 +39,7 @@ export {
 } from "./leaderboard-subscription.ts";
 export { TransportPolicy, type SseFailure } from "./transport-policy.ts";
 export { MatchFeed, MatchesClient, type MatchFeedIteratorOptions, type WaitForResultOptions } from "./matches.ts";
-export { SpectateConnection, type SpectateHandler, type SpectateMessage, type SpectateOptions } from "./spectate.ts";
+export { SpectateConnection, type SpectateEvents, type SpectateHandler, type SpectateMessage, type SpectateOptions, type SpectateRetryEvent } from "./spectate.ts";
 export { SseParser, readSseBody, type SseEvent } from "./sse.ts";
 export { DEFAULT_BACKOFF, backoffCeiling, backoffDelay, parseRetryAfter, retryDelay, type BackoffOptions } from "./backoff.ts";
 export { CONNECTION_TRANSITIONS, ConnectionStateMachine, StateReasons, canTransition, transition, type ConnectionState, type StateChange, type StateReason } from "./connection-state.ts";

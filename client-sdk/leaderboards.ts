@@ -5,7 +5,7 @@ import { LeaderboardSubscription, type LeaderboardHandler, type LeaderboardSubsc
 
 /**
  * `client.leaderboards`: typed reads of the public leaderboard API
- * (DESIGN §5; api/routes/leaderboards.ts). Boards are public, so no token is
+ * (docs/protocol.md "Leaderboards"). Boards are public, so no token is
  * sent. Live updates: `subscribe` (SSE with a long-poll fallback, on the
  * shared connection-state model and backoff; leaderboard-subscription.ts).
  */

@@ -1,15 +1,13 @@
-import type { GameListing, LobbyEvents, LobbyJoinOptions, LobbyListing, TeamListing } from "../shared/lobby.ts";
+import { LobbyServerMessage, type GameListing, type LobbyJoinOptions, type LobbyListing, type TeamListing } from "../shared/lobby.ts";
+import { gameContract, lobbyContract, teamContract, type LobbyContract } from "../shared/rooms/index.ts";
 import type { ConnectionState, StateChange } from "./connection-state.ts";
 import { Emitter } from "./emitter.ts";
-import { defineRoom } from "./rooms/contract.ts";
 import { RoomHandle } from "./rooms/room-handle.ts";
 import type { RoomConnection, RoomConnectOptions, RoomCore } from "./rooms/room-connection.ts";
 
-/** The `lobby` room's contract: no state, no client messages of the SDK's own, Colyseus's listing messages. */
-export const lobbyContract = defineRoom<LobbyEvents, LobbyJoinOptions, {}>()({ name: "lobby" });
-export type LobbyContract = typeof lobbyContract;
-
-export type ListedRoom = "game" | "team";
+/** The room types the lobby lists. */
+export type ListedRoom = GameListing["name"] | TeamListing["name"];
+const LISTED_ROOMS: readonly ListedRoom[] = [gameContract.name, teamContract.name];
 export type LobbyEntry = GameListing | TeamListing;
 
 export interface LobbyFilter {
@@ -22,7 +20,7 @@ export interface LobbyFilter {
 export interface LobbyOptions extends LobbyFilter {
   /**
    * Which kinds of room to list. With one kind the server filters too
-   * (less traffic); `setFilter` cannot widen this later. @default ["game", "team"]
+   * (less traffic); `setFilter` cannot widen this later. @default every listed kind (games and teams)
    */
   rooms?: readonly ListedRoom[];
 }
@@ -66,22 +64,22 @@ export class LobbyConnection {
   private constructor(connection: RoomConnection<LobbyContract>, options: LobbyOptions, onListenerError?: (error: unknown) => void) {
     this.#connection = connection;
     this.#events = new Emitter(onListenerError);
-    this.#kinds = new Set(options.rooms ?? ["game", "team"]);
+    this.#kinds = new Set(options.rooms ?? LISTED_ROOMS);
     this.#filter = { games: options.games, teams: options.teams };
     connection.on("state", (change) => this.#events.emit("state", change));
-    connection.onMessage("rooms", (listings) => this.#replaceAll(listings));
-    connection.onMessage("+", ([roomId, listing]) => this.#upsert({ ...listing, roomId }));
-    connection.onMessage("-", (roomId) => this.#remove(roomId));
+    connection.onMessage(LobbyServerMessage.ROOMS, (listings) => this.#replaceAll(listings));
+    connection.onMessage(LobbyServerMessage.ADD, ([roomId, listing]) => this.#upsert({ ...listing, roomId }));
+    connection.onMessage(LobbyServerMessage.REMOVE, (roomId) => this.#remove(roomId));
   }
 
   /** @internal `client.lobby()`: resolves once the lobby is joined and its first list is in. */
   static async open(core: RoomCore, options: LobbyOptions = {}, control?: RoomConnectOptions): Promise<LobbyConnection> {
-    const kinds = options.rooms ?? ["game", "team"];
+    const kinds = options.rooms ?? LISTED_ROOMS;
     const joinOptions: LobbyJoinOptions = kinds.length === 1 ? { filter: { name: kinds[0] } } : {};
     const connection = new RoomHandle(core, lobbyContract).connect("joinOrCreate", joinOptions, control);
     const lobby = new LobbyConnection(connection, options, core.onListenerError);
     const firstList = new Promise<void>((resolve) => {
-      const off = connection.onMessage("rooms", () => {
+      const off = connection.onMessage(LobbyServerMessage.ROOMS, () => {
         off();
         resolve();
       });
@@ -146,14 +144,14 @@ export class LobbyConnection {
   }
 
   #passes(listing: LobbyEntry): boolean {
-    if (listing.name === "game") return this.#filter.games?.(listing) ?? true;
+    if (listing.name === gameContract.name) return this.#filter.games?.(listing) ?? true;
     return this.#filter.teams?.(listing) ?? true;
   }
 
   /** Puts a listing where the filter says: added, changed, or dropped. */
   #place(listing: LobbyEntry): void {
     if (!this.#passes(listing)) return this.#drop(listing.roomId);
-    const map = (listing.name === "game" ? this.#games : this.#teams) as Map<string, LobbyEntry>;
+    const map = (listing.name === gameContract.name ? this.#games : this.#teams) as Map<string, LobbyEntry>;
     const previous = map.get(listing.roomId);
     map.set(listing.roomId, listing);
     if (!previous) this.#events.emit("add", { listing });

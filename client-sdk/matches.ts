@@ -11,6 +11,8 @@ export interface WaitForResultOptions {
   wait?: number;
   /** Failed polls in a row before giving up. @default Infinity */
   maxAttempts?: number;
+  /** A poll silent for `wait` plus this long is dead (proxies, sleeping laptops): poll again. @default 10000 */
+  pollSlackMs?: number;
 }
 
 export interface MatchFeedIteratorOptions {
@@ -23,15 +25,17 @@ export interface MatchFeedIteratorOptions {
   limit?: number;
   /** Failed polls in a row before giving up. @default Infinity */
   maxAttempts?: number;
+  /** A poll silent for `wait` plus this long is dead (proxies, sleeping laptops): poll again. @default 10000 */
+  pollSlackMs?: number;
 }
 
-/** Extra slack over `wait` before a silent poll counts as dead (proxies, sleeping laptops). */
-const POLL_SLACK_MS = 10_000;
+/** The defaults of the long-poll options of `waitForResult` and `feed`. */
+export const MATCH_POLL_DEFAULTS = { wait: 25, maxAttempts: Infinity, pollSlackMs: 10_000 } as const;
 
 /**
- * `client.matches` (issue 6; docs/protocol.md "Match results (long
- * polling)"): one match's result by long polling, the ordered feed of every
- * result as an async iterator, and plain reads. Polls re-poll on timeout with
+ * `client.matches` (docs/protocol.md "Match results (long polling)"): one
+ * match's result by long polling, the ordered feed of every result as an
+ * async iterator, and plain reads. Polls re-poll on timeout with
  * the returned cursor, back off with full jitter on retryable errors
  * (`Retry-After` is a floor), refresh the token once on 401 (the HTTP
  * helper), and stop with the typed error otherwise (404 → HttpError NOT_FOUND).
@@ -62,13 +66,13 @@ export class MatchesClient {
 
   /** The final result of a scheduled, running or finished match. Rejects with HttpError NOT_FOUND if it can never answer. */
   async waitForResult(matchId: string, options: WaitForResultOptions = {}): Promise<RecordedMatchResult> {
-    const wait = options.wait ?? 25;
+    const wait = options.wait ?? MATCH_POLL_DEFAULTS.wait;
     let cursor: string | undefined;
     let attempt = 0;
     for (;;) {
       let answer;
       try {
-        answer = await this.#poll(options.signal, wait, (signal) =>
+        answer = await this.#poll(options, wait, (signal) =>
           this.#http.call("GET /v1/matches/:id/result", { params: { id: matchId }, query: { wait, cursor }, signal, retries: 0 }),
         );
       } catch (error) {
@@ -103,9 +107,9 @@ export class MatchesClient {
 
   /** @internal One feed poll with the same retry rules as waitForResult. */
   async pollFeed(options: MatchFeedIteratorOptions, after: string | undefined, attempt: number) {
-    const wait = options.wait ?? 25;
+    const wait = options.wait ?? MATCH_POLL_DEFAULTS.wait;
     try {
-      const answer = await this.#poll(options.signal, wait, (signal) =>
+      const answer = await this.#poll(options, wait, (signal) =>
         this.#http.call("GET /v1/matches/results", { query: { after, wait, limit: options.limit }, signal, retries: 0 }),
       );
       return { answer, attempt: 0 };
@@ -115,14 +119,15 @@ export class MatchesClient {
   }
 
   /** Runs one held request with a client-side deadline (wait + slack) and the caller's signal. */
-  async #poll<T>(signal: AbortSignal | undefined, waitSeconds: number, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async #poll<T>(options: { signal?: AbortSignal; pollSlackMs?: number }, waitSeconds: number, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = options.signal;
     if (signal?.aborted) throw new SdkError("ABORTED", "aborted");
     const controller = new AbortController();
     let timedOut = false;
     const deadline = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, waitSeconds * 1000 + POLL_SLACK_MS);
+    }, waitSeconds * 1000 + (options.pollSlackMs ?? MATCH_POLL_DEFAULTS.pollSlackMs));
     const onAbort = () => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
@@ -141,7 +146,7 @@ export class MatchesClient {
     const error = toSdkError(caught);
     if (options.signal?.aborted) throw new SdkError("ABORTED", "aborted", { cause: error });
     if (!error.retryable) throw error;
-    if (attempt >= (options.maxAttempts ?? Infinity)) {
+    if (attempt >= (options.maxAttempts ?? MATCH_POLL_DEFAULTS.maxAttempts)) {
       throw new SdkError("RETRIES_EXHAUSTED", `gave up after ${attempt} attempts: ${error.message}`, { cause: error });
     }
     await abortableDelay(retryDelay(attempt, this.#backoff, error instanceof HttpError ? error.retryAfterMs : undefined), options.signal);

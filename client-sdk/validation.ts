@@ -1,7 +1,5 @@
-import { DraftClientMessages } from "../shared/draft/messages.ts";
-import { GameClientMessages } from "../shared/game/messages.ts";
 import type { MessageSchemas } from "../shared/room-protocol.ts";
-import { TeamClientMessages } from "../shared/team/messages.ts";
+import { roomSchemas } from "../shared/rooms/schemas.ts";
 
 /**
  * The project rooms' message schemas (zod, from shared/), for
@@ -12,8 +10,6 @@ import { TeamClientMessages } from "../shared/team/messages.ts";
  * 25 KB gzipped), which the SDK's browser bundles leave out; types already
  * catch wrong payloads at compile time and every room validates anyway.
  */
-export const projectMessageSchemas: Record<string, MessageSchemas> = {
-  game: GameClientMessages,
-  team: TeamClientMessages,
-  draft: DraftClientMessages,
-};
+export const projectMessageSchemas: Record<string, MessageSchemas> = Object.fromEntries(
+  Object.entries(roomSchemas).map(([name, schemas]) => [name, schemas.messages as MessageSchemas]),
+);

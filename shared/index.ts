@@ -18,3 +18,5 @@ export * from "./leaderboards.ts";
 export * from "./fantasy.ts";
 export * from "./fantasy-leagues.ts";
 export * from "./draft/index.ts";
+export * from "./rooms/index.ts";
+export * from "./rooms/schemas.ts";

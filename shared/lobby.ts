@@ -1,4 +1,6 @@
 import type { GameSide, GameState } from "./game/state.ts";
+import type { GameContract } from "./rooms/game.ts";
+import type { TeamContract } from "./rooms/team.ts";
 import type { TeamListingMetadata } from "./team/messages.ts";
 
 /**
@@ -44,8 +46,8 @@ export interface GameListingMetadata {
   listed: boolean;
 }
 
-export type GameListing = LobbyListing<"game", GameListingMetadata>;
-export type TeamListing = LobbyListing<"team", TeamListingMetadata>;
+export type GameListing = LobbyListing<GameContract["name"], GameListingMetadata>;
+export type TeamListing = LobbyListing<TeamContract["name"], TeamListingMetadata>;
 
 /** Server → client messages of the lobby, payload by type (for the SDK's typed handle). */
 export interface LobbyEvents {

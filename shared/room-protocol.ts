@@ -1,11 +1,13 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { ErrorCode } from "./errors.ts";
 
 /**
  * What every project room adds to the Colyseus protocol (never forks it, so a
  * stock @colyseus/sdk client still works): typed messages validated by zod in
  * the room, an `error` message instead of a silent drop, in-band token
- * refresh, and per-client rate limits.
+ * refresh, and per-client rate limits. Zod-free at run time (the schemas of
+ * the common messages are in shared/rooms/schemas.ts), so the SDK's bundles
+ * import it.
  */
 
 export { ROOM_WS_PROTOCOL, ROOM_WS_TOKEN_PREFIX } from "./room-socket.ts";
@@ -24,13 +26,16 @@ export const ServerMessage = {
   SEAT: "seat",
 } as const;
 
-/** Client → server message types common to every project room. */
-export const CommonClientMessages = {
-  /** In-band token refresh on a long-lived connection (same player only). */
-  "auth.refresh": z.strictObject({ token: z.string().min(1).max(4096) }),
-  /** Asks how long this client's seat is held after a drop (answer: `seat` `SeatMessage`). The SDK asks after each join and reconnect. */
-  seat: z.strictObject({}),
-};
+/**
+ * Client → server message types common to every project room (their
+ * schemas: `CommonClientMessages` in shared/rooms/schemas.ts).
+ */
+export const CommonClientMessage = {
+  /** `{ token }`: in-band token refresh on a long-lived connection (same player only). */
+  AUTH_REFRESH: "auth.refresh",
+  /** `{}`: asks how long this client's seat is held after a drop (answer: `seat` `SeatMessage`). The SDK asks after each join and reconnect. */
+  SEAT: "seat",
+} as const;
 
 export interface RoomErrorMessage {
   code: ErrorCode;

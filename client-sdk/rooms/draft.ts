@@ -1,15 +1,11 @@
-import type { DraftClientMessages, DraftEvents, DraftPickResult, DraftRoomOptionsInput } from "../../shared/draft/messages.ts";
-import { DraftState, type DraftTeamState } from "../../shared/draft/state.ts";
+import { DraftServerMessage, type DraftPickResult } from "../../shared/draft/events.ts";
+import type { DraftRoomOptionsInput } from "../../shared/draft/messages.ts";
+import { MAX_QUEUE_LENGTH, type DraftTeamState } from "../../shared/draft/state.ts";
+import { draftContract, type DraftContract } from "../../shared/rooms/draft.ts";
 import { RoomMessageError, SdkError, toSdkError } from "../errors.ts";
-import type { JoinRequest } from "./colyseus-adapter.ts";
-import { defineRoom } from "./contract.ts";
+import type { JoinRequest } from "./join-room.ts";
 import { RoomConnection, type RoomConnectOptions, type RoomCore } from "./room-connection.ts";
 import { RoomHandle } from "./room-handle.ts";
-import { DraftServerMessage, MAX_QUEUE_LENGTH } from "./wire-names.ts";
-
-/** The `draft` room's contract (fantasy draft, shared/draft): `DraftState`, `DraftClientMessages`, `DraftEvents`. */
-export const draftContract = defineRoom<DraftEvents, DraftRoomOptionsInput, typeof DraftClientMessages>()({ name: "draft", state: DraftState, seat: true });
-export type DraftContract = typeof draftContract;
 
 export interface DraftPickOptions {
   /**
@@ -23,6 +19,9 @@ export interface DraftPickOptions {
   /** Reject with TIMEOUT if no answer arrives in time (the pick may still have been made: retry with the same `pickId`). @default 10000 */
   timeoutMs?: number;
 }
+
+/** How long `pick()` waits for its answer by default (`DraftPickOptions.timeoutMs`). */
+export const DEFAULT_PICK_TIMEOUT_MS = 10_000;
 
 /** A fresh pick id (`[A-Za-z0-9_.:-]{1,64}`, the server's ClientPickId). */
 export function newPickId(): string {
@@ -138,10 +137,8 @@ export class DraftConnection extends RoomConnection<DraftContract> {
           if (change.to === "closed") done(() => reject(change.error ?? new SdkError("NOT_CONNECTED", "the draft connection closed before the pick was answered")));
         }),
       );
-      const timer = setTimeout(
-        () => done(() => reject(new SdkError("TIMEOUT", `no answer to pick ${pickId} within ${options.timeoutMs ?? 10_000} ms; retry with the same pickId`))),
-        options.timeoutMs ?? 10_000,
-      );
+      const timeoutMs = options.timeoutMs ?? DEFAULT_PICK_TIMEOUT_MS;
+      const timer = setTimeout(() => done(() => reject(new SdkError("TIMEOUT", `no answer to pick ${pickId} within ${timeoutMs} ms; retry with the same pickId`))), timeoutMs);
       cleanups.push(() => clearTimeout(timer));
       try {
         this.send("pick", payload);

@@ -1,27 +1,29 @@
 import type { Room } from "@colyseus/sdk";
-import { closeActionFor } from "../../shared/close-codes.ts";
-import type { AuthExpiryMessage, RoomErrorMessage, SeatMessage, ServerDrainingMessage } from "../../shared/room-protocol.ts";
-import { resolveBackoff, retryDelay, type ResolvedBackoff } from "../backoff.ts";
-import { ConnectionStateMachine, type ConnectionState, type StateReason } from "../connection-state.ts";
+import type { AnyRoomContract, EventType, EventsOf, MessageType, PayloadOf, StateOf } from "../../shared/rooms/define.ts";
+import { resolveBackoff } from "../backoff.ts";
+import type { ConnectionState } from "../connection-state.ts";
 import { Emitter } from "../emitter.ts";
-import { AuthError, HttpError, JoinError, RoomClosedError, RoomMessageError, SdkError, toSdkError } from "../errors.ts";
+import { SdkError } from "../errors.ts";
 import { log } from "../logger.ts";
-import { Sleeper } from "../platform.ts";
-import { joinRoom, type JoinRequest } from "./colyseus-adapter.ts";
-import type { AnyRoomContract, EventType, EventsOf, MessageType, PayloadOf, StateOf } from "./contract.ts";
+import { ReconnectLoop, type TransportLease } from "../reconnect-loop.ts";
+import { joinRoom, type JoinRequest } from "./join-room.ts";
 import { checkMessage } from "./message-check.ts";
-import { initialPlan, rejoinPlan, untilJoinedState, type Plan } from "./recovery.ts";
+import { RoomRecovery, type Plan } from "./recovery.ts";
 import { RoomToken } from "./room-token.ts";
-import type { RoomConnectionEvents, RoomConnectOptions, RoomCore } from "./room-types.ts";
-import { SeatWindow, type SeatState } from "./seat-window.ts";
-import { ServerMessage } from "./wire-names.ts";
+import { resolveRoomConnectOptions, type ResolvedRoomConnectOptions, type RoomConnectionEvents, type RoomConnectOptions, type RoomCore } from "./room-types.ts";
+import { untilJoinedState, wireRoom, type RoomClose, type RoomStateEvents, type RoomWiring } from "./room-wiring.ts";
+import { Seat, type SeatState } from "./seat-window.ts";
+import { SendQueue } from "./send-queue.ts";
 
 export type { RoomConnectOptions, RoomConnectionEvents, RoomCore, RoomRetryEvent, TokenRefreshEvent } from "./room-types.ts";
 
 /**
  * One logical room connection: a typed wrapper around @colyseus/sdk's Room
- * that survives drops, drains, restarts and token expiry, driven by the
- * close-code table in shared/close-codes.ts.
+ * that survives drops, drains, restarts and token expiry. It runs on the
+ * SDK's reconnect loop (reconnect-loop.ts: states, backoff, transport ids);
+ * what it does after each close comes from the close-code table in
+ * shared/close-codes.ts (recovery.ts), timed to the seat's window
+ * (seat-window.ts).
  *
  * Why @colyseus/sdk's own auto-reconnect is switched off: it only runs for
  * rooms joined at least 5 s earlier, only for close codes 1001/1005/1006/4010,
@@ -29,15 +31,7 @@ export type { RoomConnectOptions, RoomConnectionEvents, RoomCore, RoomRetryEvent
  * browser's `online` event, token refresh, the room's seat window or the
  * project's codes (4104 SLOW_CONSUMER is "reconnect" here, a plain leave
  * there). So behaviour would depend on how long ago the player joined.
- * Instead this class owns recovery, the same way for every room:
- *
- * | close action    | what happens                                                                         |
- * | --------------- | ------------------------------------------------------------------------------------ |
- * | `reconnect`     | `POST /matchmake/reconnect` with the reconnection token, timed to land inside the    |
- * |                 | seat's window (seat-window.ts); window passed or refused → seat `lost` → rejoin      |
- * | `rejoin`        | join again through matchmaking (same room id first, then the original join)         |
- * | `refresh-token` | `getToken()` (reason "expired"), then rejoin                                         |
- * | `final`         | `closed` with a RoomClosedError; no retry                                             |
+ * Instead this class owns recovery, the same way for every room.
  *
  * Every recovery yields a NEW @colyseus/sdk Room with the full state (the
  * server sends it on every join and reconnect). A join resolves once that
@@ -46,100 +40,89 @@ export type { RoomConnectOptions, RoomConnectionEvents, RoomCore, RoomRetryEvent
  * carry over by themselves; schema callbacks bound to a Room
  * (`getStateCallbacks(room)`) belong in `onRoom()`, which runs for the
  * current room and every replacement. Callbacks from a replaced room are
- * ignored (generation check).
+ * ignored (room-wiring.ts).
  */
 export class RoomConnection<C extends AnyRoomContract> {
   readonly contract: C;
   readonly #core: RoomCore;
   readonly #initial: JoinRequest;
-  readonly #options: Required<Omit<RoomConnectOptions, "signal" | "backoff">> & { signal?: AbortSignal };
-  readonly #backoff: ResolvedBackoff;
-  readonly #machine: ConnectionStateMachine;
+  readonly #options: ResolvedRoomConnectOptions;
+  readonly #loop: ReconnectLoop;
   readonly #events: Emitter<RoomConnectionEvents>;
   readonly #messages: Emitter<Record<string, unknown>>;
-  readonly #stateListeners: Emitter<{ change: StateOf<C>; room: Room<any, StateOf<C>> }>;
-  readonly #sleeper = new Sleeper();
-  readonly #abort = new AbortController();
-  readonly #queue: { type: string; payload: unknown }[] = [];
+  readonly #stateListeners: Emitter<RoomStateEvents<StateOf<C>>>;
+  readonly #queue: SendQueue;
+  readonly #seat: Seat;
+  readonly #token: RoomToken;
+  readonly #wiring: RoomWiring<StateOf<C>>;
   readonly #ready: Promise<this>;
   readonly #closed: Promise<void>;
-  readonly #token: RoomToken;
-  readonly #seatWindow = new SeatWindow();
-  // Typed as the base class (not `this`) so subclasses (the draft's DraftConnection) stay assignable to RoomConnection<C>.
-  #resolveReady!: (value: RoomConnection<C>) => void;
-  #rejectReady!: (error: SdkError) => void;
-  #resolveClosed!: () => void;
   #room?: Room<any, StateOf<C>>;
-  #generation = 0;
-  #lastRoomId?: string;
   #closeRequested = false;
-  #error?: SdkError;
-  #seat: SeatState = "none";
-  #removeOnline?: () => void;
-  #removeAbort?: () => void;
   #leaveTimer?: ReturnType<typeof setTimeout>;
 
   constructor(core: RoomCore, contract: C, initial: JoinRequest, options: RoomConnectOptions = {}) {
     this.#core = core;
     this.contract = contract;
     this.#initial = initial;
-    this.#options = {
-      signal: options.signal,
-      maxAttempts: options.maxAttempts ?? Infinity,
-      joinTimeoutMs: options.joinTimeoutMs ?? 15_000,
-      maxQueuedMessages: options.maxQueuedMessages ?? 10,
-      rejoin: options.rejoin ?? "room-then-original",
-      validate: options.validate ?? true,
-      leaveTimeoutMs: options.leaveTimeoutMs ?? 5_000,
-      joinedStateTimeoutMs: options.joinedStateTimeoutMs ?? 3_000,
-    };
-    this.#backoff = resolveBackoff({ ...core.backoff, ...options.backoff });
-    this.#machine = new ConnectionStateMachine(core.onListenerError);
+    this.#options = resolveRoomConnectOptions(options);
+    const backoff = resolveBackoff({ ...core.backoff, ...options.backoff });
     this.#events = new Emitter(core.onListenerError);
     this.#messages = new Emitter(core.onListenerError);
     this.#stateListeners = new Emitter(core.onListenerError);
-    this.#token = new RoomToken(core.auth, this.#backoff, (event) => this.#events.emit("token", event));
-    this.#machine.onChange((change) => this.#events.emit("state", change));
-    this.#ready = new Promise<this>((resolve, reject) => {
-      this.#resolveReady = resolve as (value: RoomConnection<C>) => void;
-      this.#rejectReady = reject;
+    this.#queue = new SendQueue(this.#options.maxQueuedMessages);
+    this.#seat = new Seat((change) => this.#events.emit("seat", change));
+    this.#token = new RoomToken(core.auth, backoff, (event) => this.#events.emit("token", event));
+    this.#loop = new ReconnectLoop({
+      backoff,
+      maxRetries: this.#options.maxAttempts - 1, // `maxAttempts` counts the first attempt too
+      transport: () => "websocket",
+      onListenerError: core.onListenerError,
+      onRetry: ({ failures, delayMs, error }) => this.#events.emit("retry", { attempt: failures, delayMs, error }),
     });
+    this.#wiring = { events: this.#events, messages: this.#messages, states: this.#stateListeners, token: this.#token, seat: this.#seat, isOpen: () => this.#loop.state === "open" };
+    this.#loop.onChange((change) => this.#events.emit("state", change));
+    this.#loop.onClose(() => {
+      this.#token.cancel();
+      clearTimeout(this.#leaveTimer);
+      this.#queue.clear();
+      this.#seat.release();
+    });
+    let resolveReady!: (value: this) => void;
+    let rejectReady!: (error: SdkError) => void;
+    let resolveClosed!: () => void;
+    this.#ready = new Promise<this>((resolve, reject) => ([resolveReady, rejectReady] = [resolve, reject]));
     this.#ready.catch(() => undefined); // an app that never awaits ready() must not see an unhandled rejection
-    this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#closed = new Promise((resolve) => (resolveClosed = resolve));
+    this.#loop.onChange((change) => {
+      if (change.to === "open") resolveReady(this);
+      if (change.to !== "closed") return;
+      rejectReady(change.error ?? new SdkError(change.reason === "aborted" ? "ABORTED" : "NOT_CONNECTED", `the room connection closed before it opened (${change.reason})`));
+      resolveClosed();
+    });
   }
 
   /** @internal Starts connecting (idle → connecting). Called by the room handle. */
   start(): this {
-    if (this.#machine.state !== "idle") return this;
+    if (this.#loop.state !== "idle") return this;
     const signal = this.#options.signal;
-    if (signal) {
-      if (signal.aborted) {
-        this.#finish("aborted", new SdkError("ABORTED", "aborted before connecting"));
-        return this;
-      }
-      const onAbort = () => this.#requestClose();
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.#removeAbort = () => signal.removeEventListener("abort", onAbort);
+    if (signal?.aborted) {
+      this.#loop.close("aborted", new SdkError("ABORTED", "aborted before connecting"));
+      return this;
     }
-    const network = this.#core.platform.network;
-    if (network) {
-      // The browser says the network is back: skip the rest of the backoff.
-      const onOnline = () => this.reconnectNow();
-      network.addEventListener("online", onOnline);
-      this.#removeOnline = () => network.removeEventListener("online", onOnline);
-    }
+    this.#loop.watchSignal(signal, () => this.#requestClose());
+    this.#loop.watchNetwork(this.#core.platform.network);
+    const recovery = new RoomRecovery(this.#recoveryHost(), this.#initial);
     // Begin on the next microtask so listeners attached right after connect() see `idle → connecting`.
     queueMicrotask(() => {
-      if (this.#machine.state !== "idle") return; // closed before it began
-      this.#machine.transition("connecting", "connect", { transport: "websocket" });
-      void this.#run();
+      if (this.#loop.state === "idle") this.#loop.start(() => recovery.turn()); // else: closed before it began
     });
     return this;
   }
 
   /** The connection state (`idle | connecting | open | reconnecting | closed`). */
   get status(): ConnectionState {
-    return this.#machine.state;
+    return this.#loop.state;
   }
 
   /** The room's synchronized state (the shared schema class), once joined. Replaced on every rejoin. */
@@ -167,17 +150,17 @@ export class RoomConnection<C extends AnyRoomContract> {
 
   /** `none` before the join and after the close; `held` while connected; `reserved` after a drop until `seatExpiresAt`; `lost` once the window passed. */
   get seat(): SeatState {
-    return this.#seat;
+    return this.#seat.state;
   }
 
   /** While `reserved`: until when the room holds the seat (ms since the epoch; Infinity: while the room lives). */
   get seatExpiresAt(): number | undefined {
-    return this.#seat === "reserved" ? this.#seatWindow.expiresAt : undefined;
+    return this.#seat.expiresAt;
   }
 
   /** Why the connection closed for good (undefined while it is not closed, or after `leave()`). */
   get error(): SdkError | undefined {
-    return this.#error;
+    return this.#loop.error;
   }
 
   /** Resolves when the connection first opens (the room's state shows this client); rejects with the typed error if it closes before. */
@@ -206,7 +189,7 @@ export class RoomConnection<C extends AnyRoomContract> {
 
   /** Runs `listener` for the current room (if any) and for every room that replaces it; bind schema callbacks here. */
   onRoom(listener: (room: Room<any, StateOf<C>>) => void): () => void {
-    if (this.#room && this.#machine.state === "open") listener(this.#room);
+    if (this.#room && this.#loop.state === "open") listener(this.#room);
     return this.#stateListeners.on("room", listener);
   }
 
@@ -219,22 +202,17 @@ export class RoomConnection<C extends AnyRoomContract> {
    * NOT_CONNECTED once the connection is closed.
    */
   send<K extends MessageType<C>>(type: K, payload: PayloadOf<C, K>): void {
-    if (this.#machine.state === "closed") throw new SdkError("NOT_CONNECTED", `cannot send "${type}": the room connection is closed`);
+    if (this.#loop.closed) throw new SdkError("NOT_CONNECTED", `cannot send "${type}": the room connection is closed`);
     const schemas = this.contract.messages ?? this.#core.messageSchemas?.[this.contract.name];
     if (this.#options.validate && schemas) checkMessage(schemas, this.contract.name, type, payload);
     const room = this.#room;
-    if (this.#machine.state === "open" && room?.connection?.isOpen) {
-      room.send(type, payload);
-      return;
-    }
-    if (this.#options.maxQueuedMessages <= 0) return;
-    this.#queue.push({ type, payload });
-    if (this.#queue.length > this.#options.maxQueuedMessages) this.#queue.shift();
+    if (this.#loop.state === "open" && room?.connection?.isOpen) room.send(type, payload);
+    else this.#queue.push(type, payload);
   }
 
   /** Skips the current backoff wait and tries now (also done on the browser's `online` event). */
   reconnectNow(): void {
-    if (this.#machine.state === "reconnecting") this.#sleeper.wake();
+    this.#loop.wake();
   }
 
   /** Leaves the room (consented) and closes the connection for good. */
@@ -244,225 +222,70 @@ export class RoomConnection<C extends AnyRoomContract> {
   }
 
   #requestClose(): void {
-    if (this.#closeRequested || this.#machine.state === "closed") return;
+    if (this.#closeRequested || this.#loop.closed) return;
     this.#closeRequested = true;
-    this.#abort.abort();
-    this.#sleeper.cancel();
-    if (this.#machine.state === "idle") {
-      this.#finish("client-close");
-      return;
-    }
-    if (this.#machine.state === "open" && this.#room) {
-      // The run loop sees the close (onLeave) and finishes. A server that never
-      // answers the leave (a dead network) must not keep the app waiting.
-      const room = this.#room;
-      room.leave(true).catch(() => undefined);
-      this.#leaveTimer = setTimeout(() => {
-        room.connection?.close();
-        this.#finish("client-close");
-      }, this.#options.leaveTimeoutMs);
-    }
+    this.#loop.interrupt(); // a join in flight is aborted, a backoff wait ends: the next turn closes
+    if (this.#loop.state === "idle") return this.#loop.close("client-close");
+    if (this.#loop.state === "open" && this.#room) this.#leaveRoom(this.#room);
   }
 
-  #setSeat(seat: SeatState, expiresAt?: number): void {
-    if (seat === this.#seat && seat !== "reserved") return;
-    this.#seat = seat;
-    this.#events.emit("seat", expiresAt === undefined ? { seat } : { seat, expiresAt });
+  /** The turn sees the close (onLeave) and closes. A server that never answers the leave (a dead network) must not keep the app waiting. */
+  #leaveRoom(room: Room<any, StateOf<C>>): void {
+    room.leave(true).catch(() => undefined);
+    this.#leaveTimer = setTimeout(() => {
+      room.connection?.close();
+      this.#loop.close("client-close");
+    }, this.#options.leaveTimeoutMs);
   }
 
-  /** The seat is gone: the next plan is a join (or nothing: close with `seat-lost`). */
-  #seatLost(error: SdkError): Plan | SdkError {
-    this.#setSeat("lost");
-    const next = rejoinPlan(this.#options.rejoin, this.#initial, this.#lastRoomId);
-    return next ?? new SdkError("SEAT_LOST", `the seat in room ${this.#lastRoomId} is gone: ${error.message}`, { cause: error });
+  #recoveryHost() {
+    const self = this;
+    return {
+      loop: this.#loop,
+      seat: this.#seat,
+      rejoin: this.#options.rejoin,
+      get closeRequested() {
+        return self.#closeRequested;
+      },
+      get aborted() {
+        return self.#options.signal?.aborted === true;
+      },
+      join: (plan: Plan, lease: TransportLease) => this.#join(plan, lease),
+      serve: (room: Room<any, StateOf<C>>, lease: TransportLease, plan: Plan) => this.#serve(room, lease, plan),
+      renewToken: (closeCode: number) => this.#token.renew(closeCode),
+    };
   }
 
-  async #run(): Promise<void> {
-    let plan: Plan = initialPlan(this.#initial);
-    let failures = 0;
-    let seatWasLost = false;
-    for (;;) {
-      if (this.#closeRequested) {
-        return this.#options.signal?.aborted ? this.#finish("aborted", new SdkError("ABORTED", "the connect signal was aborted")) : this.#finish("client-close");
-      }
-      if (plan.kind === "reconnect" && this.#seatWindow.expired(Date.now())) {
-        const next = this.#seatLost(new SdkError("TIMEOUT", "its reconnection window passed"));
-        if (next instanceof SdkError) return this.#finish("seat-lost", next);
-        [plan, seatWasLost] = [next, true];
-        continue;
-      }
-      let room: Room<any, StateOf<C>>;
-      try {
-        room = await this.#attempt(plan);
-      } catch (caught) {
-        const error = toSdkError(caught);
-        if (this.#closeRequested) continue;
-        if (plan.kind === "reconnect" && error instanceof JoinError) {
-          // The room refused the seat (window expired, room disposed): join again instead.
-          const next = this.#seatLost(error);
-          if (next instanceof SdkError) return error.code === "NOT_FOUND" ? this.#finish("failed", error) : this.#finish("seat-lost", next);
-          [plan, seatWasLost] = [next, true];
-          continue;
-        }
-        if (plan.kind === "join" && plan.fallback && error instanceof JoinError && error.code === "NOT_FOUND") {
-          plan = { kind: "join", request: plan.fallback };
-          continue;
-        }
-        if (error instanceof AuthError) return this.#finish("unauthorized", error);
-        // After a lost seat, a rejoin the room refuses (a match that started, a full team) ends it: the seat is gone
-        // for good. A room that is gone altogether (its process died: NOT_FOUND) is a plain failure.
-        if (!error.retryable) return this.#finish(seatWasLost && error.code !== "NOT_FOUND" ? "seat-lost" : "failed", error);
-        failures++;
-        if (failures >= this.#options.maxAttempts) {
-          return this.#finish("retries-exhausted", new SdkError("RETRIES_EXHAUSTED", `gave up after ${failures} attempts: ${error.message}`, { cause: error }));
-        }
-        if (this.#machine.state === "connecting") this.#machine.transition("reconnecting", "connect-failed", { error });
-        let delayMs = retryDelay(failures - 1, this.#backoff, error instanceof HttpError ? error.retryAfterMs : undefined);
-        if (plan.kind === "reconnect") {
-          const fitted = this.#seatWindow.reconnectDelay(delayMs, Date.now());
-          if (fitted === "lost") continue; // the loop's check turns this into seat-lost
-          delayMs = fitted;
-        }
-        this.#events.emit("retry", { attempt: failures, delayMs, error });
-        await this.#sleeper.sleep(delayMs);
-        continue;
-      }
-
-      if (this.#closeRequested) {
-        // leave() raced the join: do not open a connection nobody wants.
-        await room.leave(true).catch(() => undefined);
-        continue;
-      }
-      failures = 0;
-      seatWasLost = false;
-      const closed = this.#adopt(room);
-      const joined = this.contract.joined;
-      const options = (plan.kind === "join" ? plan.request.options : this.#initial.options) as Parameters<NonNullable<typeof joined>>[2];
-      // Open once the first full state shows this client, so `connection.state` is usable as soon as a join resolves.
-      const shown = await untilJoinedState(room, joined ? (state) => joined(state, room.sessionId, options) : undefined, closed, this.#options.joinedStateTimeoutMs);
-      if (!shown) log(this.#core.logger, "debug", `client-sdk: room ${room.roomId}'s state did not show this client within ${this.#options.joinedStateTimeoutMs} ms`);
-      // Queued messages go first, before anything a `state` listener sends on open.
-      this.#flushQueue(room);
-      this.#setSeat("held");
-      this.#machine.transition("open", this.#machine.state === "connecting" ? "opened" : "reconnected", { transport: "websocket" });
-      this.#resolveReady(this);
-      const { code, reason } = await closed;
-      if (this.#closeRequested) continue;
-
-      const action = closeActionFor(code);
-      if (action === "final") return this.#finish("server-close", new RoomClosedError(code, reason), code);
-      if (action === "reconnect") {
-        const expiresAt = this.#seatWindow.dropped(Date.now());
-        this.#setSeat(this.#seatWindow.seconds === 0 ? "lost" : "reserved", expiresAt);
-        this.#machine.transition("reconnecting", "transport-lost", { closeCode: code });
-        const [roomId, secret] = (room.reconnectionToken ?? "").split(":");
-        // A network blip: try at once (the seat is waiting); failures back off from there, inside the window.
-        plan = roomId && secret ? { kind: "reconnect", roomId, secret } : (rejoinPlan(this.#options.rejoin, this.#initial, this.#lastRoomId) ?? plan);
-        continue;
-      }
-      this.#setSeat("lost");
-      const next = rejoinPlan(this.#options.rejoin, this.#initial, this.#lastRoomId);
-      if (!next) return this.#finish("server-close", new RoomClosedError(code, reason), code);
-      plan = next;
-      if (action === "refresh-token") {
-        this.#machine.transition("reconnecting", "token-expired", { closeCode: code });
-        try {
-          await this.#core.auth.getToken({ reason: "expired", token: this.#token.token });
-        } catch (error) {
-          const sdkError = error instanceof AuthError ? error : new AuthError("TOKEN_EXPIRED", "the room token expired and could not be replaced", { closeCode: code, cause: error });
-          return this.#finish("unauthorized", sdkError, code);
-        }
-      } else {
-        this.#machine.transition("reconnecting", "server-rejoin", { closeCode: code });
-        // Everyone on a draining process gets this at once: spread the herd before the first try.
-        await this.#sleeper.sleep(retryDelay(0, this.#backoff));
-      }
-    }
-  }
-
-  async #attempt(plan: Plan): Promise<Room<any, StateOf<C>>> {
-    const request: JoinRequest =
-      plan.kind === "reconnect" ? { method: "reconnect", target: plan.roomId, reconnectionToken: plan.secret } : plan.request;
+  async #join(plan: Plan, lease: TransportLease): Promise<Room<any, StateOf<C>>> {
+    const request: JoinRequest = plan.kind === "reconnect" ? { method: "reconnect", target: plan.roomId, reconnectionToken: plan.secret } : plan.request;
     // A handed-over seat makes no HTTP call that would fetch a token, yet the WebSocket must carry one (the seat's player).
     if (request.method === "seat") await this.#core.auth.getToken({ reason: "connect" });
     const room = await joinRoom<StateOf<C>>(this.#core.colyseus, this.#core.http, request, this.contract.state, {
-      signal: this.#abort.signal,
+      signal: lease.signal,
       timeoutMs: this.#options.joinTimeoutMs,
     });
     if (plan.kind === "join") this.#token.joined();
     return room;
   }
 
-  /** Wires a freshly joined room; returns a promise of its close. */
-  #adopt(room: Room<any, StateOf<C>>): Promise<{ code: number; reason?: string }> {
-    const generation = ++this.#generation;
-    const current = () => generation === this.#generation;
-    this.#token.cancel(); // a refresh loop for the previous room has nothing left to do
+  /** Wires the joined room and opens once its state shows this client, so `connection.state` is usable as soon as a join resolves. */
+  async #serve(room: Room<any, StateOf<C>>, lease: TransportLease, plan: Plan): Promise<RoomClose> {
     this.#room = room;
-    this.#lastRoomId = room.roomId;
-    room.onMessage("*", (type: string | number, payload: unknown) => {
-      if (current()) this.#dispatch(String(type), payload, current);
-    });
-    room.onStateChange((state: StateOf<C>) => {
-      if (current()) this.#stateListeners.emit("change", state);
-    });
-    const closed = new Promise<{ code: number; reason?: string }>((resolve) => {
-      room.onLeave((code: number, reason?: string) => resolve({ code, reason }));
-    });
-    // How long this room holds the seat after a drop (rooms on the project base answer `seat`).
-    if (this.contract.seat) room.send("seat", {});
-    this.#stateListeners.emit("room", room);
+    const closed = wireRoom(room, lease, this.#wiring, this.contract.seat === true);
+    const joined = this.contract.joined;
+    const options = plan.kind === "join" ? plan.request.options : this.#initial.options;
+    const timeoutMs = this.#options.joinedStateTimeoutMs;
+    const shown = await untilJoinedState(room, joined ? (state) => joined(state, room.sessionId, options) : undefined, { closed, signal: lease.signal, timeoutMs });
+    if (this.#closeRequested) {
+      // leave() came while the state was on its way: the connection never opens.
+      this.#leaveRoom(room);
+      return closed;
+    }
+    if (!shown) log(this.#core.logger, "debug", `client-sdk: room ${room.roomId}'s state did not show this client within ${timeoutMs} ms`);
+    // Queued messages go first, before anything a `state` listener sends on open.
+    this.#queue.flush(room);
+    this.#seat.hold();
+    this.#loop.opened();
     return closed;
-  }
-
-  #dispatch(type: string, payload: unknown, current: () => boolean): void {
-    switch (type) {
-      case ServerMessage.ERROR: {
-        const body = (payload ?? {}) as RoomErrorMessage;
-        const error = new RoomMessageError(body.code, body.message, { type: body.type, details: body.details });
-        if (body.type === "auth.refresh") this.#token.refused(error);
-        this.#events.emit("error", error);
-        return;
-      }
-      case ServerMessage.AUTH_EXPIRING: {
-        const stale = () => !current() || this.#machine.state !== "open" || !this.#room;
-        void this.#token.refresh((payload as AuthExpiryMessage).expiresAt, (token) => this.#room!.send("auth.refresh", { token }), stale);
-        return;
-      }
-      case ServerMessage.AUTH_REFRESHED:
-        this.#token.accepted((payload as AuthExpiryMessage).expiresAt);
-        return;
-      case ServerMessage.DRAINING:
-        this.#events.emit("draining", payload as ServerDrainingMessage);
-        return;
-      case ServerMessage.SEAT:
-        this.#seatWindow.told(payload as SeatMessage);
-        return;
-      default:
-        this.#messages.emit(type, payload);
-    }
-  }
-
-  #flushQueue(room: Room<any, StateOf<C>>): void {
-    while (this.#queue.length > 0 && room.connection?.isOpen) {
-      const { type, payload } = this.#queue.shift()!;
-      room.send(type, payload);
-    }
-  }
-
-  #finish(reason: StateReason, error?: SdkError, closeCode?: number): void {
-    if (this.#machine.state === "closed") return;
-    this.#error = reason === "client-close" ? undefined : error;
-    this.#generation++;
-    this.#sleeper.cancel();
-    this.#token.cancel();
-    clearTimeout(this.#leaveTimer);
-    this.#removeOnline?.();
-    this.#removeAbort?.();
-    this.#queue.length = 0;
-    if (this.#seat === "held" || this.#seat === "reserved") this.#setSeat("none");
-    this.#machine.transition("closed", reason, { error, closeCode });
-    this.#rejectReady(error ?? new SdkError(reason === "aborted" ? "ABORTED" : "NOT_CONNECTED", `the room connection closed before it opened (${reason})`));
-    this.#resolveClosed();
   }
 }

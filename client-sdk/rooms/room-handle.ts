@@ -1,6 +1,6 @@
 import type { SeatReservation } from "@colyseus/sdk";
-import type { JoinRequest, MatchmakeMethod } from "./colyseus-adapter.ts";
-import type { AnyRoomContract, JoinOptionsOf } from "./contract.ts";
+import type { JoinRequest, MatchmakeMethod } from "./join-room.ts";
+import type { AnyRoomContract, JoinOptionsOf } from "../../shared/rooms/define.ts";
 import { RoomConnection, type RoomConnectOptions, type RoomCore } from "./room-connection.ts";
 
 /**

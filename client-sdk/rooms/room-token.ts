@@ -44,6 +44,16 @@ export class RoomToken {
     this.#sleeper.cancel();
   }
 
+  /** The room closed because the token expired (4101): a new one for the rejoin (undefined), or the AuthError to close with. */
+  async renew(closeCode: number): Promise<AuthError | undefined> {
+    try {
+      await this.#auth.getToken({ reason: "expired", token: this.#token });
+      return undefined;
+    } catch (error) {
+      return error instanceof AuthError ? error : new AuthError("TOKEN_EXPIRED", "the room token expired and could not be replaced", { closeCode, cause: error });
+    }
+  }
+
   /** `auth.refreshed`: the pending token is now the room's. */
   accepted(expiresAt: number): void {
     if (this.#pending) this.#token = this.#pending;

@@ -40,6 +40,33 @@ export interface RoomConnectOptions {
   backoff?: BackoffOptions;
 }
 
+/** The default of each option of {@link RoomConnectOptions}. */
+export const ROOM_CONNECT_DEFAULTS = {
+  maxAttempts: Infinity,
+  joinTimeoutMs: 15_000,
+  maxQueuedMessages: 10,
+  rejoin: "room-then-original",
+  validate: true,
+  leaveTimeoutMs: 5_000,
+  joinedStateTimeoutMs: 3_000,
+} as const satisfies Required<Omit<RoomConnectOptions, "signal" | "backoff">>;
+
+export type ResolvedRoomConnectOptions = Required<Omit<RoomConnectOptions, "signal" | "backoff">> & { signal?: AbortSignal };
+
+export function resolveRoomConnectOptions(options: RoomConnectOptions): ResolvedRoomConnectOptions {
+  const d = ROOM_CONNECT_DEFAULTS;
+  return {
+    signal: options.signal,
+    maxAttempts: options.maxAttempts ?? d.maxAttempts,
+    joinTimeoutMs: options.joinTimeoutMs ?? d.joinTimeoutMs,
+    maxQueuedMessages: options.maxQueuedMessages ?? d.maxQueuedMessages,
+    rejoin: options.rejoin ?? d.rejoin,
+    validate: options.validate ?? d.validate,
+    leaveTimeoutMs: options.leaveTimeoutMs ?? d.leaveTimeoutMs,
+    joinedStateTimeoutMs: options.joinedStateTimeoutMs ?? d.joinedStateTimeoutMs,
+  };
+}
+
 export interface RoomRetryEvent {
   /** 1-based count of consecutive failures so far. */
   attempt: number;

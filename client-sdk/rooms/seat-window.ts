@@ -83,3 +83,50 @@ export class SeatWindow {
     return Math.max(0, Math.min(delayMs, windowMs / 5, lastStart - now));
   }
 }
+
+/** A connection's seat: its state (each change a `seat` event) and the window the room announced. */
+export class Seat {
+  readonly window = new SeatWindow();
+  readonly #emit: (change: SeatChange) => void;
+  #state: SeatState = "none";
+
+  constructor(emit: (change: SeatChange) => void) {
+    this.#emit = emit;
+  }
+
+  get state(): SeatState {
+    return this.#state;
+  }
+
+  /** While `reserved`: until when the room holds the seat (ms since the epoch; Infinity: while the room lives). */
+  get expiresAt(): number | undefined {
+    return this.#state === "reserved" ? this.window.expiresAt : undefined;
+  }
+
+  /** Connected: the seat is this client's. */
+  hold(): void {
+    this.#set("held");
+  }
+
+  /** The socket dropped at `now`: reserved until the window ends (`lost` at once when the room holds none). */
+  dropped(now: number): void {
+    const expiresAt = this.window.dropped(now);
+    this.#set(this.window.seconds === 0 ? "lost" : "reserved", expiresAt);
+  }
+
+  /** The window passed, or the room refused the seat or closed the connection: it is gone. */
+  lose(): void {
+    this.#set("lost");
+  }
+
+  /** The connection closed: a seat it still had is `none` now. */
+  release(): void {
+    if (this.#state === "held" || this.#state === "reserved") this.#set("none");
+  }
+
+  #set(seat: SeatState, expiresAt?: number): void {
+    if (seat === this.#state && seat !== "reserved") return;
+    this.#state = seat;
+    this.#emit(expiresAt === undefined ? { seat } : { seat, expiresAt });
+  }
+}

@@ -1,23 +1,13 @@
 import type { GameJoinOptionsInput } from "../../shared/game/options.ts";
-import type { MatchFoundMessage, TeamClientMessages, TeamCreateOptionsInput, TeamEvents, TeamJoinOptionsInput } from "../../shared/team/messages.ts";
-import { TeamRoomState } from "../../shared/team/state.ts";
+import { TeamServerMessage, type MatchFoundMessage } from "../../shared/team/events.ts";
+import type { TeamCreateOptionsInput } from "../../shared/team/messages.ts";
+import { gameContract, teamContract, type GameContract, type TeamContract } from "../../shared/rooms/index.ts";
 import { toSdkError, type SdkError } from "../errors.ts";
 import { reportListenerError } from "../logger.ts";
-import type { JoinRequest } from "./colyseus-adapter.ts";
-import { defineRoom } from "./contract.ts";
-import { gameContract, type GameContract } from "./game-contract.ts";
+import type { JoinRequest } from "./join-room.ts";
 import { RoomConnection, type RoomConnectOptions, type RoomCore } from "./room-connection.ts";
 import { RoomHandle } from "./room-handle.ts";
-import { TeamServerMessage } from "./wire-names.ts";
 
-/** The `team` room's contract (shared/team): `TeamRoomState`, `TeamClientMessages`, `matchFound`; a join resolves once `members` lists the player. */
-export const teamContract = defineRoom<TeamEvents, TeamCreateOptionsInput & TeamJoinOptionsInput, typeof TeamClientMessages>()({
-  name: "team",
-  state: TeamRoomState,
-  seat: true,
-  joined: (state, sessionId) => state.members.has(sessionId),
-});
-export type TeamContract = typeof teamContract;
 export type TeamConnection = RoomConnection<TeamContract>;
 export type GameConnection = RoomConnection<GameContract>;
 

@@ -1,3 +1,4 @@
 export * from "./state.ts";
 export * from "./messages.ts";
+export * from "./events.ts";
 export * from "./refusals.ts";

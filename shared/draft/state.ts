@@ -15,6 +15,9 @@ export type DraftStatus = "waiting" | "running" | "paused" | "complete";
 /** Who made a pick. `autopick`: the clock ran out, or the team's autopick mode is on. */
 export type DraftPickBy = "manager" | "commissioner" | "autopick";
 
+/** The most player ids a manager's queue holds (`DraftTeamState.queue`, the `queue.set` message). */
+export const MAX_QUEUE_LENGTH = 100;
+
 /** Where an autopick came from: the team's queue, the league's rankings (`rating` board), or the best available player. */
 export type AutopickSource = "queue" | "rankings" | "best-available";
 

@@ -1,2 +1,3 @@
 export * from "./state.ts";
 export * from "./messages.ts";
+export * from "./events.ts";

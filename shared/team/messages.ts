@@ -1,13 +1,11 @@
 import { z } from "zod";
 import { displayText } from "../text.ts";
-import type { SeatReservation } from "@colyseus/sdk";
 import type { MessageSchemas } from "../room-protocol.ts";
-import type { GameSide } from "../game/state.ts";
 
 /**
- * The `team` room's contract (issue 7): join codes, limits, create/join
- * options, client → server messages (zod) and server → client payloads.
- * Browser-safe; the SDK's `client.rooms.team` handle types itself from here.
+ * The `team` room's validated inputs: join codes, limits, create/join
+ * options and client → server messages (zod). Its server → client messages
+ * are in events.ts; the room's whole contract is shared/rooms/team.ts.
  */
 
 /**
@@ -100,40 +98,6 @@ export const TeamClientMessages = {
 } satisfies MessageSchemas;
 
 export type TeamClientMessageType = keyof typeof TeamClientMessages;
-
-/** Server → client messages of the `team` room (besides the common `error`, `auth.*`). */
-export const TeamServerMessage = {
-  /** `MatchFoundMessage`, to each member of a matched team: their own seat in the game room. */
-  MATCH_FOUND: "matchFound",
-} as const;
-
-/** A seat in a game room, as Colyseus's matchmaker issues it (`client.consumeSeatReservation` takes it). */
-export type MatchSeatReservation = SeatReservation;
-
-export interface MatchTeamInfo {
-  name: string;
-  teamId?: string;
-}
-
-export interface MatchFoundMessage {
-  matchId: string;
-  mode: MatchMode;
-  /** The `game` room to join (spectators may join it by id). */
-  roomId: string;
-  /** The member's side in that game. */
-  side: GameSide;
-  teams: Record<GameSide, MatchTeamInfo>;
-  /**
-   * The member's seat: pass it to `client.consumeSeatReservation(reservation, GameState)`
-   * within the game room's seat reservation time (15 s by default).
-   */
-  reservation: MatchSeatReservation;
-}
-
-/** Server → client events of the `team` room, payload by type (for typed SDK handles). */
-export interface TeamEvents {
-  [TeamServerMessage.MATCH_FOUND]: MatchFoundMessage;
-}
 
 /** The team room's listing metadata (lobby, `join("team", {code})`). */
 export interface TeamListingMetadata {

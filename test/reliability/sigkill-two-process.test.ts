@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { createClient, JoinError, type LeaderboardSubscription, type MatchFeed, type RoomConnection, type SdkError, type StateChange } from "../../client-sdk/index.ts";
-import type { GameContract } from "../../client-sdk/rooms/game-contract.ts";
+import type { GameContract } from "../../client-sdk/index.ts";
 import type { LeaderboardPage, MatchResult, RecordedMatchResult } from "../../shared/index.ts";
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";

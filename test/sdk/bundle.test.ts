@@ -51,6 +51,27 @@ describe("sdk: packaging", function () {
     assert.deepEqual(problems, []);
   });
 
+  it("what client-sdk imports from shared/ at run time is zod-free, all the way down (zod stays opt-in: validation.ts)", () => {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    const visit = (file: string, chain: string[]) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const specifier of importsOf(file)) {
+        if (specifier === "zod" || specifier.startsWith("zod/")) problems.push([...chain, relative(root, file)].join(" → ") + " → zod");
+        else if (specifier.startsWith(".")) visit(resolve(file, "..", specifier), [...chain, relative(root, file)]);
+      }
+    };
+    for (const file of sourceFiles(join(root, "client-sdk"))) {
+      if (relative(root, file) === "client-sdk/validation.ts") continue; // the opt-in
+      for (const specifier of importsOf(file)) {
+        const target = resolve(file, "..", specifier);
+        if (specifier.startsWith(".") && relative(root, target).startsWith("shared/")) visit(target, [relative(root, file)]);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
   it(`sizes (esbuild's metafile; gzip -9): the whole SDK ≤ 100 KiB, the leaderboards entry ≤ 30 KiB`, () => {
     for (const [name, ceiling] of Object.entries(SDK_SIZE_CEILINGS) as [keyof typeof SDK_SIZE_CEILINGS, number][]) {
       const entry = result.manifest.entries[name];

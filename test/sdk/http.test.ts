@@ -13,9 +13,8 @@ interface Seen {
 }
 
 /**
- * A fake HTTP server for exact control of protocol edge cases (CONVENTIONS:
- * a fake server only where the real one cannot be made to answer this way on
- * demand). Each request is answered by the next scripted responder.
+ * A fake HTTP server for exact control of protocol edge cases (a fake server
+ * only where the real one cannot be made to answer this way on demand). Each request is answered by the next scripted responder.
  */
 async function fakeServer(script: ((req: Seen) => { status: number; headers?: Record<string, string>; body?: unknown })[]) {
   const seen: Seen[] = [];

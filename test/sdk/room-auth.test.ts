@@ -9,7 +9,7 @@ import { probeContract } from "./probe-contract.ts";
 
 /**
  * Tokens live 3 s and rooms warn 2 s before expiry, so every test here
- * crosses at least one real expiry (DESIGN §8: in-band refresh on WS).
+ * crosses at least one real expiry (refreshed in-band, on the open WebSocket).
  */
 describe("sdk: room token refresh", function () {
   this.timeout(20_000);

@@ -1,11 +1,16 @@
-import type { MessagePayload, MessageSchemas } from "../../shared/room-protocol.ts";
+import type { MessagePayload, MessageSchemas } from "../room-protocol.ts";
 
 /**
- * A room's contract as the SDK sees it, built from shared/: its name, the
- * schema class of its state, the types of its client → server messages (the
- * zod map `MessageSchemas` the room validates with; the map itself only when
- * the contract carries it, see `messages`) and of its server → client
- * messages. Every typed room handle is one of these.
+ * One room type of the contract, as server and SDK both see it: its name,
+ * the schema class of its state, the types of its join options, of its
+ * client → server messages (a zod map `MessageSchemas`, here as a type only)
+ * and of its server → client messages (`Events`, with their names in
+ * `serverMessages`). Zod-free at run time: the SDK's bundles import these
+ * definitions; the zod schemas that validate the same inputs are
+ * shared/rooms/schemas.ts, checked against these types at compile time.
+ * The project's rooms are in shared/rooms/index.ts; the server registers
+ * them under these names (rooms/index.ts) and the SDK builds `client.rooms.*`
+ * from them (client-sdk/rooms/project-rooms.ts).
  */
 export interface RoomContract<
   Name extends string = string,
@@ -14,6 +19,7 @@ export interface RoomContract<
   Events extends object = Record<string, unknown>,
   JoinOptions = Record<string, unknown>,
 > {
+  /** The name the server registers the room type under (`joinOrCreate(name)`). */
   readonly name: Name;
   /** The shared schema class; gives `instanceof` and methods on the client. Without it the state is decoded by reflection. */
   readonly state?: new (...args: any[]) => State;
@@ -25,6 +31,8 @@ export interface RoomContract<
    * adds them (client-sdk/validation.ts).
    */
   readonly messages?: Messages;
+  /** The server → client message names (e.g. `GameServerMessage`); their payloads are `Events`. */
+  readonly serverMessages?: Readonly<Record<string, keyof Events & string>>;
   /**
    * Whether the room's state shows this client as joined (e.g. its entry in
    * `players`). A join resolves once the first full state passes it, so
@@ -66,7 +74,7 @@ export type EventType<C> = keyof EventsOf<C> & string;
  * const probe = defineRoom<{ said: { text: string } }>()({
  *   name: "probe", state: ProbeState, messages: ProbeMessages,
  * });
- * const game = defineRoom<GameEvents, GameRoomOptionsInput, typeof GameClientMessages>()({ name: "game", state: GameState });
+ * const arena = defineRoom<GameEvents, GameRoomOptionsInput, typeof GameClientMessages>()({ name: "arena", state: GameState });
  * ```
  */
 export function defineRoom<Events extends object = {}, JoinOptions = Record<string, unknown>, DeclaredMessages extends MessageSchemas = MessageSchemas>() {
@@ -74,6 +82,7 @@ export function defineRoom<Events extends object = {}, JoinOptions = Record<stri
     name: Name;
     state?: new (...args: any[]) => State;
     messages?: Messages;
+    serverMessages?: Readonly<Record<string, keyof Events & string>>;
     joined?: (state: State, sessionId: string, options: JoinOptions | undefined) => boolean;
     seat?: boolean;
   }): RoomContract<Name, State, Messages, Events, JoinOptions> => definition;
