@@ -24,6 +24,7 @@ import { SnapshotWriter } from "./draft/snapshot-writer.ts";
 import { parseOrRefuse, refusal } from "./refusal.ts";
 import { verifyRoomToken } from "./room-auth.ts";
 import type { RoomDefinition, RoomDeps } from "./room-deps.ts";
+import { draftContract } from "../shared/rooms/index.ts";
 
 export { DEFAULT_DRAFT_LIMITS, type DraftRoomLimits } from "./draft/limits.ts";
 
@@ -277,7 +278,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       this.setMetadata(metadata).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "setMetadata failed"));
     }
   }
-  return { name: "draft", room: DraftRoom, filterBy: ["leagueId"] };
+  return { name: draftContract.name, room: DraftRoom, filterBy: ["leagueId"] };
 }
 
 /** What the draft room offers beyond Colyseus's Room (tests and operations reach it in-process). */

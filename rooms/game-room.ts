@@ -37,6 +37,7 @@ import { parseOrRefuse, refusal } from "./refusal.ts";
 import { ResultSubmitter } from "./result-submitter.ts";
 import { verifyRoomToken } from "./room-auth.ts";
 import type { RoomDefinition, RoomDeps } from "./room-deps.ts";
+import { gameContract } from "../shared/rooms/index.ts";
 
 
 export type { GameListingMetadata } from "../shared/index.ts";
@@ -286,7 +287,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       if (updates.length > 0 && metadata.listed && !visible) void Promise.all(updates).then(() => publishLobbyListing(this));
     }
   }
-  return { name: "game", room: GameRoom, filterBy: ["teamSize", "friendly"], realtimeListing: true, serverOnlyOptions: ["matchId"] };
+  return { name: gameContract.name, room: GameRoom, filterBy: ["teamSize", "friendly"], realtimeListing: true, serverOnlyOptions: ["matchId"] };
 }
 
 /** What the game room offers beyond Colyseus's Room (tests and operations reach it in-process). */

@@ -1,5 +1,6 @@
 import { LobbyRoom, matchMaker, type Room } from "@colyseus/core";
 import type { RoomDefinition } from "./room-deps.ts";
+import { lobbyContract } from "../shared/rooms/index.ts";
 
 /**
  * Colyseus's lobby channel. `updateLobby` (@colyseus/core matchmaker/Lobby.ts)
@@ -38,5 +39,5 @@ export class ProjectLobbyRoom extends LobbyRoom {
 }
 
 export function lobbyRoom(): RoomDefinition {
-  return { name: "lobby", room: ProjectLobbyRoom };
+  return { name: lobbyContract.name, room: ProjectLobbyRoom };
 }

@@ -28,6 +28,7 @@ import { teamListing } from "./team/listing.ts";
 import { TeamQueueTicket } from "./team/queue-ticket.ts";
 import { TeamRoster } from "./team/roster.ts";
 import { teamChatLimits, type TeamChatLimits } from "./team/timings.ts";
+import { teamContract } from "../shared/rooms/index.ts";
 
 export { TEAM_ROOM_TIMINGS, type TeamChatLimits } from "./team/timings.ts";
 
@@ -285,7 +286,7 @@ export function teamRoom(deps: RoomDeps, overrides: Partial<TeamChatLimits> = {}
   }
 
   return {
-    name: "team",
+    name: teamContract.name,
     room: TeamRoom,
     filterBy: ["code", "access"],
     realtimeListing: true,

@@ -14,6 +14,7 @@ import { Findings } from "../test/fuzz/findings.ts";
 import { fuzzHttp, httpStatuses } from "../test/fuzz/http-fuzzer.ts";
 import { fuzzRawFrames, fuzzRoom, rawOutcomes, type FuzzServer } from "../test/fuzz/room-fuzzer.ts";
 import { spawnServer, stopServer } from "../test/helpers/server-process.ts";
+import { draftContract, gameContract, teamContract } from "../shared/rooms/index.ts";
 
 const MAX_PAYLOAD = 16384;
 /** Share of the cases each fuzzer gets. */
@@ -64,7 +65,7 @@ const run = async (label: string, work: () => Promise<void>) => {
 };
 
 console.log(`fuzzing ${cases} cases (seed ${seed}) against ${server.httpUrl}`);
-for (const room of ["game", "team", "draft"] as const) await run(room, () => fuzzRoom(room, server, share(room), findings));
+for (const room of [gameContract.name, teamContract.name, draftContract.name] as const) await run(room, () => fuzzRoom(room, server, share(room), findings));
 await run("raw", () => fuzzRawFrames(server, share("raw"), findings, MAX_PAYLOAD));
 const token = (await (await fetch(`${server.httpUrl}/v1/auth/guest`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "fuzzer" }) })).json()).token as string;
 await run("http", () => fuzzHttp(server, token, share("http"), findings));

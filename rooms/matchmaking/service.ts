@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { CloseCodes, MATCH_MODES, type GameRoomOptionsInput, type GameSide, type MatchMode, type MatchSeatReservation, type TokenClaims } from "../../shared/index.ts";
 import type { MatchmakingStore, QueueTicket } from "../../store/index.ts";
 import { DEFAULT_MATCH_POLICY, proposeMatches, sideIdentity, type MatchPolicy, type MatchProposal } from "../../shared/rules/matchmaking/policy.ts";
+import { gameContract } from "../../shared/rooms/index.ts";
 
 /** What a team room answers when a matchmaker claimed its ticket (`prepareMatch`). */
 export interface PreparedTeam {
@@ -210,7 +211,7 @@ export class MatchmakingService {
     const teams = { home: sideIdentity(proposal.home), away: sideIdentity(proposal.away) };
     let room: Awaited<ReturnType<typeof matchMaker.createRoom>>;
     try {
-      room = await matchMaker.createRoom("game", {
+      room = await matchMaker.createRoom(gameContract.name, {
         ...this.#gameOptions,
         teamSize: MATCH_MODES[mode],
         // Seats are reserved for the members: joinOrCreate must never place
