@@ -16,7 +16,11 @@ import type { TokenService } from "./token-service.ts";
  * controller patches live in matchmaker-patches.ts.
  */
 
-/** After the grace window, rooms closed with DRAINING get this long to finish disposing before the drain moves on. */
+/**
+ * After the grace window, rooms closed with DRAINING get this long to finish
+ * disposing before the drain moves on.
+ * @default 2000
+ */
 export const ROOM_DISPOSE_AFTER_CLOSE_MS = 2_000;
 
 let claimed = false;

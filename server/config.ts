@@ -45,11 +45,15 @@ export interface Config {
   teamMembershipLeaseSeconds: number;
   /** Team matchmaking: the rating-gap policy, the pairing interval, the options of every matchmade game. */
   matchmaking: { policy: { initialGap: number; gapGrowthPerSecond: number; maxGap: number }; intervalMs: number; gameOptions: Record<string, unknown> };
-  http: { bodyLimitBytes: number; joinAttemptsPerMinute: number; guestSignupsPerMinute: number; headersTimeoutMs: number; requestTimeoutMs: number };
+  http: { bodyLimitBytes: number; joinAttemptsPerMinute: number; guestSignupsPerMinute: number; headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   streams: {
     public: boolean;
     heartbeatMs: number;
     lifetimeMs: number;
+    /** The `retry:` hint of leaderboard streams. */
+    retryMs: number;
+    /** The `retry:` hint of spectator streams. */
+    spectateRetryMs: number;
     writeDeadlineMs: number;
     history: number;
     perClient: number;
@@ -192,11 +196,14 @@ function toConfig(v: ConfigValues, secrets: { tokenSecret: string; adminKey: str
       guestSignupsPerMinute: v.GUEST_SIGNUPS_PER_MINUTE,
       headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: v.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
     streams: {
       public: v.LEADERBOARDS_PUBLIC,
       heartbeatMs: v.STREAM_HEARTBEAT_MS,
       lifetimeMs: v.STREAM_LIFETIME_MS,
+      retryMs: v.STREAM_RETRY_MS,
+      spectateRetryMs: v.SPECTATE_RETRY_MS,
       writeDeadlineMs: v.STREAM_WRITE_DEADLINE_MS,
       history: v.STREAM_HISTORY,
       perClient: v.STREAMS_PER_CLIENT,

@@ -3,7 +3,13 @@ import type { AddressInfo } from "node:net";
 import { clientErrorHandler } from "../api/client-error.ts";
 import type { Config } from "./config.ts";
 
-/** Node checks the header and request deadlines at most this often (its default, 30 s, would let a stalled request live that much longer). */
+/**
+ * How often Node checks the header and request deadlines, at most (its own
+ * default, 30 s, would let a stalled request live that much longer). Not an
+ * operator's choice: it only bounds how late HTTP_HEADERS_TIMEOUT_MS and
+ * HTTP_REQUEST_TIMEOUT_MS fire.
+ * @default 1000
+ */
 export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
 
 /**
@@ -20,8 +26,8 @@ export function createHttpServer(options: Config["http"]): http.Server {
     requestTimeout: options.requestTimeoutMs,
     connectionsCheckingInterval: Math.min(CONNECTIONS_CHECK_INTERVAL_MS, options.headersTimeoutMs),
   });
-  // Longer than the 60 s upstream keep-alive of nginx and AWS ALB, so they never reuse a connection the server is closing.
-  server.keepAliveTimeout = 65_000;
+  // HTTP_KEEP_ALIVE_TIMEOUT_MS: longer than the idle timeout of the proxy in front, so it never reuses a connection the server is closing.
+  server.keepAliveTimeout = options.keepAliveTimeoutMs;
   // Requests Node refuses before Koa (huge headers, malformed HTTP, too slow) are answered in the error shape too.
   server.on("clientError", clientErrorHandler({ headersTimeoutMs: options.headersTimeoutMs, requestTimeoutMs: options.requestTimeoutMs }));
   return server;

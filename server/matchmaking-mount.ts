@@ -4,7 +4,12 @@ import type { Lifecycle } from "../api/lifecycle.ts";
 import { AppError } from "../shared/index.ts";
 import type { MatchmakeEdge } from "./matchmake-edge.ts";
 
-/** `Retry-After` (seconds) of a matchmaking call refused while draining or while Redis is unreachable: long enough for a load balancer or a Redis reconnect, short enough for a player waiting to join. */
+/**
+ * `Retry-After` (seconds) of a matchmaking call refused while draining or
+ * while Redis is unreachable: long enough for a load balancer or a Redis
+ * reconnect, short enough for a player waiting to join.
+ * @default 2
+ */
 export const MATCHMAKE_RETRY_AFTER_SECONDS = 2;
 
 /**

@@ -5,8 +5,21 @@ import type { ColyseusHost } from "./colyseus-host.ts";
 import { raceTimeout } from "./deadline.ts";
 import type { Logger } from "./logger.ts";
 
-/** The stores get at most this long (or the grace window, if shorter) to flush their outbox and close their connections. */
+/**
+ * The stores get at most this long (or the grace window, if shorter) to
+ * flush their outbox and close their connections.
+ * @default 5000
+ */
 export const STORES_CLOSE_GRACE_CAP_MS = 5_000;
+
+/**
+ * After a signal, the process exits anyway once the drain has taken
+ * DRAIN_DELAY_MS + 2 × SHUTDOWN_GRACE_MS (rooms, then HTTP connections) plus
+ * this margin (the stores close within STORES_CLOSE_GRACE_CAP_MS): a drain
+ * that hangs never keeps a stopped process alive (server/main.ts).
+ * @default 5000
+ */
+export const HARD_STOP_MARGIN_MS = 5_000;
 
 /** What the ordered drain closes, in the order it closes them. */
 export interface DrainParts {
