@@ -128,20 +128,7 @@ async function composeServer(options: CreateServerOptions, release: () => void):
     async listen() {
       const address = await listenOn(httpServer, config.port, config.host);
       listening = true;
-      const reachableHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-      // One process: no publicAddress, so the SDK reaches rooms through the
-      // URL it already uses (works behind a proxy). Several processes sharing
-      // Redis: each must name its own address (the default is only right on
-      // one machine without a proxy; config warns).
-      const publicAddress = config.publicAddress ?? (config.redisUrl ? `${reachableHost}:${address.port}` : undefined);
-      await colyseus.start(httpServer, publicAddress);
-      const info: ListeningInfo = {
-        port: address.port,
-        httpUrl: `http://${reachableHost}:${address.port}`,
-        wsUrl: `ws://${reachableHost}:${address.port}`,
-      };
-      logger.info({ ...info, publicAddress, mode: config.redisUrl ? "distributed" : "embedded" }, "listening");
-      return info;
+      return startAccepting({ config, logger, httpServer, colyseus, port: address.port });
     },
 
     close(closeOptions = {}) {
@@ -154,6 +141,21 @@ async function composeServer(options: CreateServerOptions, release: () => void):
       return closing;
     },
   };
+}
+
+/** Once the port is bound: the matchmaker starts taking rooms, announced at the right address. */
+async function startAccepting(options: { config: Config; logger: Logger; httpServer: http.Server; colyseus: ColyseusHost; port: number }): Promise<ListeningInfo> {
+  const { config, port } = options;
+  const reachableHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  // One process: no publicAddress, so the SDK reaches rooms through the
+  // URL it already uses (works behind a proxy). Several processes sharing
+  // Redis: each must name its own address (the default is only right on
+  // one machine without a proxy; config warns).
+  const publicAddress = config.publicAddress ?? (config.redisUrl ? `${reachableHost}:${port}` : undefined);
+  await options.colyseus.start(options.httpServer, publicAddress);
+  const info: ListeningInfo = { port, httpUrl: `http://${reachableHost}:${port}`, wsUrl: `ws://${reachableHost}:${port}` };
+  options.logger.info({ ...info, publicAddress, mode: config.redisUrl ? "distributed" : "embedded" }, "listening");
+  return info;
 }
 
 async function openStores(config: Config, logger: Logger, metrics: ServerMetrics): Promise<Stores> {
