@@ -13,7 +13,7 @@ import { TokenService } from "../../server/token-service.ts";
 import { AppError } from "../../shared/index.ts";
 import { MemoryMatchResultStore, type ResultStore } from "../../store/match-results.ts";
 import { LocalNotifications } from "../../store/notifications.ts";
-import { makeResult } from "../store/store-harness.ts";
+import { makeResult } from "../helpers/store-harness.ts";
 import { TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 

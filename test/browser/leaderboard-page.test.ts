@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { ensureSdkBuilt } from "../../scripts/build-sdk.ts";
 import { launchChromium } from "../helpers/browser.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
-import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
+import { TEST_ADMIN_KEY, useTestServer, type TestServer } from "../helpers/test-server.ts";
+import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../helpers/store-harness.ts";
 
 async function recordResult(server: TestServer, players: { playerId: string; name: string; side: "home" | "away"; goals: number }[]) {
   const result = makeResult({
@@ -21,21 +21,17 @@ describe("the leaderboard page in a real browser (headless Chromium)", function 
   this.timeout(60_000);
   const prefix = uniquePrefix("browser");
   const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, STREAM_HEARTBEAT_MS: "1000" };
-  let server: TestServer;
   let browser: Browser;
   let page: Page;
 
+  before(() => ensureSdkBuilt());
+  after(() => browser?.close());
+  const server = useTestServer({ env });
   before(async () => {
-    await ensureSdkBuilt();
-    server = await startTestServer({ env });
     browser = await launchChromium();
     page = await browser.newPage();
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await deleteKeys(prefix);
-  });
+  after(() => deleteKeys(prefix));
 
   const ownerRow = (playerId: string) => page.locator(`tr[data-owner="${playerId}"]`);
 
@@ -112,7 +108,7 @@ describe("the leaderboard page in a real browser (headless Chromium)", function 
     const port = server.port;
     await server.close({ graceMs: 500 });
     await page.locator('#status:not([data-state="open"])').waitFor();
-    server = await startTestServer({ env: { ...env, PORT: String(port) } });
+    await server.start({ env: { ...env, PORT: String(port) } });
     await page.locator('#status[data-state="open"]').waitFor({ timeout: 30_000 });
     await recordResult(server, [{ playerId: "p_browser00004", name: "Di", side: "home", goals: 9 }]);
     await page.waitForFunction(() => document.querySelector('tr[data-owner="p_browser00004"] td.rank')?.textContent === "1", undefined, { timeout: 15_000 });

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import net from "node:net";
-import { makeResult } from "../store/store-harness.ts";
+import { makeResult } from "../helpers/store-harness.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /**
@@ -11,11 +11,7 @@ import { waitFor } from "../helpers/wait.ts";
  */
 describe("named limits: keep-alive timeout and SSE retry hints come from the configuration", function () {
   this.timeout(30_000);
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ env: { HTTP_KEEP_ALIVE_TIMEOUT_MS: "1000", STREAM_RETRY_MS: "20000", SPECTATE_RETRY_MS: "40000" } });
-  });
-  after(() => server.close());
+  const server = useTestServer({ env: { HTTP_KEEP_ALIVE_TIMEOUT_MS: "1000", STREAM_RETRY_MS: "20000", SPECTATE_RETRY_MS: "40000" } });
 
   it("HTTP_KEEP_ALIVE_TIMEOUT_MS: the server closes a keep-alive connection left idle after a request", async () => {
     const socket = net.connect(server.port, "127.0.0.1");

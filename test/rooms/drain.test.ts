@@ -5,7 +5,7 @@ import { startTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /**
- * SIGTERM drain, room side (issue 11): a room with nothing to finish closes
+ * SIGTERM drain, room side (docs/operations.md "Draining"): a room with nothing to finish closes
  * at once with 4106 DRAINING (a `rejoin` code), a match that can end inside
  * the grace window plays to its end (its result is recorded, the close is
  * the usual 4107 ROOM_CLOSED) after a `server.draining` notice, and a match

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import type { Room } from "@colyseus/sdk";
 import { ResultSubmitter } from "../../rooms/result-submitter.ts";
 import { GameState, RESULT_CLOCK_SKEW_SECONDS, type MatchResult } from "../../shared/index.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { makeResult } from "../store/store-harness.ts";
-import { guest, metric, stockClient } from "./attack-harness.ts";
+import { makeResult } from "../helpers/store-harness.ts";
+import { guest, metric, stockClient } from "../helpers/attack-harness.ts";
 
 /**
  * Attacks on match results, one row each (attack → the refusal it must get),
@@ -91,12 +91,8 @@ const impossible: { attack: string; path: string; make: () => MatchResult }[] = 
 
 describe("security: result attacks → refusals (real server, admin API and rooms)", function () {
   this.timeout(60_000);
-  let server: TestServer;
 
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
+  const server = useTestServer();
 
   const post = (body: unknown) =>
     fetch(`${server.httpUrl}/v1/admin/match-results`, {

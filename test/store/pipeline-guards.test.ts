@@ -11,7 +11,7 @@ import { MemoryRatingStore } from "../../store/ratings.ts";
 import { REFERENCE_BOARDS } from "../../store/reference-boards.ts";
 import { MemoryRosterStore } from "../../store/rosters.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { IMPLEMENTATIONS, makeResult, silentLogger, storeFixture } from "./store-harness.ts";
+import { IMPLEMENTATIONS, makeResult, silentLogger, storeFixture } from "../helpers/store-harness.ts";
 
 /**
  * The guards that make the result pipeline apply every recorded result's

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { fantasyPoints, type MatchResult } from "../../shared/index.ts";
 import type { Stores } from "../../store/index.ts";
 import { initialRating, rateMatch, type PlayerRating } from "../../store/ratings.ts";
-import { IMPLEMENTATIONS, makeResult, storeFixture } from "./store-harness.ts";
+import { IMPLEMENTATIONS, makeResult, storeFixture } from "../helpers/store-harness.ts";
 
 const player = (playerId: string, side: "home" | "away", goals = 0, saves = 0) => ({
   playerId,
