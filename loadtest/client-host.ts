@@ -1,6 +1,6 @@
-import { ThreadMonitor, type ThreadStats } from "./gen-cpu.ts";
-import { LatencySamples, type LatencyData } from "./latency.ts";
-import type { WireCounter } from "./wire.ts";
+import { ThreadMonitor } from "./gen-cpu.ts";
+import type { ClientTask, HostCommand, HostEvent, Phase } from "./host-protocol.ts";
+import { PartSink } from "./part-sink.ts";
 
 /**
  * The client side of a load test, run the same way in the main thread
@@ -10,182 +10,9 @@ import type { WireCounter } from "./wire.ts";
  * thread merges (aggregate.ts). Only the main thread talks to the server's
  * admin side (score writes, result posts) and reads its CPU/RSS.
  */
-export type PartName = "arena" | "sse" | "longpoll";
-export type Target = "ours" | "naive";
-/** connect: clients joining (ramp); measure: the window the report is about; drain: writers stopped, last events landing. */
-export type Phase = "connect" | "measure" | "drain";
 
-export interface ArenaRoomPlan {
-  room: number;
-  /** Global index of the room's first bot (it creates the room; the others join it by id). */
-  firstBot: number;
-  size: number;
-}
-
-export interface ArenaClientTask {
-  part: "arena";
-  url: string;
-  rooms: ArenaRoomPlan[];
-  /** All bots of the run (for the ramp's spacing). */
-  totalClients: number;
-  /** Inputs per second per bot. */
-  rate: number;
-  /** Only bots with index % observeEvery === 0 decode patches and measure input→state. */
-  observeEvery: number;
-  teamSize: number;
-  matchSeconds: number;
-}
-
-export interface SseClientTask {
-  part: "sse";
-  target: Target;
-  url: string;
-  boardId: string;
-  top: number;
-  /** Only subscribers with index % observeEvery === 0 run the SDK subscription (ours) or parse events (naive) and measure. */
-  observeEvery: number;
-  /** Global index of this thread's first subscriber. */
-  first: number;
-  count: number;
-  totalClients: number;
-}
-
-export interface LongPollClientTask {
-  part: "longpoll";
-  target: Target;
-  url: string;
-  /** Ours: only followers with index % observeEvery === 0 use the SDK's feed; the others raw fetch loops on it (all measure). */
-  observeEvery: number;
-  first: number;
-  count: number;
-  totalClients: number;
-}
-
-export type ClientTask = ArenaClientTask | SseClientTask | LongPollClientTask;
-
-/** Main → host. */
-export type HostCommand =
-  /** `startAt` (epoch ms) and `rampMs`: client i of N starts at startAt + i × rampMs / N. */
-  | { type: "start"; tasks: ClientTask[]; startAt: number; rampMs: number }
-  | { type: "phase"; phase: Phase }
-  | { type: "control"; part: PartName; payload: unknown }
-  | { type: "stop" };
-
-export interface PartCounters {
-  /** Application messages received (room frames, SSE events, long-poll results). */
-  messages: number;
-  /** Wire bytes received (WebSocket frames with headers; HTTP body bytes). */
-  bytes: number;
-  /** Messages sent (room inputs). */
-  sent: number;
-  /** Failures: connect errors, non-2xx answers, broken or reset connections. */
-  errors: number;
-  /** Open connections lost other than by a stream rotation (a reset, a dropped socket, a missed heartbeat). */
-  disconnects: number;
-  /** SSE: streams the server ended cleanly (its STREAM_LIFETIME_MS rotation): not failures; the reader resumes. */
-  rotations: number;
-  /** SSE: streams opened again after one ended (rotation or failure), with `Last-Event-ID` when an id was seen. */
-  resumes: number;
-  /** SSE: resumes the server answered with a snapshot (it could not replay what was missed). */
-  gaps: number;
-  /** SSE: events whose id was not past the last one seen (never counted as messages). */
-  duplicates: number;
-}
-
-/** Host → main. */
-export type HostEvent =
-  | {
-      type: "stats";
-      thread: number;
-      part: PartName;
-      /** The phase these deltas were counted in (the host's view: exact at phase boundaries). */
-      phase: Phase;
-      /** Clients open right now (a gauge, not a delta). */
-      connected: number;
-      /** Clients between two connections, about to resume (a gauge). */
-      resuming: number;
-      /** Every client has connected or given up. */
-      ready: boolean;
-      counters: PartCounters;
-      latency: LatencyData;
-      latency2?: LatencyData;
-      extra: Record<string, number>;
-    }
-  | { type: "thread"; thread: number; stats: ThreadStats }
-  | { type: "stopped"; thread: number }
-  | { type: "fatal"; thread: number; message: string };
-
-/** Where a part's clients count things; drained into a `stats` event every FLUSH_MS. */
-export class PartSink implements WireCounter, PartCounters {
-  messages = 0;
-  bytes = 0;
-  frames = 0;
-  sent = 0;
-  errors = 0;
-  disconnects = 0;
-  rotations = 0;
-  resumes = 0;
-  gaps = 0;
-  duplicates = 0;
-  connected = 0;
-  resuming = 0;
-  ready = false;
-  /** The part's latency (input→state, fan-out, wake-up). */
-  latency = new LatencySamples(50_000);
-  /** A second latency where the part has one (long-poll: since the server's recordedAt). */
-  latency2?: LatencySamples;
-  extra: Record<string, number> = {};
-
-  constructor(
-    readonly part: PartName,
-    /** arena: every received WebSocket frame is a message. */
-    readonly framesAreMessages = false,
-  ) {}
-
-  count(key: string, by = 1): void {
-    this.extra[key] = (this.extra[key] ?? 0) + by;
-  }
-
-  /** Counts an error, and its kind as `errors.<where>.<code>` (SDK error code, Node error code, or name) for the report. */
-  fail(where: string, error?: unknown): void {
-    this.errors++;
-    const e = error as { code?: unknown; name?: unknown; cause?: { code?: unknown } } | undefined;
-    const kind = typeof e?.code === "string" ? e.code : typeof e?.cause?.code === "string" ? e.cause.code : typeof e?.name === "string" ? e.name : "unknown";
-    this.count(`errors.${where}.${kind}`);
-  }
-
-  drain(thread: number, phase: Phase): Extract<HostEvent, { type: "stats" }> {
-    const event: Extract<HostEvent, { type: "stats" }> = {
-      type: "stats",
-      thread,
-      part: this.part,
-      phase,
-      connected: this.connected,
-      resuming: this.resuming,
-      ready: this.ready,
-      counters: {
-        messages: this.framesAreMessages ? this.frames : this.messages,
-        bytes: this.bytes,
-        sent: this.sent,
-        errors: this.errors,
-        disconnects: this.disconnects,
-        rotations: this.rotations,
-        resumes: this.resumes,
-        gaps: this.gaps,
-        duplicates: this.duplicates,
-      },
-      latency: this.latency.toJSON(),
-      latency2: this.latency2?.toJSON(),
-      extra: this.extra,
-    };
-    this.messages = this.bytes = this.frames = this.sent = this.errors = this.disconnects = 0;
-    this.rotations = this.resumes = this.gaps = this.duplicates = 0;
-    this.latency.clear();
-    this.latency2?.clear();
-    this.extra = {};
-    return event;
-  }
-}
+export type * from "./host-protocol.ts";
+export { PartSink } from "./part-sink.ts";
 
 export interface PartRunner {
   /** Main-thread messages for this part (long-poll: when each result was posted). */
@@ -203,7 +30,10 @@ export interface PartContext {
 
 export type PartFactory = (task: ClientTask, sink: PartSink, context: PartContext) => PartRunner;
 
+/** How often a host sends each part's counters to the main thread. */
 const FLUSH_MS = 250;
+/** Clients that have not closed this long after `stop` are left behind (the host reports it stopped anyway). */
+const STOP_TIMEOUT_MS = 10_000;
 
 export class ClientHost {
   readonly #thread: number;
@@ -275,7 +105,7 @@ export class ClientHost {
     if (this.#stopping) return;
     this.#stopping = true;
     this.#finishMonitor();
-    await Promise.race([Promise.allSettled(this.#parts.map(({ runner }) => runner.stop())), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await Promise.race([Promise.allSettled(this.#parts.map(({ runner }) => runner.stop())), new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS))]);
     clearInterval(this.#flushTimer);
     this.#flush();
     this.#emit({ type: "stopped", thread: this.#thread });

@@ -151,6 +151,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** How long nginx gets for every port to accept. */
+const NGINX_START_TIMEOUT_MS = 10_000;
+/** How long nginx gets after SIGTERM before SIGKILL. */
+const NGINX_STOP_TIMEOUT_MS = 3000;
+
 /**
  * Runs Debian's nginx as a child process (`-p <tmpdir> -c <conf> -g 'daemon
  * off;'`) with the given `http {}` blocks; logs, pid and temp files live in a
@@ -162,26 +167,7 @@ export async function startNginx(options: { httpBlocks: string; ports: number[];
     throw new Error(`nginx is not installed (${NGINX_BIN} is missing): install Debian's package (apt-get install -y nginx), as .ci/run does`);
   }
   const dir = mkdtempSync(join(tmpdir(), "arena-nginx-"));
-  const connections = options.workerConnections ?? 1024;
-  const config = [
-    "worker_processes 1;",
-    `worker_rlimit_nofile ${connections * 4};`,
-    `error_log ${dir}/error.log info;`,
-    `pid ${dir}/nginx.pid;`,
-    `events { worker_connections ${connections}; }`,
-    "http {",
-    // The combined log's `"$request" $status` plus how long the arena took to answer (the hold, for a long poll).
-    `  log_format arena '$remote_addr [$time_local] "$request" $status $body_bytes_sent upstream=$upstream_response_time total=$request_time';`,
-    `  access_log ${dir}/access.log arena;`,
-    `  client_body_temp_path ${dir}/client_body;`,
-    `  proxy_temp_path ${dir}/proxy;`,
-    `  fastcgi_temp_path ${dir}/fastcgi;`,
-    `  uwsgi_temp_path ${dir}/uwsgi;`,
-    `  scgi_temp_path ${dir}/scgi;`,
-    ...options.httpBlocks.trimEnd().split("\n").map((line) => (line ? `  ${line}` : line)),
-    "}",
-    "",
-  ].join("\n");
+  const config = nginxConfig(dir, options.httpBlocks, options.workerConnections ?? 1024);
   const confPath = join(dir, "nginx.conf");
   writeFileSync(confPath, config);
 
@@ -201,14 +187,14 @@ export async function startNginx(options: { httpBlocks: string; ports: number[];
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM"); // fast shutdown: the master stops its worker and exits
-      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+      const timer = setTimeout(() => child.kill("SIGKILL"), NGINX_STOP_TIMEOUT_MS);
       await exited;
       clearTimeout(timer);
     }
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + NGINX_START_TIMEOUT_MS;
   for (const port of options.ports) {
     for (;;) {
       if (child.exitCode !== null) {
@@ -219,12 +205,35 @@ export async function startNginx(options: { httpBlocks: string; ports: number[];
       if (await accepts(port)) break;
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`nginx did not listen on ${port} within 10 s: ${output}`);
+        throw new Error(`nginx did not listen on ${port} within ${NGINX_START_TIMEOUT_MS / 1000} s: ${output}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
   return { config, dir, accessLog: () => read("access.log"), errorLog: () => read("error.log"), stop };
+}
+
+/** The whole nginx.conf: one worker, its files under `dir`, the given `http {}` blocks. */
+function nginxConfig(dir: string, httpBlocks: string, connections: number): string {
+  return [
+    "worker_processes 1;",
+    `worker_rlimit_nofile ${connections * 4};`,
+    `error_log ${dir}/error.log info;`,
+    `pid ${dir}/nginx.pid;`,
+    `events { worker_connections ${connections}; }`,
+    "http {",
+    // The combined log's `"$request" $status` plus how long the arena took to answer (the hold, for a long poll).
+    `  log_format arena '$remote_addr [$time_local] "$request" $status $body_bytes_sent upstream=$upstream_response_time total=$request_time';`,
+    `  access_log ${dir}/access.log arena;`,
+    `  client_body_temp_path ${dir}/client_body;`,
+    `  proxy_temp_path ${dir}/proxy;`,
+    `  fastcgi_temp_path ${dir}/fastcgi;`,
+    `  uwsgi_temp_path ${dir}/uwsgi;`,
+    `  scgi_temp_path ${dir}/scgi;`,
+    ...httpBlocks.trimEnd().split("\n").map((line) => (line ? `  ${line}` : line)),
+    "}",
+    "",
+  ].join("\n");
 }
 
 function accepts(port: number): Promise<boolean> {

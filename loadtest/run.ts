@@ -46,7 +46,7 @@ generator itself was saturated (a thread over 90% of a core or lagging,
 or generator + server using the machine's every core).
 \`npm run soak\` is \`mixed --duration 600 --memory-every 60\` at a size that
 fits 2 cores; \`npm run bench\` (bench.ts) runs every scenario against its
-baseline and prints the table of the issue's targets.
+baseline and prints the table of the targets in docs/performance.md.
 `;
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {

@@ -1,6 +1,6 @@
 /**
  * `npm run fuzz -- --cases N [--seed S]`: the hostile-input fuzzers of the
- * test suite (test/fuzz/: room messages for game, team and draft through the
+ * test suite (test/helpers/fuzz/: room messages for game, team and draft through the
  * stock SDK; raw frames of every kind, control frames included, over a raw
  * socket; junk HTTP against every endpoint family) for N cases in all,
  * against a real server process started for the run. Prints the cases run,
@@ -10,9 +10,9 @@
  */
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
-import { Findings } from "../test/fuzz/findings.ts";
-import { fuzzHttp, httpStatuses } from "../test/fuzz/http-fuzzer.ts";
-import { fuzzRawFrames, fuzzRoom, rawOutcomes, type FuzzServer } from "../test/fuzz/room-fuzzer.ts";
+import { Findings } from "../test/helpers/fuzz/findings.ts";
+import { fuzzHttp, httpStatuses } from "../test/helpers/fuzz/http-fuzzer.ts";
+import { fuzzRawFrames, fuzzRoom, rawOutcomes, type FuzzServer } from "../test/helpers/fuzz/room-fuzzer.ts";
 import { spawnServer, stopServer } from "../test/helpers/server-process.ts";
 import { draftContract, gameContract, teamContract } from "../shared/rooms/index.ts";
 

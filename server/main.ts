@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from "./config.ts";
 import { createServer } from "./create-server.ts";
 import { createLogger } from "./logger.ts";
+import { HARD_STOP_MARGIN_MS } from "./shutdown.ts";
 
 /**
  * The process entry: the only place that reads the environment (through
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     const hardStop = setTimeout(() => {
       logger.error("drain did not finish in time; exiting");
       process.exit(1);
-    }, config.drainDelayMs + config.shutdownGraceMs * 2 + 5_000);
+    }, config.drainDelayMs + config.shutdownGraceMs * 2 + HARD_STOP_MARGIN_MS);
     hardStop.unref();
     server.close().then(
       () => process.exit(0),
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     logger.info(`arena-lobby ready: API ${info.httpUrl}  WebSocket ${info.wsUrl}`);
   } catch (error) {
     logger.fatal({ err: error }, "failed to start");
-    // Open Redis connections would keep the process alive (COLYSEUS-NOTES): exit explicitly.
+    // Colyseus's open Redis connections would keep the process alive after a failed listen: exit explicitly.
     process.exit(1);
   }
 }

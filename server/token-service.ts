@@ -45,11 +45,23 @@ export function newPlayerId(): string {
  * How many verified tokens `verify` remembers. Long polls re-send the same
  * token every ~25 s; a full HS256 check (jose, WebCrypto) costs far more than
  * the rest of a re-poll. Sized for a crowd of 10,000+ distinct pollers
- * (~0.5 KB an entry).
+ * (~0.5 KB an entry, so at most ~10 MB). A cache size, not an operator's
+ * limit: nothing is refused past it, the least recently used entry is
+ * checked in full again.
+ * @default 20000
  */
-const VERIFIED_TOKENS_REMEMBERED = 20_000;
-/** A remembered token unused this long is forgotten (swept once a minute), so abandoned clients cost nothing after a while. */
-const VERIFIED_TOKEN_IDLE_MS = 120_000;
+export const VERIFIED_TOKENS_REMEMBERED = 20_000;
+/**
+ * A remembered token unused this long is forgotten, so abandoned clients
+ * cost nothing after a while.
+ * @default 120000
+ */
+export const VERIFIED_TOKEN_IDLE_MS = 120_000;
+/**
+ * How often forgotten tokens are swept out.
+ * @default 60000
+ */
+export const VERIFIED_TOKEN_SWEEP_MS = 60_000;
 
 interface Remembered {
   claims: TokenClaims;
@@ -115,7 +127,7 @@ export class TokenService implements TokenIssuer {
     this.#verified.set(key, { claims, usedAt: performance.now() });
     if (this.#verified.size > VERIFIED_TOKENS_REMEMBERED) this.#verified.delete(this.#verified.keys().next().value!);
     if (!this.#sweeper) {
-      this.#sweeper = setInterval(() => this.#sweep(), 60_000);
+      this.#sweeper = setInterval(() => this.#sweep(), VERIFIED_TOKEN_SWEEP_MS);
       this.#sweeper.unref();
     }
   }

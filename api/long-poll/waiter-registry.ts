@@ -1,7 +1,23 @@
 import { ConnectionBudget } from "../limits/connection-budget.ts";
 
-/** Longest a wake-up answers waiters before yielding to the event loop (ms). */
+/**
+ * Longest a wake-up answers waiters before yielding to the event loop (ms):
+ * a big wake-up (10,000 feed followers) never blocks other requests for
+ * longer. Not an operator's choice: it trades one wake-up's latency against
+ * everyone else's, and only the event loop's cost per answer decides it.
+ * @default 8
+ */
 export const WAKE_SLICE_MS = 8;
+
+/**
+ * A parked poll is held for its wait minus up to this share of it, at
+ * random, so a crowd that parked together does not come back in lockstep.
+ * @default 0.1
+ */
+export const HOLD_JITTER = 0.1;
+
+/** `ms` shortened by a random share of up to HOLD_JITTER. */
+export const jitteredHold = (ms: number): number => ms * (1 - HOLD_JITTER * Math.random());
 
 export type WaitOutcome<T> =
   | { kind: "woken"; value: T }

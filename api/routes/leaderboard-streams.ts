@@ -16,6 +16,7 @@ import type { ConnectionBudget } from "../limits/connection-budget.ts";
 import type { StreamHub } from "../leaderboard-streams/stream-hub.ts";
 import { openBoardView, type BoardView, type PeriodReader } from "../leaderboard-streams/board-view.ts";
 import { streamClaims } from "../middleware/auth.ts";
+import { jitteredHold } from "../long-poll/waiter-registry.ts";
 import { parseCursor, type StreamCursor } from "../sse/event-format.ts";
 import { SSE_HEADERS, SseStream } from "../sse/sse-stream.ts";
 
@@ -25,6 +26,10 @@ export interface StreamOptions {
   heartbeatMs: number;
   /** @default 600000 */
   lifetimeMs: number;
+  /** The `retry:` hint opening each stream (STREAM_RETRY_MS), ±RETRY_HINT_JITTER. @default 2000 */
+  retryMs?: number;
+  /** The `retry:` hint of spectator streams (SPECTATE_RETRY_MS). @default 1000 */
+  spectateRetryMs?: number;
   /** @default 5000 */
   writeDeadlineMs: number;
   /** Concurrent streams (and parked change polls) per client (player, else IP). @default 8 */
@@ -115,7 +120,7 @@ export function leaderboardStreamRoutes(deps: LeaderboardStreamDeps): Router<Api
       heartbeatMs: deps.options.heartbeatMs,
       lifetimeMs: deps.options.lifetimeMs,
       writeDeadlineMs: deps.options.writeDeadlineMs,
-      retryMs: 2000,
+      retryMs: deps.options.retryMs ?? 2000,
       notAfter: claims ? claims.expiresAt * 1000 : undefined,
       onClose(reason) {
         live.delete(stream);
@@ -178,7 +183,7 @@ export function leaderboardStreamRoutes(deps: LeaderboardStreamDeps): Router<Api
               ctx.req.off("close", done);
               resolve();
             };
-            const timer = setTimeout(done, waitMs * (0.9 + Math.random() * 0.1));
+            const timer = setTimeout(done, jitteredHold(waitMs));
             // A past period never changes: the poll just holds until its wait ends.
             const cancel = view.kind === "live" ? view.view.onNextChange(done) : () => undefined;
             parked.add(done);

@@ -19,7 +19,7 @@ import type { ChangeNotifications } from "../../store/notifications.ts";
 import type { ApiContext, ApiState } from "../context.ts";
 import type { Lifecycle } from "../lifecycle.ts";
 import { answerDetached } from "../long-poll/answer-detached.ts";
-import { WaiterRegistry, type WaitOutcome } from "../long-poll/waiter-registry.ts";
+import { WaiterRegistry, jitteredHold, type WaitOutcome } from "../long-poll/waiter-registry.ts";
 import { requireAuth } from "../middleware/auth.ts";
 import { ConnectionBudget } from "../limits/connection-budget.ts";
 
@@ -137,7 +137,7 @@ export function matchResultRoutes(deps: MatchResultRoutesDeps): { router: Router
   ): Promise<void> => {
     const seconds = Math.min(Math.max(waitSeconds, LONG_POLL_WAIT.min), deps.options.maxWaitSeconds);
     // A little jitter so a crowd of pollers does not come back in lockstep.
-    const ms = seconds * 1000 * (0.9 + Math.random() * 0.1);
+    const ms = jitteredHold(seconds * 1000);
     let early: WaitOutcome<RecordedMatchResult | RecordedMatchResult[]> | undefined;
     let detached = false;
     let failed = false;

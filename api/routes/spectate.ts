@@ -19,7 +19,7 @@ export interface SpectateDeps {
   tokens: TokenVerifier;
   lifecycle: Lifecycle;
   admission: ConnectionBudget;
-  options: Pick<StreamOptions, "heartbeatMs" | "lifetimeMs" | "writeDeadlineMs" | "public">;
+  options: Pick<StreamOptions, "heartbeatMs" | "lifetimeMs" | "writeDeadlineMs" | "spectateRetryMs" | "public">;
 }
 
 const SpectateQuery = z.strictObject({ access_token: z.string().max(4096).optional() });
@@ -69,7 +69,7 @@ export function spectateRoutes(deps: SpectateDeps): Router<ApiState> {
       heartbeatMs: deps.options.heartbeatMs,
       lifetimeMs: deps.options.lifetimeMs,
       writeDeadlineMs: deps.options.writeDeadlineMs,
-      retryMs: 1000,
+      retryMs: deps.options.spectateRetryMs ?? 1000,
       notAfter: claims ? claims.expiresAt * 1000 : undefined,
       onClose() {
         live.delete(stream);

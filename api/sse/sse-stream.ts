@@ -5,11 +5,11 @@ import { formatComment, formatRetry } from "./event-format.ts";
 export interface SseStreamOptions {
   /** Comment heartbeat interval; below the 30 s idle timeout of strict proxies. @default 15000 */
   heartbeatMs: number;
-  /** Maximum stream lifetime (jittered ±10%), also capped at `notAfter`. @default 600000 */
+  /** Maximum stream lifetime (±LIFETIME_JITTER), also capped at `notAfter`. @default 600000 */
   lifetimeMs: number;
   /** Absolute time (ms) the stream must end by, e.g. the token's expiry. */
   notAfter?: number;
-  /** Base `retry:` hint to the client (jittered ±50%). @default 2000 */
+  /** Base `retry:` hint to the client (±RETRY_HINT_JITTER). @default 2000 */
   retryMs: number;
   /** A socket that does not drain for this long is dropped. @default 5000 */
   writeDeadlineMs: number;
@@ -25,6 +25,19 @@ export const SSE_HEADERS = {
   "X-Accel-Buffering": "no",
   Connection: "keep-alive",
 } as const;
+
+/**
+ * Each stream's lifetime is its option ± this share, at random, so streams
+ * opened together (a page load, a deploy) do not all end together.
+ * @default 0.1
+ */
+export const LIFETIME_JITTER = 0.1;
+/**
+ * Each stream's `retry:` hint is its option ± this share, at random, so a
+ * crowd whose streams end together (a drain) does not reconnect together.
+ * @default 0.5
+ */
+export const RETRY_HINT_JITTER = 0.5;
 
 const jitter = (value: number, spread: number) => value * (1 - spread + Math.random() * 2 * spread);
 
@@ -107,12 +120,12 @@ export class SseStream {
     res.socket?.setNoDelay(true);
     res.socket?.setKeepAlive(true);
     // First bytes at once, so proxies and clients see the stream open.
-    res.write(Buffer.concat([formatRetry(jitter(this.#options.retryMs, 0.5)), formatComment("stream open")]));
+    res.write(Buffer.concat([formatRetry(jitter(this.#options.retryMs, RETRY_HINT_JITTER)), formatComment("stream open")]));
     flattenHeaderBlock(res);
     res.on("close", () => this.#finish("client-closed"));
     res.on("drain", () => this.#onDrain());
     this.#heartbeat = setInterval(() => this.write(HEARTBEAT), this.#options.heartbeatMs);
-    const lifetime = Math.min(jitter(this.#options.lifetimeMs, 0.1), (this.#options.notAfter ?? Infinity) - Date.now());
+    const lifetime = Math.min(jitter(this.#options.lifetimeMs, LIFETIME_JITTER), (this.#options.notAfter ?? Infinity) - Date.now());
     this.#lifetime = setTimeout(() => this.close("lifetime"), Math.max(0, lifetime));
   }
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 
 /**
- * The naive baselines of issue 10, run in their own process:
+ * The naive baselines the benchmarks compare against (docs/performance.md), run in their own process:
  * `node --import tsx loadtest/baseline/naive-server.ts sse|longpoll`.
  *
  * - `sse`: `GET /stream` (SSE) and `POST /records` `{records:[{ownerId,score}]}`;

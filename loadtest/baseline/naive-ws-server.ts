@@ -14,7 +14,7 @@ import {
 import { ARENA_UNITS_PER_METER, type GameSide, type PlayerMatchStats } from "../../shared/index.ts";
 
 /**
- * The naive `ws` baseline of issue 10 for the arena scenario, run in its own
+ * The naive `ws` baseline (docs/performance.md) for the arena scenario, run in its own
  * process: `node --import tsx loadtest/baseline/naive-ws-server.ts`.
  *
  * The same game as the `game` room (the pure rules of shared/rules/arena/, a 40 Hz

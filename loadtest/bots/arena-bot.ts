@@ -54,25 +54,8 @@ export interface ArenaBot {
 }
 
 export async function startArenaBot(options: ArenaBotOptions): Promise<ArenaBot> {
-  const client = createClient({ url: options.url, getToken: () => options.token });
-  const game = client.rooms.game;
-  const joinOptions = { ...options.roomOptions, ...options.join };
   const wire: WireStats = { stateFrames: 0, stateBytes: 0, patchFrames: 0, patchBytes: 0, otherFrames: 0, otherBytes: 0 };
-  let connection: GameConnection;
-  if (!options.reservation && !options.roomId) {
-    // Start without waiting, so the counter sees the first full state too (a join resolves after it).
-    connection = game.connect("joinOrCreate", joinOptions, options.connection);
-    // onRoom: also for the room that replaces this one after a recovery.
-    if (options.measureWire) connection.onRoom((room) => countFrames(room, wire));
-    await connection.ready();
-  } else {
-    connection = options.reservation
-      ? await game.consumeSeatReservation(options.reservation, options.join, options.connection)
-      : await game.joinById(options.roomId!, options.join ?? {}, options.connection);
-    // Joined by id or reservation: frames are counted from after the first full state.
-    if (options.measureWire) connection.onRoom((room) => countFrames(room, wire));
-  }
-
+  const connection = await joinGame(options, wire);
   const errors: RoomErrorMessage[] = [];
   connection.on("error", (error) => errors.push({ code: error.code as RoomErrorMessage["code"], message: error.message, type: error.type, details: error.details }));
   const finished = new Promise<MatchFinishedMessage>((resolve, reject) => {
@@ -83,26 +66,9 @@ export async function startArenaBot(options: ArenaBotOptions): Promise<ArenaBot>
 
   const spectating = options.join?.spectate === true;
   if (!spectating) connection.send("ready", { ready: true });
-  let seq = 0;
-  let sent = 0;
-  let last: BotDecision | undefined;
-  let lastSentAt = 0;
-  const timer = setInterval(() => {
-    if (spectating) return; // watchers send nothing
-    const state = connection.state;
-    const sessionId = connection.sessionId;
-    if (!state?.players || !sessionId || connection.status !== "open") return;
-    const decision = decideArenaInput(state, sessionId);
-    const now = Date.now();
-    if (last && sameDecision(last, decision) && now - lastSentAt < 500) return;
-    // Continue above whatever the server acknowledged (e.g. after a reconnect).
-    seq = Math.max(seq, state.players.get(sessionId)?.lastProcessedInputSeq ?? 0) + 1;
-    connection.send("input", { seq, dir: decision.dir, kick: decision.kick });
-    sent++;
-    last = decision;
-    lastSentAt = now;
-  }, 1000 / (options.inputHz ?? 15));
-  void connection.closed().then(() => clearInterval(timer));
+  // Watchers send nothing.
+  const inputs = spectating ? { sent: 0, stop: () => undefined } : playInputs(connection, options.inputHz ?? 15);
+  void connection.closed().then(() => inputs.stop());
 
   return {
     connection,
@@ -113,12 +79,62 @@ export async function startArenaBot(options: ArenaBotOptions): Promise<ArenaBot>
     wire,
     finished,
     get sent() {
-      return sent;
+      return inputs.sent;
     },
     async stop() {
-      clearInterval(timer);
+      inputs.stop();
       await connection.leave();
     },
+  };
+}
+
+/** Joins (or creates) the game the options name; with `measureWire`, counts its frames in `wire`. */
+async function joinGame(options: ArenaBotOptions, wire: WireStats): Promise<GameConnection> {
+  const game = createClient({ url: options.url, getToken: () => options.token }).rooms.game;
+  if (!options.reservation && !options.roomId) {
+    // Start without waiting, so the counter sees the first full state too (a join resolves after it).
+    const connection = game.connect("joinOrCreate", { ...options.roomOptions, ...options.join }, options.connection);
+    // onRoom: also for the room that replaces this one after a recovery.
+    if (options.measureWire) connection.onRoom((room) => countFrames(room, wire));
+    await connection.ready();
+    return connection;
+  }
+  const connection = options.reservation
+    ? await game.consumeSeatReservation(options.reservation, options.join, options.connection)
+    : await game.joinById(options.roomId!, options.join ?? {}, options.connection);
+  // Joined by id or reservation: frames are counted from after the first full state.
+  if (options.measureWire) connection.onRoom((room) => countFrames(room, wire));
+  return connection;
+}
+
+/** A bot input is re-sent unchanged at most this often (a changed decision goes at once). */
+const SAME_INPUT_RESEND_MS = 500;
+
+/** The bot brain's input `hz` times a second while the connection is open. */
+function playInputs(connection: GameConnection, hz: number): { readonly sent: number; stop(): void } {
+  let seq = 0;
+  let sent = 0;
+  let last: BotDecision | undefined;
+  let lastSentAt = 0;
+  const timer = setInterval(() => {
+    const state = connection.state;
+    const sessionId = connection.sessionId;
+    if (!state?.players || !sessionId || connection.status !== "open") return;
+    const decision = decideArenaInput(state, sessionId);
+    const now = Date.now();
+    if (last && sameDecision(last, decision) && now - lastSentAt < SAME_INPUT_RESEND_MS) return;
+    // Continue above whatever the server acknowledged (e.g. after a reconnect).
+    seq = Math.max(seq, state.players.get(sessionId)?.lastProcessedInputSeq ?? 0) + 1;
+    connection.send("input", { seq, dir: decision.dir, kick: decision.kick });
+    sent++;
+    last = decision;
+    lastSentAt = now;
+  }, 1000 / hz);
+  return {
+    get sent() {
+      return sent;
+    },
+    stop: () => clearInterval(timer),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { PartName } from "../client-host.ts";
-import type { RunReport, TimelinePoint } from "../runner.ts";
+import type { RunReport, TimelinePoint } from "../run-report.ts";
 import { comparisonRows, reportRows, type Row } from "./text.ts";
 
 /**

@@ -1,6 +1,8 @@
 import type { PartReport } from "../aggregate.ts";
 import type { LatencySummary } from "../latency.ts";
-import type { RunReport } from "../runner.ts";
+import type { PartAggregate } from "../aggregate.ts";
+import type { PartName } from "../client-host.ts";
+import type { RunReport, TimelinePoint } from "../run-report.ts";
 
 export type Row = [string, string];
 
@@ -104,4 +106,16 @@ export function comparisonRows(ours: RunReport, naive: RunReport): Row[] {
 export function formatRows(rows: Row[]): string {
   const width = Math.max(...rows.map(([key]) => key.length));
   return rows.map(([key, value]) => `${key.padEnd(width)}  ${value}\n`).join("");
+}
+
+/** The live line printed every second while a run is going. */
+export function progressLine(point: TimelinePoint, aggregates: Map<PartName, PartAggregate>): string {
+  const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "–");
+  const rate = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n));
+  const parts = [...aggregates].map(([name, agg]) => {
+    const p = point.parts[name]!;
+    return `${name} ${p.connected}${p.resuming ? `+${p.resuming}` : ""}/${agg.clients} ${rate(p.messages)} msg/s p50 ${fmt(p.p50)} p99 ${fmt(p.p99)} ms err ${p.errors}`;
+  });
+  const server = point.serverCpuPercent !== undefined ? ` | server ${point.serverCpuPercent.toFixed(0)}% ${point.serverRssMB?.toFixed(0)} MB` : "";
+  return `t=${point.t}s ${point.phase} | ${parts.join(" | ")}${server}`;
 }

@@ -43,7 +43,18 @@ interface JsonState {
   players: Record<string, { side: string; slot: number; x: number; y: number; lastProcessedInputSeq: number }>;
 }
 
+/** Connects at once when there is no ramp. */
 const CONNECT_CONCURRENCY = 64;
+/** An observer remembers the send times of at most this many unacknowledged inputs. */
+const MAX_INPUTS_IN_FLIGHT = 1000;
+/** A non-observer kicks every this many inputs. */
+const WANDER_KICK_EVERY = 20;
+/** At the end, a socket that has not closed cleanly this long after `close()` is terminated. */
+const CLOSE_TIMEOUT_MS = 2000;
+/** The close code of a refused seat (the game room refuses it with CONFLICT too). */
+const SEAT_REFUSED = 4409;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The `arena` load against the naive ws baseline: raw `ws` clients (not the
@@ -53,157 +64,212 @@ const CONNECT_CONCURRENCY = 64;
  * first state whose `lastProcessedInputSeq` covers the seq.
  */
 export async function runArenaNaive(options: NaiveArenaOptions): Promise<NaiveArenaResult> {
-  const base = options.url.replace(/^http/, "ws").replace(/\/$/, "");
-  const perRoom = Math.max(2, Math.ceil(options.clients / options.rooms));
-  const teamSize = Math.min(5, Math.ceil(perRoom / 2));
-  const matchSeconds = Math.max(30, options.durationSeconds * 2 + (options.rampSeconds ?? 0));
-  const observeEvery = Math.max(1, Math.floor(options.observeEvery ?? 1));
-  const latency = new LatencySamples();
-  let joined = 0;
-  let inputsSent = 0;
-  let stateUpdates = 0;
-  let errors = 0;
-  let disconnects = 0;
-  let stopping = false;
-  const sockets: Socket[] = [];
-  const clients: { ws: WebSocket; timer?: NodeJS.Timeout }[] = [];
-
-  const startClient = (index: number): Promise<void> =>
-    new Promise((resolve) => {
-      const room = Math.floor(index / perRoom);
-      const query = new URLSearchParams({ room: `r${room}`, name: `bot-${index}`, teamSize: String(teamSize), matchSeconds: String(matchSeconds), countdownSeconds: "0.5" });
-      const ws = new WebSocket(`${base}/?${query}`, { perMessageDeflate: false });
-      const client: { ws: WebSocket; timer?: NodeJS.Timeout } = { ws };
-      clients.push(client);
-      const observer = index % observeEvery === 0;
-      let sessionId: string | undefined;
-      let state: JsonState | undefined;
-      const sentAt = new Map<number, number>();
-      let seq = 0;
-      let acked = 0;
-      let heading = (index * 2.399) % (2 * Math.PI); // non-observers wander
-
-      ws.on("upgrade", (response) => sockets.push(response.socket));
-      ws.on("error", () => {
-        errors++;
-        resolve();
-      });
-      ws.on("close", (code) => {
-        clearInterval(client.timer);
-        if (code === 4409) errors++; // seat refused (the game room refuses it with CONFLICT too)
-        else if (!stopping) disconnects++;
-        resolve();
-      });
-      ws.on("message", (data: Buffer) => {
-        if (!sessionId) {
-          // The first frame is the welcome (or a refusal, followed by a close).
-          try {
-            const message = JSON.parse(String(data)) as { type?: string; sessionId?: string };
-            if (message.type !== "welcome" || !message.sessionId) return;
-            sessionId = message.sessionId;
-          } catch {
-            errors++;
-            return;
-          }
-          joined++;
-          client.timer = setInterval(sendInput, 1000 / options.rate);
-          resolve();
-          return;
-        }
-        stateUpdates++;
-        if (!observer) return; // only count (bytes come from the socket)
-        try {
-          state = JSON.parse(String(data)) as JsonState;
-        } catch {
-          errors++;
-          return;
-        }
-        const me = state.players[sessionId];
-        if (!me || me.lastProcessedInputSeq <= acked) return;
-        const now = performance.now();
-        for (let s = acked + 1; s <= me.lastProcessedInputSeq; s++) {
-          const at = sentAt.get(s);
-          if (at !== undefined) {
-            latency.add(now - at);
-            sentAt.delete(s);
-          }
-        }
-        acked = me.lastProcessedInputSeq;
-      });
-
-      const sendInput = () => {
-        if (ws.readyState !== WebSocket.OPEN || !sessionId) return;
-        let dir: { x: number; y: number };
-        let kick: boolean;
-        if (observer) {
-          if (!state) return;
-          const view: BotStateView = { ...state, players: new Map(Object.entries(state.players)) };
-          ({ dir, kick } = decideArenaInput(view, sessionId));
-        } else {
-          // A comparable input without decoding the state: a slow wander, a kick now and then.
-          heading += 0.15;
-          dir = { x: Math.cos(heading), y: Math.sin(heading) };
-          kick = seq % 20 === 0;
-        }
-        seq++;
-        if (observer) {
-          sentAt.set(seq, performance.now());
-          if (sentAt.size > 1000) sentAt.delete(sentAt.keys().next().value!);
-        }
-        ws.send(JSON.stringify({ seq, dir, kick }));
-        inputsSent++;
-      };
-    });
-
+  const load = new NaiveArenaLoad(options);
   const rampStarted = Date.now();
-  const progress = setInterval(() => {
-    const s = latency.summary();
-    const wire = sockets.reduce((sum, socket) => sum + socket.bytesRead, 0);
-    options.onProgress?.(
-      `t=${Math.round((Date.now() - rampStarted) / 1000)}s joined=${joined}/${options.clients} inputs=${inputsSent} states=${stateUpdates} p50=${s.p50?.toFixed(1)}ms p99=${s.p99?.toFixed(1)}ms rx=${(wire / 1e6).toFixed(1)}MB errors=${errors} disconnects=${disconnects}`,
-    );
-  }, 1000);
-
+  const progress = setInterval(() => options.onProgress?.(load.progressLine(Math.round((Date.now() - rampStarted) / 1000))), 1000);
   try {
+    await load.connectAll();
+    const bytesAtStart = load.bytesRead();
+    const windowStarted = performance.now();
+    await sleep(options.durationSeconds * 1000);
+    const bytesReceived = load.bytesRead() - bytesAtStart;
+    const measuredSeconds = (performance.now() - windowStarted) / 1000;
+    const { joined, inputsSent, stateUpdates, latency, errors, disconnects } = load;
+    return { joined, inputsSent, stateUpdates, latency, bytesReceived, measuredSeconds, errors, disconnects };
+  } finally {
+    clearInterval(progress);
+    await load.closeAll();
+  }
+}
+
+/** The clients of one naive arena run and their counters. */
+class NaiveArenaLoad {
+  readonly latency = new LatencySamples();
+  joined = 0;
+  inputsSent = 0;
+  stateUpdates = 0;
+  errors = 0;
+  disconnects = 0;
+  stopping = false;
+  readonly options: NaiveArenaOptions;
+  readonly #base: string;
+  readonly #perRoom: number;
+  readonly #roomQuery: Record<string, string>;
+  readonly #observeEvery: number;
+  readonly #sockets: Socket[] = [];
+  readonly #bots: NaiveBot[] = [];
+
+  constructor(options: NaiveArenaOptions) {
+    this.options = options;
+    this.#base = options.url.replace(/^http/, "ws").replace(/\/$/, "");
+    this.#perRoom = Math.max(2, Math.ceil(options.clients / options.rooms));
+    const teamSize = Math.min(5, Math.ceil(this.#perRoom / 2));
+    const matchSeconds = Math.max(30, options.durationSeconds * 2 + (options.rampSeconds ?? 0));
+    this.#roomQuery = { teamSize: String(teamSize), matchSeconds: String(matchSeconds), countdownSeconds: "0.5" };
+    this.#observeEvery = Math.max(1, Math.floor(options.observeEvery ?? 1));
+  }
+
+  /** Every client connected (or failed): on a ramp, each at its due time; otherwise CONNECT_CONCURRENCY at a time. */
+  async connectAll(): Promise<void> {
+    const { clients, rampSeconds } = this.options;
     const connecting: Promise<void>[] = [];
-    if (options.rampSeconds && options.rampSeconds > 0) {
+    if (rampSeconds && rampSeconds > 0) {
       // Each connect at its own due time (a chain of small sleeps would drift on a busy loop).
-      const gapMs = (options.rampSeconds * 1000) / options.clients;
+      const gapMs = (rampSeconds * 1000) / clients;
       const rampStart = performance.now();
-      for (let i = 0; i < options.clients; i++) {
+      for (let i = 0; i < clients; i++) {
         const wait = rampStart + i * gapMs - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        connecting.push(startClient(i));
+        if (wait > 0) await sleep(wait);
+        connecting.push(this.#connect(i));
       }
     } else {
       let next = 0;
       const worker = async () => {
-        while (next < options.clients) await startClient(next++);
+        while (next < clients) await this.#connect(next++);
       };
-      for (let i = 0; i < Math.min(CONNECT_CONCURRENCY, options.clients); i++) connecting.push(worker());
+      for (let i = 0; i < Math.min(CONNECT_CONCURRENCY, clients); i++) connecting.push(worker());
     }
     await Promise.all(connecting);
+  }
 
-    const bytesAtStart = sockets.reduce((sum, socket) => sum + socket.bytesRead, 0);
-    const windowStarted = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, options.durationSeconds * 1000));
-    const bytesReceived = sockets.reduce((sum, socket) => sum + socket.bytesRead, 0) - bytesAtStart;
-    const measuredSeconds = (performance.now() - windowStarted) / 1000;
-    return { joined, inputsSent, stateUpdates, latency, bytesReceived, measuredSeconds, errors, disconnects };
-  } finally {
-    clearInterval(progress);
-    stopping = true;
-    for (const client of clients) clearInterval(client.timer);
-    await Promise.all(
-      clients.map(
-        ({ ws }) =>
-          new Promise<void>((resolve) => {
-            if (ws.readyState === WebSocket.CLOSED) return resolve();
-            const timer = setTimeout(() => (ws.terminate(), resolve()), 2000);
-            ws.once("close", () => (clearTimeout(timer), resolve()));
-            ws.close(1000);
-          }),
-      ),
-    );
+  /** Wire bytes read so far, all clients. */
+  bytesRead(): number {
+    return this.#sockets.reduce((sum, socket) => sum + socket.bytesRead, 0);
+  }
+
+  progressLine(seconds: number): string {
+    const s = this.latency.summary();
+    return `t=${seconds}s joined=${this.joined}/${this.options.clients} inputs=${this.inputsSent} states=${this.stateUpdates} p50=${s.p50?.toFixed(1)}ms p99=${s.p99?.toFixed(1)}ms rx=${(this.bytesRead() / 1e6).toFixed(1)}MB errors=${this.errors} disconnects=${this.disconnects}`;
+  }
+
+  async closeAll(): Promise<void> {
+    this.stopping = true;
+    for (const bot of this.#bots) bot.stopInputs();
+    await Promise.all(this.#bots.map((bot) => bot.close()));
+  }
+
+  /** Client `index`: resolves once it is seated (welcome), refused or gone. */
+  #connect(index: number): Promise<void> {
+    const room = Math.floor(index / this.#perRoom);
+    const query = new URLSearchParams({ room: `r${room}`, name: `bot-${index}`, ...this.#roomQuery });
+    const ws = new WebSocket(`${this.#base}/?${query}`, { perMessageDeflate: false });
+    ws.on("upgrade", (response) => this.#sockets.push(response.socket));
+    const bot = new NaiveBot(this, ws, index, index % this.#observeEvery === 0);
+    this.#bots.push(bot);
+    return bot.seated;
+  }
+}
+
+/** One raw `ws` client: the welcome, then state frames (observers parse them and measure), and an input every 1/rate s. */
+class NaiveBot {
+  readonly seated: Promise<void>;
+  readonly #load: NaiveArenaLoad;
+  readonly #ws: WebSocket;
+  readonly #observer: boolean;
+  #timer?: NodeJS.Timeout;
+  #sessionId?: string;
+  #state?: JsonState;
+  readonly #sentAt = new Map<number, number>();
+  #seq = 0;
+  #acked = 0;
+  /** Non-observers wander. */
+  #heading: number;
+
+  constructor(load: NaiveArenaLoad, ws: WebSocket, index: number, observer: boolean) {
+    this.#load = load;
+    this.#ws = ws;
+    this.#observer = observer;
+    this.#heading = (index * 2.399) % (2 * Math.PI);
+    this.seated = new Promise((resolve) => {
+      ws.on("error", () => {
+        load.errors++;
+        resolve();
+      });
+      ws.on("close", (code) => {
+        clearInterval(this.#timer);
+        if (code === SEAT_REFUSED) load.errors++;
+        else if (!load.stopping) load.disconnects++;
+        resolve();
+      });
+      ws.on("message", (data: Buffer) => {
+        if (this.#sessionId) return this.#onState(data);
+        if (this.#onWelcome(data)) resolve();
+      });
+    });
+  }
+
+  stopInputs(): void {
+    clearInterval(this.#timer);
+  }
+
+  close(): Promise<void> {
+    const ws = this.#ws;
+    return new Promise<void>((resolve) => {
+      if (ws.readyState === WebSocket.CLOSED) return resolve();
+      const timer = setTimeout(() => (ws.terminate(), resolve()), CLOSE_TIMEOUT_MS);
+      ws.once("close", () => (clearTimeout(timer), resolve()));
+      ws.close(1000);
+    });
+  }
+
+  /** The first frame is the welcome (or a refusal, followed by a close). True once seated. */
+  #onWelcome(data: Buffer): boolean {
+    try {
+      const message = JSON.parse(String(data)) as { type?: string; sessionId?: string };
+      if (message.type !== "welcome" || !message.sessionId) return false;
+      this.#sessionId = message.sessionId;
+    } catch {
+      this.#load.errors++;
+      return false;
+    }
+    this.#load.joined++;
+    this.#timer = setInterval(() => this.#sendInput(), 1000 / this.#load.options.rate);
+    return true;
+  }
+
+  #onState(data: Buffer): void {
+    const load = this.#load;
+    load.stateUpdates++;
+    if (!this.#observer) return; // only count (bytes come from the socket)
+    try {
+      this.#state = JSON.parse(String(data)) as JsonState;
+    } catch {
+      load.errors++;
+      return;
+    }
+    const me = this.#state.players[this.#sessionId!];
+    if (!me || me.lastProcessedInputSeq <= this.#acked) return;
+    const now = performance.now();
+    for (let s = this.#acked + 1; s <= me.lastProcessedInputSeq; s++) {
+      const at = this.#sentAt.get(s);
+      if (at !== undefined) {
+        load.latency.add(now - at);
+        this.#sentAt.delete(s);
+      }
+    }
+    this.#acked = me.lastProcessedInputSeq;
+  }
+
+  #sendInput(): void {
+    if (this.#ws.readyState !== WebSocket.OPEN || !this.#sessionId) return;
+    let dir: { x: number; y: number };
+    let kick: boolean;
+    if (this.#observer) {
+      if (!this.#state) return;
+      const view: BotStateView = { ...this.#state, players: new Map(Object.entries(this.#state.players)) };
+      ({ dir, kick } = decideArenaInput(view, this.#sessionId));
+    } else {
+      // A comparable input without decoding the state: a slow wander, a kick now and then.
+      this.#heading += 0.15;
+      dir = { x: Math.cos(this.#heading), y: Math.sin(this.#heading) };
+      kick = this.#seq % WANDER_KICK_EVERY === 0;
+    }
+    const seq = ++this.#seq;
+    if (this.#observer) {
+      this.#sentAt.set(seq, performance.now());
+      if (this.#sentAt.size > MAX_INPUTS_IN_FLIGHT) this.#sentAt.delete(this.#sentAt.keys().next().value!);
+    }
+    this.#ws.send(JSON.stringify({ seq, dir, kick }));
+    this.#load.inputsSent++;
   }
 }

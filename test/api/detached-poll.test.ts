@@ -14,7 +14,7 @@ import { AppError } from "../../shared/index.ts";
 import type { ResultStore } from "../../store/match-results.ts";
 import { MemoryMatchResultStore } from "../../store/memory/match-results.ts";
 import { LocalNotifications } from "../../store/common/local-notifications.ts";
-import { makeResult } from "../store/store-harness.ts";
+import { makeResult } from "../helpers/store-harness.ts";
 import { TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { applyLeaderboardEvent, type LeaderboardStreamMessage, type LeaderboardTable } from "../../shared/index.ts";
 import type { LeaderboardPage } from "../../shared/leaderboards.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { startTestServer, TEST_ADMIN_KEY, useTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 async function admin(server: TestServer, path: string, body: unknown) {
@@ -38,11 +38,7 @@ async function metric(server: TestServer, name: string): Promise<number> {
 }
 
 describe("leaderboard streams over SSE", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ env: { STREAM_HEARTBEAT_MS: "100", STREAMS_PER_CLIENT: "4", STREAM_WRITE_DEADLINE_MS: "500" } });
-  });
-  after(() => server.close());
+  const server = useTestServer({ env: { STREAM_HEARTBEAT_MS: "100", STREAMS_PER_CLIENT: "4", STREAM_WRITE_DEADLINE_MS: "500" } });
 
   it("speaks the SSE wire format: headers, retry + comment at once, a snapshot with an epoch:version id, heartbeats", async () => {
     await createBoard(server, "wire");
@@ -201,8 +197,7 @@ describe("leaderboard streams over SSE", () => {
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, "DRAINING");
     await waitFor(() => client.ended, "the stream ended by the drain");
     assert.equal(client.response!.complete, true, "ended cleanly, not cut");
-    await closing;
-    server = await startTestServer(); // after() closes this one
+    await closing; // after() closes it again: a no-op
   });
 });
 

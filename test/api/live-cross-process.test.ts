@@ -4,13 +4,13 @@ import http from "node:http";
 import { createClient } from "redis";
 import type { MatchFeedResponse, MatchResultPollResponse, RecordedMatchResult } from "../../shared/index.ts";
 import { createStores, type Stores } from "../../store/index.ts";
-import { deleteKeys, makeResult, REDIS_URL, silentLogger, uniquePrefix } from "../store/store-harness.ts";
+import { deleteKeys, makeResult, REDIS_URL, silentLogger, uniquePrefix } from "../helpers/store-harness.ts";
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /**
- * Live updates across processes (issue 6): two real server processes share
+ * Live updates across processes: two real server processes share
  * one Redis; a change on one wakes long polls and SSE streams on the other
  * through the store's change notifications.
  */

@@ -16,12 +16,12 @@ import { TokenService } from "../../server/token-service.ts";
 import { MemoryMatchResultStore } from "../../store/memory/match-results.ts";
 import { LocalNotifications } from "../../store/common/local-notifications.ts";
 import type { MatchFeedResponse, MatchResultPollResponse, PlayerMatchesResponse, RecordedMatchResult } from "../../shared/index.ts";
-import { makeResult } from "../store/store-harness.ts";
-import { startTestServer, TEST_ADMIN_KEY, TEST_TOKEN_SECRET, type TestServer } from "../helpers/test-server.ts";
+import { makeResult } from "../helpers/store-harness.ts";
+import { startTestServer, TEST_ADMIN_KEY, TEST_TOKEN_SECRET, useTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /**
- * Match results over long polling (issue 6, DESIGN §7, docs/protocol.md
+ * Match results over long polling (docs/protocol.md
  * "Match results (long polling)"): the real server on port 0, plain fetch
  * (or raw http in a child process for the 10,000-poll crowd).
  */
@@ -81,15 +81,13 @@ describe("match results over long polling", function () {
   this.timeout(30_000);
 
   describe("polling one match, the feed, history and every error status", () => {
-    let t: TestServer;
     let token: string;
     const { get, record, metric, parked } = client(() => t);
 
+    const t = useTestServer({ env: { POLLS_PER_CLIENT: "3" } });
     before(async () => {
-      t = await startTestServer({ env: { POLLS_PER_CLIENT: "3" } });
       token = (await t.guestToken("poller")).token;
     });
-    after(() => t?.close());
     afterEach(async () => {
       // Every test answers the polls it parked.
       assert.equal(await metric("longpoll_pending"), 0, "no poll left parked");
@@ -460,7 +458,6 @@ describe("match results over long polling", function () {
 
   describe("crowds of parked polls", function () {
     this.timeout(120_000);
-    let t: TestServer;
     let token: string;
     const { get, record, metric, parked } = client(() => t);
     // The heap is compared after a full collection, not while garbage waits to be collected
@@ -476,12 +473,11 @@ describe("match results over long polling", function () {
       return process.memoryUsage().heapUsed;
     };
 
+    // One player from one IP, past the default per-IP and process ceilings on purpose.
+    const t = useTestServer({ env: { POLLS_PER_CLIENT: "10000", POLLS_PER_IP: "20000", POLLS_MAX: "20000" } });
     before(async () => {
-      // One player from one IP, past the default per-IP and process ceilings on purpose.
-      t = await startTestServer({ env: { POLLS_PER_CLIENT: "10000", POLLS_PER_IP: "20000", POLLS_MAX: "20000" } });
       token = (await t.guestToken("crowd")).token;
     });
-    after(() => t?.close());
 
     /** 10,000 sockets on each side would pass the descriptor limit of one process: the crowd is a child. */
     const crowd = (matchId: string, count: number) => {

@@ -1,16 +1,12 @@
 import assert from "node:assert/strict";
 import { startArenaBot, type ArenaBot } from "../../loadtest/bots/arena-bot.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 describe("spectating a live match over SSE", function () {
   this.timeout(30_000);
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ env: { SPECTATE_RATE_HZ: "10" } });
-  });
-  after(() => server.close());
+  const server = useTestServer({ env: { SPECTATE_RATE_HZ: "10" } });
 
   it("streams state frames at the spectate rate while the bots play, then the result, then ends", async () => {
     const bots: ArenaBot[] = [];

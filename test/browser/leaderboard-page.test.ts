@@ -3,32 +3,33 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ensureSdkBuilt } from "../../scripts/build-sdk.ts";
 import type { LeaderboardPage } from "../../shared/index.ts";
 import { launchChromium } from "../helpers/browser.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { admin, recordResult } from "../helpers/watch-page.ts";
-import { deleteKeys, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
+import { deleteKeys, REDIS_URL, uniquePrefix } from "../helpers/store-harness.ts";
 
 /** The boards panel of the watch page (web/) in headless Chromium, against a real server with Redis. */
 describe("the leaderboard page in a real browser (headless Chromium)", function () {
   this.timeout(60_000);
   const prefix = uniquePrefix("browser");
   const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, STREAM_HEARTBEAT_MS: "1000" };
-  let server: TestServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
+  // Registered before the server's hooks: the browser closes first; the keys go after the server.
   before(async () => {
     await ensureSdkBuilt();
-    server = await startTestServer({ env });
     browser = await launchChromium();
-    context = await browser.newContext();
-    page = await context.newPage();
   });
   after(async () => {
     await browser?.close();
-    await server?.close();
-    await deleteKeys(prefix);
   });
+  const server = useTestServer({ env });
+  before(async () => {
+    context = await browser.newContext();
+    page = await context.newPage();
+  });
+  after(() => deleteKeys(prefix));
 
   const ownerRow = (p: Page, playerId: string) => p.locator(`#rows tr[data-owner="${playerId}"]`);
   const text = async (p: Page, selector: string) => ((await p.locator(selector).textContent()) ?? "").trim();
@@ -266,7 +267,7 @@ describe("the leaderboard page in a real browser (headless Chromium)", function 
     await page.locator('#status:not([data-state="open"])').waitFor();
     assert.match(await text(page, "#status"), /^(Reconnecting…|Offline|Connecting…)$/);
     await page.waitForFunction(() => document.getElementById("matches")?.dataset.state !== "open");
-    server = await startTestServer({ env: { ...env, PORT: String(port) } });
+    await server.start({ env: { ...env, PORT: String(port) } });
     await page.locator('#status[data-state="open"]').waitFor({ timeout: 30_000 });
     await recordResult(server, [{ playerId: "p_browser00004", name: "Di", side: "home", goals: 90 }]);
     await page.waitForFunction(() => document.querySelector('#rows tr[data-owner="p_browser00004"] td.rank')?.textContent === "1", undefined, { timeout: 15_000 });

@@ -8,9 +8,9 @@ import { matchMaker } from "@colyseus/core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ensureSdkBuilt } from "../../scripts/build-sdk.ts";
 import { launchChromium } from "../helpers/browser.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { makeResult } from "../store/store-harness.ts";
+import { makeResult } from "../helpers/store-harness.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -23,7 +23,6 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
  */
 describe("browser: the SDK in a page on another origin (headless Chromium)", function () {
   this.timeout(90_000);
-  let server: TestServer;
   let browser: Browser;
   let page: Page;
   let pageServer: http.Server;
@@ -57,7 +56,10 @@ describe("browser: the SDK in a page on another origin (headless Chromium)", fun
     pageServer = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
     await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", resolve));
     pageOrigin = `http://localhost:${(pageServer.address() as AddressInfo).port}`;
-    server = await startTestServer({ env: { CORS_ORIGINS: pageOrigin, STREAM_HEARTBEAT_MS: "1000", STREAM_LIFETIME_MS: "4000" } });
+  });
+  after(() => browser?.close());
+  const server = useTestServer(() => ({ env: { CORS_ORIGINS: pageOrigin, STREAM_HEARTBEAT_MS: "1000", STREAM_LIFETIME_MS: "4000" } }));
+  before(async () => {
     api = server.httpUrl;
     assert.notEqual(new URL(api).origin, pageOrigin);
     browser = await launchChromium();
@@ -72,8 +74,6 @@ describe("browser: the SDK in a page on another origin (headless Chromium)", fun
     }, api);
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
     pageServer?.closeAllConnections();
     await new Promise((resolve) => (pageServer ? pageServer.close(resolve) : resolve(undefined)));
   });

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { ensureSdkBuilt } from "../../scripts/build-sdk.ts";
 import { launchChromium } from "../helpers/browser.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { countAnimationFrames, recordResult, shot, startBotMatch } from "../helpers/watch-page.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -16,18 +16,16 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
  */
 describe("the watch page: live matches, the spectator and the results feed (headless Chromium)", function () {
   this.timeout(60_000);
-  let server: TestServer;
   let browser: Browser;
-
+  // Registered before the server's hooks: the browser starts first and closes first.
   before(async () => {
     await ensureSdkBuilt();
-    server = await startTestServer({ env: { STREAM_HEARTBEAT_MS: "1000" } });
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
-    await server?.close();
   });
+  const server = useTestServer({ env: { STREAM_HEARTBEAT_MS: "1000" } });
 
   async function open(path: string, options: BrowserContextOptions & { before?: (page: Page) => Promise<unknown> } = {}) {
     const { before: prepare, ...contextOptions } = options;

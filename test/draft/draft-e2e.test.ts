@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { fantasyPoints } from "../../shared/rules/scoring/fantasy-points.ts";
 import { applyLeaderboardEvent, type LeaderboardStreamMessage, type LeaderboardTable, type MatchResult } from "../../shared/index.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { makeResult } from "../store/store-harness.ts";
-import { joinDraft, leagueWith, leaveAll, player, seedRatings, type DraftSeat } from "./draft-helpers.ts";
+import { makeResult } from "../helpers/store-harness.ts";
+import { joinDraft, leagueWith, leaveAll, player, seedRatings, type DraftSeat } from "../helpers/draft-helpers.ts";
 
 /** A manager bot: when its team is on the clock, it picks the best-ranked available player. */
 function runBot(seat: DraftSeat, teamId: string): void {
@@ -22,15 +22,9 @@ function runBot(seat: DraftSeat, teamId: string): void {
 }
 
 describe("end to end: a league of four drafts, matches are played, the standings stream moves by the scoring table", () => {
-  let server: TestServer;
   const seats: DraftSeat[] = [];
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await leaveAll(...seats);
-    await server.close();
-  });
+  after(() => leaveAll(...seats));
+  const server = useTestServer();
 
   it("drafts with a short clock (one manager never connects; the commissioner undoes and redoes a pick), then scores matches", async () => {
     await seedRatings(server, Array.from({ length: 10 }, (_, i) => ({ ownerId: `e${i + 1}`, name: `Player ${i + 1}`, score: 1800 - i * 7 })));

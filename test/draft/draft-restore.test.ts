@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { deleteKeys, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
+import { deleteKeys, REDIS_URL, uniquePrefix } from "../helpers/store-harness.ts";
 import { startTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { draftControls, joinDraft, leagueWith, leaveAll, player, seedRatings, type DraftSeat } from "./draft-helpers.ts";
+import { draftControls, joinDraft, leagueWith, leaveAll, player, seedRatings, type DraftSeat } from "../helpers/draft-helpers.ts";
 
 describe("draft room restore after a restart (Redis)", () => {
   const prefix = uniquePrefix("draft-restore");

@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
 import { Client } from "@colyseus/sdk";
 import { DraftState } from "../../shared/index.ts";
-import { dropConnection } from "../game/game-helpers.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { dropConnection } from "../helpers/game-helpers.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { draftControls, joinDraft, leagueWith, leaveAll, player, reasonOf, seatOf, seedRatings, type DraftSeat, type Player } from "./draft-helpers.ts";
+import { draftControls, joinDraft, leagueWith, leaveAll, player, reasonOf, seatOf, seedRatings, type DraftSeat, type Player } from "../helpers/draft-helpers.ts";
 
 /** A team's queue as one client decoded it (a hidden `@view()` field is never sent, so it stays unset). */
 const queueSeenBy = (seat: DraftSeat, teamId: string) => [...(seat.room.state.teams.get(teamId)?.queue ?? [])];
 
 describe("draft room (real server, stock SDK)", () => {
-  let server: TestServer;
   let comm: Player, ann: Player, bob: Player;
   const seats: DraftSeat[] = [];
   const join = async (who: Player, leagueId: string) => {
@@ -19,14 +18,13 @@ describe("draft room (real server, stock SDK)", () => {
     return seat;
   };
 
+  // A pool of 4 rated players per draft (r1 best … r4), plus any players a league supplies.
+  const server = useTestServer({ env: { DRAFT_POOL_LIMIT: "4", RECONNECT_WINDOW_SECONDS: "1" } });
   before(async () => {
-    // A pool of 4 rated players per draft (r1 best … r4), plus any players a league supplies.
-    server = await startTestServer({ env: { DRAFT_POOL_LIMIT: "4", RECONNECT_WINDOW_SECONDS: "1" } });
     await seedRatings(server, Array.from({ length: 6 }, (_, i) => ({ ownerId: `r${i + 1}`, name: `Rated ${i + 1}`, score: 2000 - i * 10 })));
     [comm, ann, bob] = await Promise.all([player(server, "Comm"), player(server, "Ann"), player(server, "Bob")]);
   });
   afterEach(() => leaveAll(...seats.splice(0)));
-  after(() => server.close());
 
   it("lands a league's members in one room, with the pool and teams in state; refuses strangers and unknown leagues", async () => {
     const league = await leagueWith(server, comm, [ann, bob], { players: [{ playerId: "u1", name: "Unrated 1" }] });

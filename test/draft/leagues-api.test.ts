@@ -1,17 +1,15 @@
 import assert from "node:assert/strict";
 import type { ErrorBody, JoinLeagueResponse, League, LeagueListResponse } from "../../shared/index.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 
 describe("fantasy leagues API", () => {
-  let server: TestServer;
   let commissioner: { token: string; playerId: string };
   let manager: { token: string; playerId: string };
+  const server = useTestServer();
   before(async () => {
-    server = await startTestServer();
     commissioner = await server.guestToken("Comm");
     manager = await server.guestToken("Manager");
   });
-  after(() => server.close());
 
   async function call(method: string, path: string, token: string | undefined, body?: unknown) {
     const response = await fetch(`${server.httpUrl}${path}`, {

@@ -64,6 +64,98 @@ function imports(file: string): { specifier: string; typeOnly: boolean }[] {
   return found;
 }
 
+/** A source file's path from the repository root, e.g. `client-sdk/http.ts`. */
+const fromRoot = (file: string): string => relative(ROOT, file);
+
+/** Where a relative import of `file` points, from the repository root. */
+const importTarget = (file: string, specifier: string): string => relative(ROOT, resolve(dirname(file), specifier));
+
+/** shared/ files that load zod at run time, directly or through other shared/ files. */
+function sharedFilesLoadingZod(): Set<string> {
+  const graph = new Map<string, { zod: boolean; next: string[] }>();
+  for (const file of sources(join(ROOT, "shared"))) {
+    const runtime = imports(file).filter((entry) => !entry.typeOnly);
+    graph.set(fromRoot(file), {
+      zod: runtime.some(({ specifier }) => specifier === "zod" || specifier.startsWith("zod/")),
+      next: runtime.filter(({ specifier }) => specifier.startsWith(".")).map(({ specifier }) => importTarget(file, specifier)),
+    });
+  }
+  const loading = new Set([...graph].filter(([, node]) => node.zod).map(([path]) => path));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [path, node] of graph) {
+      if (!loading.has(path) && node.next.some((next) => loading.has(next))) {
+        loading.add(path);
+        grew = true;
+      }
+    }
+  }
+  return loading;
+}
+
+const parsed = new Map<string, ts.SourceFile>();
+
+/** Every file of these parts with a node `matches` (comments and strings never match). */
+function filesWith(parts: string[], matches: (node: ts.Node) => boolean): string[] {
+  const found: string[] = [];
+  for (const file of parts.flatMap((part) => sources(join(ROOT, part)))) {
+    let source = parsed.get(file);
+    if (!source) parsed.set(file, (source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true)));
+    const visit = (node: ts.Node): boolean => matches(node) || (ts.forEachChild(node, visit) ?? false);
+    if (visit(source)) found.push(fromRoot(file));
+  }
+  return found.sort();
+}
+
+/** `object.name`, e.g. `process.env`. */
+const isAccess = (node: ts.Node, object: string | undefined, names: string[]): node is ts.PropertyAccessExpression =>
+  ts.isPropertyAccessExpression(node) && names.includes(node.name.text) && (object === undefined || (ts.isIdentifier(node.expression) && node.expression.text === object));
+
+describe("architecture: boundaries inside the parts (docs/architecture.md)", () => {
+  it("client-sdk/ loads only zod-free shared/ files at run time (types from anywhere in shared/), but for the opt-in message schemas of client-sdk/validation.ts", () => {
+    const zodful = sharedFilesLoadingZod();
+    const broken: string[] = [];
+    for (const file of sources(join(ROOT, "client-sdk"))) {
+      if (fromRoot(file) === "client-sdk/validation.ts") continue;
+      for (const { specifier, typeOnly } of imports(file)) {
+        if (typeOnly || !specifier.startsWith(".")) continue;
+        const target = importTarget(file, specifier);
+        if (zodful.has(target)) broken.push(`${fromRoot(file)} -> ${target}`);
+      }
+    }
+    assert.ok(zodful.size > 0, "the check sees shared/'s zod schemas");
+    assert.deepEqual(broken, [], "these shared/ files load zod: import their types only (import type), or move the value into a zod-free file");
+  });
+
+  it("api/ and rooms/ never import each other, not even types: they meet in the stores", () => {
+    const broken: string[] = [];
+    for (const [part, other] of [["api", "rooms"], ["rooms", "api"]] as const) {
+      for (const file of sources(join(ROOT, part))) {
+        for (const { specifier } of imports(file)) {
+          if (specifier.startsWith(".") && importTarget(file, specifier).startsWith(`${other}/`)) broken.push(`${fromRoot(file)} -> ${importTarget(file, specifier)}`);
+        }
+      }
+    }
+    assert.deepEqual(broken, []);
+  });
+
+  it("only server/config.ts and server/main.ts read process.env", () => {
+    const readers = filesWith(["server", "api", "rooms", "store", "shared", "client-sdk"], (node) => isAccess(node, "process", ["env"]));
+    assert.deepEqual(readers, ["server/config.ts", "server/main.ts"]);
+  });
+
+  it("only the composition root (server/create-server.ts) builds the stores", () => {
+    const builders = filesWith(["server", "api", "rooms", "shared", "client-sdk", "loadtest"], (node) => ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "createStores");
+    assert.deepEqual(builders, ["server/create-server.ts"]);
+  });
+
+  it("Colyseus's process-wide matchmaker controller is patched in one module (server/matchmaker-patches.ts)", () => {
+    const patched = ["invokeMethod", "getCorsHeaders", "DEFAULT_CORS_HEADERS"];
+    const patchers = filesWith(["server", "api", "rooms", "store", "shared", "client-sdk", "loadtest"], (node) => ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && isAccess(node.left, undefined, patched));
+    assert.deepEqual(patchers, ["server/matchmaker-patches.ts"]);
+  });
+});
+
 describe("architecture: the dependency rules of docs/architecture.md", () => {
   for (const [part, rule] of Object.entries(RULES) as [Part, (typeof RULES)[Part]][]) {
     it(`${part}/ imports ${rule.may.join(", ")}${rule.typeOnly ? ` (and ${rule.typeOnly.join(", ")} types only)` : ""}${rule.packages ? ` and the packages ${rule.packages.join(", ")}` : ""}${rule.nodeBuiltins ? "" : ", no node: built-ins (browser-safe)"}`, () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { TokenService } from "../../server/token-service.ts";
 import { AppError, type ErrorBody, type TokenResponse } from "../../shared/index.ts";
-import { startTestServer, TEST_TOKEN_SECRET, type TestServer } from "../helpers/test-server.ts";
+import { TEST_TOKEN_SECRET, useTestServer } from "../helpers/test-server.ts";
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
@@ -80,11 +80,7 @@ describe("auth", () => {
   });
 
   describe("HTTP", () => {
-    let server: TestServer;
-    before(async () => {
-      server = await startTestServer();
-    });
-    after(() => server.close());
+    const server = useTestServer();
 
     it("POST /v1/auth/guest issues a token and a player id", async () => {
       const { response, json } = await post(`${server.httpUrl}/v1/auth/guest`, { name: "  Ada  " });

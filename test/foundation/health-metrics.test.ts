@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 
 describe("health, readiness and metrics", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
+  const server = useTestServer();
 
   it("GET /healthz says the process is up", async () => {
     const response = await fetch(`${server.httpUrl}/healthz`);

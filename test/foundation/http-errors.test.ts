@@ -7,14 +7,10 @@ import { Lifecycle } from "../../api/lifecycle.ts";
 import { TokenService, newPlayerId } from "../../server/token-service.ts";
 import { createLogger } from "../../server/logger.ts";
 import type { ErrorBody } from "../../shared/index.ts";
-import { startTestServer, TEST_TOKEN_SECRET, type TestServer } from "../helpers/test-server.ts";
+import { TEST_TOKEN_SECRET, useTestServer } from "../helpers/test-server.ts";
 
 describe("HTTP errors", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
+  const server = useTestServer();
 
   it("unknown routes are 404 ROUTE_NOT_FOUND in the error shape", async () => {
     const response = await fetch(`${server.httpUrl}/v1/nope?x=1`);

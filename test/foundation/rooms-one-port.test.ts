@@ -2,15 +2,11 @@ import assert from "node:assert/strict";
 import { Client, type Room } from "@colyseus/sdk";
 import { projectRooms } from "../../rooms/index.ts";
 import { echoRoom, EchoState } from "../helpers/echo-room.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 describe("Colyseus and Koa on one port", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ rooms: (deps) => [...projectRooms(deps), echoRoom(deps)] });
-  });
-  after(() => server.close());
+  const server = useTestServer({ rooms: (deps) => [...projectRooms(deps), echoRoom(deps)] });
 
   it("a stock @colyseus/sdk client joins a room on the API's port, syncs state and exchanges messages", async () => {
     const { token, playerId } = await server.guestToken("Sdk");

@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { createClient } from "redis";
 import { sweepStaleRedisDirs } from "../helpers/redis-child.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { REDIS_URL } from "../store/store-harness.ts";
+import { REDIS_URL } from "../helpers/store-harness.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -46,7 +46,7 @@ describe("npm test's own set-up (no developer Redis, nothing left behind, prereq
             if (patterns.some((pattern) => pattern.test(line))) offending.push(`${relative(ROOT, file)}:${index + 1}: ${line.trim()}`);
           });
       }
-      assert.deepEqual(offending, [], "use REDIS_URL from test/store/store-harness.ts, or RedisChild for a Redis of the test's own");
+      assert.deepEqual(offending, [], "use REDIS_URL from test/helpers/store-harness.ts, or RedisChild for a Redis of the test's own");
     });
 
     it("the suites' Redis is the run's throw-away redis-server (free port, temp dir), unless TEST_REDIS_URL names one", async function () {

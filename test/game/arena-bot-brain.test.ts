@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { acceptInput, stepWorld, type World } from "../../shared/rules/arena/index.ts";
 import { ARENA_UNITS_PER_METER } from "../../shared/index.ts";
 import { decideArenaInput, type BotPlayerView, type BotStateView } from "../../loadtest/bots/arena-brain.ts";
-import { DT, playingWorld } from "./arena-helpers.ts";
+import { DT, playingWorld } from "../helpers/arena-helpers.ts";
 
 const u = (metres: number) => Math.round(metres * ARENA_UNITS_PER_METER);
 

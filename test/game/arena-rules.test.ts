@@ -16,7 +16,7 @@ import {
   unseatPlayer,
 } from "../../shared/rules/arena/index.ts";
 import { MatchResultSchema } from "../../shared/index.ts";
-import { DT, newWorld, player, playingWorld, press, run, seat } from "./arena-helpers.ts";
+import { DT, newWorld, player, playingWorld, press, run, seat } from "../helpers/arena-helpers.ts";
 
 const speed = (v: { x: number; y: number }) => Math.hypot(v.x, v.y);
 

@@ -2,16 +2,12 @@ import assert from "node:assert/strict";
 import { startArenaBot, type ArenaBot } from "../../loadtest/bots/arena-bot.ts";
 import type { GameRoomControls } from "../../rooms/game-room.ts";
 import { MatchResultSchema, type MatchResult } from "../../shared/index.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { joinGame, leaveAll, serverRoom } from "./game-helpers.ts";
+import { joinGame, leaveAll, serverRoom } from "../helpers/game-helpers.ts";
 
 describe("bots play a full match on a real server", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
+  const server = useTestServer();
 
   it("two teams of bots play, a spectator watches, the result lands once", async () => {
     const results = server.server.stores.results;

@@ -4,19 +4,15 @@ import { Client } from "@colyseus/sdk";
 import { DEFAULT_PHYSICS } from "../../shared/rules/arena/index.ts";
 import type { GameRoomControls } from "../../rooms/game-room.ts";
 import { GameState, MatchResultSchema, type MatchResult } from "../../shared/index.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { dropConnection, joinGame, leaveAll, metres, serverRoom, wrap, type GameSeat } from "./game-helpers.ts";
+import { dropConnection, joinGame, leaveAll, metres, serverRoom, wrap, type GameSeat } from "../helpers/game-helpers.ts";
 
 /** Short, quick matches: tests wait on events, never on the clock. */
 const QUICK = { teamSize: 1, countdownSeconds: 0.2, kickoffPauseSeconds: 0.2, postMatchSeconds: 0.5 } as const;
 
 describe("game room (real server, stock SDK)", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
+  const server = useTestServer();
 
   async function oneVsOne(options: Record<string, unknown> = {}): Promise<[GameSeat, GameSeat]> {
     const home = await joinGame(server, "Home", { create: { ...QUICK, matchSeconds: 60, ...options } });

@@ -5,7 +5,7 @@
  * Redis: unless TEST_REDIS_URL names one, the main process starts a
  * throw-away `redis-server` (free port, temp dir, no persistence) and sets
  * TEST_REDIS_URL, which workers inherit when they are forked and
- * test/store/store-harness.ts exports as REDIS_URL. No test touches a Redis
+ * test/helpers/store-harness.ts exports as REDIS_URL. No test touches a Redis
  * the developer runs. It dies with the test run, however that ends
  * (owned-child.ts); `mochaGlobalTeardown` stops it and removes its dir.
  *

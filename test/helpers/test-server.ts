@@ -16,13 +16,20 @@ export interface TestServer {
   close(options?: Parameters<AppServer["close"]>[0]): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** Configuration variables, exactly as the environment would set them. */
+  env?: Record<string, string>;
+  /** Room types to register instead of the project's (createServer's `rooms`). */
+  rooms?: CreateServerOptions["rooms"];
+}
+
 /**
  * Boots the real server (the same createServer as production) on port 0.
  * `env` overrides configuration variables exactly as the environment would.
+ * A describe block's one server: `useTestServer`; this is for a server of
+ * one test (closed by the test itself).
  */
-export async function startTestServer(
-  options: { env?: Record<string, string>; rooms?: CreateServerOptions["rooms"] } = {},
-): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const { config } = loadConfig({
     NODE_ENV: "test",
     PORT: "0",
@@ -52,5 +59,67 @@ export async function startTestServer(
       return { token: body.token, playerId: body.player.playerId };
     },
     close: (closeOptions) => server.close(closeOptions),
+  };
+}
+
+/** The server of a describe block (see useTestServer). */
+export interface TestServerHandle extends TestServer {
+  /**
+   * Starts a new server in place of the current one (close that first),
+   * e.g. on the same port with `env.PORT`; `after()` closes whichever is
+   * current. Default options: the block's.
+   */
+  start(options?: TestServerOptions): Promise<TestServer>;
+}
+
+/**
+ * One real server for the enclosing describe block: registers `before()`
+ * (start it) and `after()` (close it) hooks where it is called, and returns
+ * a handle that reads through to the running server. Options may be a
+ * function, read when the server starts (e.g. the URL of a Redis another
+ * `before()` hook, registered earlier, started); `closeOptions` are how
+ * `after()` closes it. Mocha runs hooks in the order they are registered:
+ * register a cleanup that must run before the server closes above the call.
+ *
+ * ```ts
+ * describe("…", () => {
+ *   const server = useTestServer({ env: { STREAMS_PER_CLIENT: "2" } });
+ *   it("…", async () => fetch(`${server.httpUrl}/healthz`));
+ * });
+ * ```
+ */
+export function useTestServer(options: TestServerOptions | (() => TestServerOptions) = {}, closeOptions?: Parameters<AppServer["close"]>[0]): TestServerHandle {
+  let current: TestServer | undefined;
+  const blockOptions = () => (typeof options === "function" ? options() : options);
+  const running = (): TestServer => {
+    if (!current) throw new Error("useTestServer: the server starts in a before() hook; use it inside hooks and tests");
+    return current;
+  };
+  before(async () => {
+    current = await startTestServer(blockOptions());
+  });
+  after(() => current?.close(closeOptions));
+  return {
+    get server() {
+      return running().server;
+    },
+    get config() {
+      return running().config;
+    },
+    get httpUrl() {
+      return running().httpUrl;
+    },
+    get wsUrl() {
+      return running().wsUrl;
+    },
+    get port() {
+      return running().port;
+    },
+    guestToken: (name) => running().guestToken(name),
+    close: (closeOptions) => running().close(closeOptions),
+    async start(startOptions = blockOptions()) {
+      current = await startTestServer(startOptions);
+      return current;
+    },
   };
 }

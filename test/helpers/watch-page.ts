@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { startArenaBot, type ArenaBot } from "../../loadtest/bots/arena-bot.ts";
 import type { GameRoomOptionsInput, MatchResult } from "../../shared/index.ts";
-import { makeResult } from "../store/store-harness.ts";
+import { makeResult } from "./store-harness.ts";
 import { TEST_ADMIN_KEY, type TestServer } from "./test-server.ts";
 
 /** What the browser tests of the watch page (web/) share: admin writes, results, bot matches. */

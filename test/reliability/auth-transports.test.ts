@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Client } from "@colyseus/sdk";
 import { TokenService } from "../../server/token-service.ts";
 import { GameState, type ErrorBody } from "../../shared/index.ts";
-import { startTestServer, TEST_TOKEN_SECRET, type TestServer } from "../helpers/test-server.ts";
+import { TEST_TOKEN_SECRET, useTestServer, type TestServer } from "../helpers/test-server.ts";
 
 /**
  * One table: every bad-token kind × every transport that takes a token.
@@ -121,11 +121,10 @@ const transports: Transport[] = [
 
 describe("reliability: bad tokens on every transport", function () {
   this.timeout(30_000);
-  let server: TestServer;
   const tokens = {} as Record<Kind, string | undefined>;
 
+  const server = useTestServer();
   before(async () => {
-    server = await startTestServer();
     const valid = (await server.guestToken("victim")).token;
     const past = new TokenService({ secret: TEST_TOKEN_SECRET, ttlSeconds: 60, now: () => Math.floor(Date.now() / 1000) - 3600 });
     tokens.expired = (await past.issue({ playerId: "p_abcdefghijkl", name: "Old" })).token;
@@ -137,7 +136,6 @@ describe("reliability: bad tokens on every transport", function () {
     tokens.missing = undefined;
     tokens.garbage = "not-a-jwt";
   });
-  after(() => server.close());
 
   for (const transport of transports) {
     it(`${transport.name}: expired, tampered, wrong-secret, missing, garbage`, async () => {

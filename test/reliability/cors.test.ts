@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { startTestServer, useTestServer, type TestServer } from "../helpers/test-server.ts";
 
 /**
- * CORS allows only configured origins (issue 11 "Auth"): on preflights and on
+ * CORS allows only configured origins (docs/operations.md "CORS"): on preflights and on
  * answers (errors included) of the API, the SSE stream and Colyseus's
  * /matchmake, an allowed origin gets `Access-Control-Allow-Origin: <origin>`;
  * any other origin gets no such header at all. Defaults: any origin outside
@@ -65,11 +65,7 @@ describe("reliability: CORS allows only configured origins", function () {
   this.timeout(20_000);
 
   describe("CORS_ORIGINS=https://game.example,https://admin.example", () => {
-    let server: TestServer;
-    before(async () => {
-      server = await startTestServer({ env: { CORS_ORIGINS: "https://game.example, https://admin.example" } });
-    });
-    after(() => server.close());
+    const server = useTestServer({ env: { CORS_ORIGINS: "https://game.example, https://admin.example" } });
 
     for (const p of probes) {
       it(`${p.name}: each configured origin is allowed, on the preflight and the answer`, async () => {

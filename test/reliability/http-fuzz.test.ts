@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { ErrorCodes, type ErrorBody } from "../../shared/index.ts";
-import { Findings } from "../fuzz/findings.ts";
-import { fuzzHttp, httpStatuses } from "../fuzz/http-fuzzer.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { Findings } from "../helpers/fuzz/findings.ts";
+import { fuzzHttp, httpStatuses } from "../helpers/fuzz/http-fuzzer.ts";
+import { TEST_ADMIN_KEY, useTestServer } from "../helpers/test-server.ts";
 import { note } from "../helpers/quiet-console.ts";
 
 /**
@@ -17,17 +17,15 @@ const RUNS = Number(process.env.FUZZ_HTTP_RUNS ?? 400);
 
 describe("reliability: hostile HTTP input (fast-check)", function () {
   this.timeout(120_000);
-  let server: TestServer;
   let token: string;
   let cases = 0;
   const statuses = new Map<number, number>();
 
+  const server = useTestServer();
   before(async () => {
-    server = await startTestServer();
     token = (await server.guestToken("fuzzer")).token;
   });
   after(async () => {
-    await server.close();
     for (const [status, n] of httpStatuses) statuses.set(status, (statuses.get(status) ?? 0) + n);
     note(`http fuzz: ${cases} hostile requests; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
   });

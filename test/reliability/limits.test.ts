@@ -5,15 +5,15 @@ import { projectRooms } from "../../rooms/index.ts";
 import type { ErrorBody } from "../../shared/index.ts";
 import { probeRoom } from "../helpers/probe-room.ts";
 import { RedisChild } from "../helpers/redis-child.ts";
-import { makeResult } from "../store/store-harness.ts";
+import { makeResult } from "../helpers/store-harness.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { startTestServer, TEST_ADMIN_KEY, useTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { probeContract } from "../sdk/probe-contract.ts";
-import { openSeat, rawJoin, type SeatReservation } from "./raw-join.ts";
+import { probeContract } from "../helpers/probe-contract.ts";
+import { openSeat, rawJoin, type SeatReservation } from "../helpers/raw-join.ts";
 
 /**
- * The HTTP-side limits of issue 11, each through its named option and
+ * The HTTP-side limits (docs/operations.md "Limits"), each through its named option and
  * documented error: join attempts (JOIN_ATTEMPTS_PER_MINUTE), concurrent
  * streams per player vs per IP (STREAMS_PER_CLIENT), the body limit
  * (HTTP_BODY_LIMIT_BYTES), the long-poll hold (LONG_POLL_MAX_WAIT_SECONDS) and
@@ -68,11 +68,7 @@ describe("reliability: limits", function () {
   this.timeout(20_000);
 
   describe("join attempts (JOIN_ATTEMPTS_PER_MINUTE=1: refills one per minute, so nothing refills during a test)", () => {
-    let server: TestServer;
-    before(async () => {
-      server = await startTestServer({ env: { JOIN_ATTEMPTS_PER_MINUTE: "1" }, rooms: (deps) => [...projectRooms(deps), probeRoom(deps)] });
-    });
-    after(() => server.close());
+    const server = useTestServer({ env: { JOIN_ATTEMPTS_PER_MINUTE: "1" }, rooms: (deps) => [...projectRooms(deps), probeRoom(deps)] });
 
     it("matchmaking joins: one budget per player, any outcome counts; other players, and reconnects, are not affected", async () => {
       const ada = (await server.guestToken("Ada")).token;
@@ -211,11 +207,7 @@ describe("reliability: limits", function () {
   });
 
   describe("streams per client (STREAMS_PER_CLIENT=2)", () => {
-    let server: TestServer;
-    before(async () => {
-      server = await startTestServer({ env: { STREAMS_PER_CLIENT: "2" } });
-    });
-    after(() => server.close());
+    const server = useTestServer({ env: { STREAMS_PER_CLIENT: "2" } });
 
     const open: RawSseClient[] = [];
     afterEach(() => open.splice(0).forEach((client) => client.destroy()));

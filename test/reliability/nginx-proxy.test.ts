@@ -11,9 +11,9 @@ import {
 } from "../../client-sdk/index.ts";
 import { arenaProxyConfig, freePort, PRODUCTION_PROXY_CONFIG, README_PROXY_CONFIG, startNginx, type NginxChild } from "../../loadtest/nginx.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, useTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { makeResult } from "../store/store-harness.ts";
+import { makeResult } from "../helpers/store-harness.ts";
 
 /**
  * Issue 11, "Proxy behaviour": SSE, long polls and a room WebSocket through a
@@ -116,8 +116,9 @@ describe("reliability: SSE, long polls and room WebSockets through nginx (proxy_
   this.timeout(60_000);
 
   describe(`with heartbeats (1 s), holds under the timeout (2 s) and WebSocket pings (1 s), for ${HOLD_MS / 1000} s`, () => {
-    let server: TestServer;
     let nginx: NginxChild;
+    /** nginx's ports: the proxy, a buffering gzip site that honours X-Accel-Buffering, one that ignores it. */
+    let ports: [number, number, number];
     const boardId = `proxy-${Date.now().toString(36)}`;
     const seen = {} as {
       raw: RawSseClient;
@@ -141,18 +142,22 @@ describe("reliability: SSE, long polls and room WebSockets through nginx (proxy_
       errorLog: string;
     };
 
+    before(async () => {
+      ports = await Promise.all([freePort(), freePort(), freePort()]);
+    });
+    after(() => nginx?.stop());
+    const server = useTestServer(() => ({
+      env: {
+        STREAM_HEARTBEAT_MS: "1000",
+        LONG_POLL_MAX_WAIT_SECONDS: "2",
+        WS_PING_INTERVAL_MS: "1000",
+        // Seat reservations send the SDK's WebSocket to the proxy, not straight to the process.
+        PUBLIC_ADDRESS: `127.0.0.1:${ports[0]}`,
+      },
+    }));
     before(async function () {
       this.timeout(45_000);
-      const [port, gzipPort, gzipIgnoringPort] = await Promise.all([freePort(), freePort(), freePort()]);
-      server = await startTestServer({
-        env: {
-          STREAM_HEARTBEAT_MS: "1000",
-          LONG_POLL_MAX_WAIT_SECONDS: "2",
-          WS_PING_INTERVAL_MS: "1000",
-          // Seat reservations send the SDK's WebSocket to the proxy, not straight to the process.
-          PUBLIC_ADDRESS: `127.0.0.1:${port}`,
-        },
-      });
+      const [port, gzipPort, gzipIgnoringPort] = ports;
       const config = arenaProxyConfig({ upstreams: [`127.0.0.1:${server.port}`], servers: [{ listen: `127.0.0.1:${port}`, readTimeout: `${READ_TIMEOUT_S}s` }] });
       nginx = await startNginx({
         httpBlocks: [config, bufferingGzipSite(gzipPort, { honourHeader: true }), bufferingGzipSite(gzipIgnoringPort, { honourHeader: false })].join("\n"),
@@ -242,11 +247,6 @@ describe("reliability: SSE, long polls and room WebSockets through nginx (proxy_
       await waitFor(() => linesWithStatus(nginx.accessLog(), 101).length > 0, "the WebSocket line in the access log");
       seen.accessLog = nginx.accessLog();
       seen.errorLog = nginx.errorLog();
-    });
-
-    after(async () => {
-      await nginx?.stop();
-      await server?.close();
     });
 
     it("raw SSE (proxy_buffering off) stays open on heartbeats and delivers a later delta", () => {
@@ -342,25 +342,23 @@ describe("reliability: SSE, long polls and room WebSockets through nginx (proxy_
   });
 
   describe("control: heartbeats (60 s), holds (6 s) and pings (off) longer than the timeout", () => {
-    let server: TestServer;
     let nginx: NginxChild;
+    let port: number;
     let url: string;
 
     before(async () => {
-      const port = await freePort();
+      port = await freePort();
       url = `http://127.0.0.1:${port}`;
-      server = await startTestServer({
-        env: { STREAM_HEARTBEAT_MS: "60000", LONG_POLL_MAX_WAIT_SECONDS: "6", WS_PING_INTERVAL_MS: "0", RECONNECT_WINDOW_SECONDS: "0", PUBLIC_ADDRESS: `127.0.0.1:${port}` },
-      });
+    });
+    after(() => nginx?.stop());
+    const server = useTestServer(() => ({
+      env: { STREAM_HEARTBEAT_MS: "60000", LONG_POLL_MAX_WAIT_SECONDS: "6", WS_PING_INTERVAL_MS: "0", RECONNECT_WINDOW_SECONDS: "0", PUBLIC_ADDRESS: `127.0.0.1:${port}` },
+    }));
+    before(async () => {
       nginx = await startNginx({
         httpBlocks: arenaProxyConfig({ upstreams: [`127.0.0.1:${server.port}`], servers: [{ listen: `127.0.0.1:${port}`, readTimeout: `${READ_TIMEOUT_S}s` }] }),
         ports: [port],
       });
-    });
-
-    after(async () => {
-      await nginx?.stop();
-      await server?.close();
     });
 
     it("nginx cuts the silent SSE stream, answers the long hold with 504 and drops the idle WebSocket", async () => {

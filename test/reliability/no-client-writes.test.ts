@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { listRoutes, type RouteInfo } from "../../api/app.ts";
 import { ErrorCodes, type ErrorBody, type LeaderboardListResponse, type LeaderboardPage } from "../../shared/index.ts";
-import { makeResult } from "../store/store-harness.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
-import { openSeat, type SeatReservation } from "./raw-join.ts";
+import { makeResult } from "../helpers/store-harness.ts";
+import { TEST_ADMIN_KEY, useTestServer } from "../helpers/test-server.ts";
+import { openSeat, type SeatReservation } from "../helpers/raw-join.ts";
 
 /**
- * "No endpoint lets a client write a score or a result" (issue 11, Auth).
+ * No endpoint lets a client write a score or a result: only the admin API
+ * (X-Admin-Key) and the rooms write them.
  * The routes come from the running app's own middleware stack (every
  * router's layers and every raw mount), so a route added later is tried too.
  * With a valid player token, every non-GET route gets plausible score and
@@ -30,7 +31,6 @@ interface Attempt {
 
 describe("reliability: no endpoint lets a client write a score or a result", function () {
   this.timeout(30_000);
-  let server: TestServer;
   let routes: RouteInfo[];
   let token: string;
   let playerId: string;
@@ -92,8 +92,8 @@ describe("reliability: no endpoint lets a client write a score or a result", fun
       .replace(/:playerId\b/g, playerId)
       .replace(/:id\b/g, path.includes("/leagues") ? leagueId : path.includes("/matches") ? "m_anything00001" : "goals");
 
+  const server = useTestServer();
   before(async () => {
-    server = await startTestServer();
     ({ token, playerId } = await server.guestToken("Cheater"));
     // A score of the caller's that a write would change, and a league of theirs.
     const seeded = await send("POST", "/v1/admin/leaderboards/goals/records", { records: [{ ownerId: playerId, score: 3, name: "Cheater" }] }, { "x-admin-key": TEST_ADMIN_KEY });
@@ -115,7 +115,6 @@ describe("reliability: no endpoint lets a client write a score or a result", fun
       }
     }
   });
-  after(() => server.close());
 
   it("finds every write route from the app itself (the known ones among them)", () => {
     const seen = new Set(routes.flatMap((r) => (r.mount ? [`* ${r.path}`] : r.methods.map((m) => `${m} ${r.path}`))));

@@ -9,7 +9,7 @@ import { followFeed } from "../helpers/feed-follower.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { RedisConnection } from "../../store/redis/connection.ts";
 import { RedisPipelineBackend } from "../../store/redis/pipeline-backend.ts";
-import { deleteKeys, makeResult, REDIS_URL, silentLogger, uniquePrefix } from "../store/store-harness.ts";
+import { deleteKeys, makeResult, REDIS_URL, silentLogger, uniquePrefix } from "../helpers/store-harness.ts";
 
 /**
  * Issue 11, "Faults": Redis is SIGKILLed under a running server process while

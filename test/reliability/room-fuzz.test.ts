@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { Findings } from "../fuzz/findings.ts";
-import { fuzzRawFrames, fuzzRoom, rawOutcomes } from "../fuzz/room-fuzzer.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { Findings } from "../helpers/fuzz/findings.ts";
+import { fuzzRawFrames, fuzzRoom, rawOutcomes } from "../helpers/fuzz/room-fuzzer.ts";
+import { TEST_ADMIN_KEY, useTestServer } from "../helpers/test-server.ts";
 import { note } from "../helpers/quiet-console.ts";
 
 /**
  * Hostile input against the real game, team and draft rooms through the stock
- * SDK, then raw frames of every kind over a raw `ws` socket (test/fuzz/: the
+ * SDK, then raw frames of every kind over a raw `ws` socket (test/helpers/fuzz/: the
  * same fuzzers `npm run fuzz` runs for as many cases as asked). Every case
  * must be answered with an `error` message (never INTERNAL) or a documented
  * close code; a second, well-behaved client keeps getting patches; the room
@@ -19,17 +19,13 @@ const RAW_RUNS = Number(process.env.FUZZ_RAW_RUNS ?? 60);
 
 describe("reliability: hostile room input (fast-check)", function () {
   this.timeout(120_000);
-  let server: TestServer;
   const findings = new Findings("throw");
 
-  before(async () => {
-    // Rate limits high: this suite is about validation, not floods (test/security covers 4103).
-    server = await startTestServer({
-      env: { WS_MESSAGES_PER_SECOND: "10000", WS_MESSAGE_BURST: "10000", WS_CONTROL_FRAMES_PER_SECOND: "10000", WS_CONTROL_FRAME_BURST: "10000", WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) },
-    });
+  // Rate limits high: this suite is about validation, not floods (test/security covers 4103).
+  const server = useTestServer({
+    env: { WS_MESSAGES_PER_SECOND: "10000", WS_MESSAGE_BURST: "10000", WS_CONTROL_FRAMES_PER_SECOND: "10000", WS_CONTROL_FRAME_BURST: "10000", WS_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD) },
   });
   after(async () => {
-    await server.close();
     note(`room fuzz: ${findings.total} hostile cases tried ${JSON.stringify(findings.cases)}`);
   });
 

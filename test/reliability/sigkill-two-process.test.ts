@@ -7,7 +7,7 @@ import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-p
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
 import { followFeed } from "../helpers/feed-follower.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
+import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../helpers/store-harness.ts";
 
 /**
  * Issue 11, "Faults": one of two processes sharing Redis is SIGKILLed.

@@ -4,9 +4,9 @@ import { Client, type Room } from "@colyseus/sdk";
 import { projectRooms } from "../../rooms/index.ts";
 import { CloseCodes } from "../../shared/index.ts";
 import { probeRoom, ProbeState } from "../helpers/probe-room.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { rawJoin } from "./raw-join.ts";
+import { rawJoin } from "../helpers/raw-join.ts";
 import { note } from "../helpers/quiet-console.ts";
 
 const LIMIT = 512 * 1024;
@@ -16,12 +16,8 @@ type ServerClient = { sessionId: string; ref: { bufferedAmount: number; readySta
 
 describe("reliability: slow WebSocket consumer", function () {
   this.timeout(30_000);
-  let server: TestServer;
 
-  before(async () => {
-    server = await startTestServer({ env: { WS_MAX_BUFFERED_BYTES: String(LIMIT) }, rooms: (deps) => [...projectRooms(deps), probeRoom(deps)] });
-  });
-  after(() => server.close());
+  const server = useTestServer({ env: { WS_MAX_BUFFERED_BYTES: String(LIMIT) }, rooms: (deps) => [...projectRooms(deps), probeRoom(deps)] });
 
   it("drops a client that stops reading past WS_MAX_BUFFERED_BYTES with 4104, bounded backlog, others unaffected", async () => {
     const slowToken = await server.guestToken("slow");

@@ -5,7 +5,7 @@ import { projectRooms } from "../../rooms/index.ts";
 import { TokenBucket } from "../../rooms/token-bucket.ts";
 import { CloseCodes, ServerMessage, type AuthExpiryMessage, type RoomErrorMessage } from "../../shared/index.ts";
 import { probeRoom, ProbeState } from "../helpers/probe-room.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer, type TestServer, type TestServerOptions } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 async function join(server: TestServer, name = "probe-player", roomId?: string) {
@@ -19,8 +19,9 @@ async function join(server: TestServer, name = "probe-player", roomId?: string) 
   return { client, room, errors, left, token, playerId };
 }
 
-function withRooms(env: Record<string, string> = {}) {
-  return startTestServer({ env, rooms: (deps) => [...projectRooms(deps), probeRoom(deps)] });
+/** The project's rooms and the probe room, with `env`. */
+function withRooms(env: Record<string, string> = {}): TestServerOptions {
+  return { env, rooms: (deps) => [...projectRooms(deps), probeRoom(deps)] };
 }
 
 describe("project base room", () => {
@@ -38,11 +39,7 @@ describe("project base room", () => {
   });
 
   describe("messages", () => {
-    let server: TestServer;
-    before(async () => {
-      server = await withRooms({ WS_MESSAGES_PER_SECOND: "20", WS_MESSAGE_BURST: "20" });
-    });
-    after(() => server.close());
+    const server = useTestServer(withRooms({ WS_MESSAGES_PER_SECOND: "20", WS_MESSAGE_BURST: "20" }));
 
     it("an invalid payload gets VALIDATION_FAILED, changes nothing, and the client stays", async () => {
       const { room, errors } = await join(server);
@@ -98,11 +95,7 @@ describe("project base room", () => {
   });
 
   describe("token expiry and in-band refresh", () => {
-    let server: TestServer;
-    before(async () => {
-      server = await withRooms({ TOKEN_TTL_SECONDS: "2", AUTH_REFRESH_LEAD_SECONDS: "1" });
-    });
-    after(() => server.close());
+    const server = useTestServer(withRooms({ TOKEN_TTL_SECONDS: "2", AUTH_REFRESH_LEAD_SECONDS: "1" }));
 
     it("warns with auth.expiring, then closes an unrefreshed client with 4101 AUTH_EXPIRED", async () => {
       const { room, left } = await join(server);
@@ -150,11 +143,7 @@ describe("project base room", () => {
   });
 
   describe("reconnection", () => {
-    let server: TestServer;
-    before(async () => {
-      server = await withRooms({ RECONNECT_WINDOW_SECONDS: "1" });
-    });
-    after(() => server.close());
+    const server = useTestServer(withRooms({ RECONNECT_WINDOW_SECONDS: "1" }));
 
     function dropServerSide(roomId: string, sessionId: string) {
       const serverRoom = matchMaker.getLocalRoomById(roomId);

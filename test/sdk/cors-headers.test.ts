@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createClient, type FetchLike, type LeaderboardSubscription } from "../../client-sdk/index.ts";
 import { CORS_METHODS, CORS_REQUEST_HEADERS } from "../../shared/cors.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /** Headers a browser sets by itself or that need no preflight (Fetch standard: CORS-safelisted for any value the SDK uses). */
@@ -56,15 +56,13 @@ async function driveEverything(server: TestServer, sent: Sent[]): Promise<void> 
 
 describe("sdk: CORS admits every header and method the SDK sends", function () {
   this.timeout(30_000);
-  let server: TestServer;
   const sent: Sent[] = [];
 
+  // Only this origin is allowed: a real allow list, not the development "reflect any origin".
+  const server = useTestServer({ env: { CORS_ORIGINS: "http://localhost:5173" } });
   before(async () => {
-    // Only this origin is allowed: a real allow list, not the development "reflect any origin".
-    server = await startTestServer({ env: { CORS_ORIGINS: "http://localhost:5173" } });
     await driveEverything(server, sent);
   });
-  after(() => server?.close());
 
   it("sanity: the drive reached the API (auth, boards, streams, polls, leagues) and the matchmaker", () => {
     const paths = new Set(sent.map((s) => s.path.replace(/\/(?:[^/]*_[^/]*|\d+)(?=\/|$)/g, "/:id")));

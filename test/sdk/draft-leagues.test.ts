@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { matchMaker } from "@colyseus/core";
 import { HttpError, RoomMessageError, createClient, type DraftConnection } from "../../client-sdk/index.ts";
 import { DraftState, type DraftPickMessage } from "../../shared/index.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /** A team's queue as one client decoded it (another manager's `@view()` queue is never sent: unset or empty). */
@@ -10,15 +10,11 @@ const queueSeenBy = (connection: DraftConnection, teamId: string) => [...(connec
 
 describe("sdk: client.leagues and client.rooms.draft against the real server", function () {
   this.timeout(20_000);
-  let server: TestServer;
   const open: DraftConnection[] = [];
-  before(async () => {
-    server = await startTestServer();
-  });
+  const server = useTestServer();
   afterEach(async () => {
     await Promise.all(open.splice(0).map((connection) => connection.leave()));
   });
-  after(() => server.close());
 
   async function signedIn(name: string) {
     const client = createClient({ url: server.httpUrl });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { AuthError, HttpError, NetworkError, createClient, type HttpRetryEvent, type TokenRequest } from "../../client-sdk/index.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 
 interface Seen {
   method: string;
@@ -13,8 +13,9 @@ interface Seen {
 }
 
 /**
- * A fake HTTP server for exact control of protocol edge cases (a fake server
- * only where the real one cannot be made to answer this way on demand). Each request is answered by the next scripted responder.
+ * A fake HTTP server for exact control of protocol edge cases (a fake
+ * server only where the real one cannot be made to answer this way on
+ * demand). Each request is answered by the next scripted responder.
  */
 async function fakeServer(script: ((req: Seen) => { status: number; headers?: Record<string, string>; body?: unknown })[]) {
   const seen: Seen[] = [];
@@ -209,11 +210,7 @@ describe("sdk: HTTP helper", () => {
   });
 
   describe("against the real server", () => {
-    let server: TestServer;
-    before(async () => {
-      server = await startTestServer();
-    });
-    after(() => server.close());
+    const server = useTestServer();
 
     it("signs in as a guest, exposes the token and expiry, and refreshes it for the same player", async () => {
       const client = createClient({ url: server.httpUrl });

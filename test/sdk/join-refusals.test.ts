@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createClient, JoinError, type ArenaClient, type Logger } from "../../client-sdk/index.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 
 /** Every console method, recorded (and silenced) while `run` runs. */
 async function withConsoleWatched<T>(run: () => Promise<T>): Promise<{ result: T; printed: string[] }> {
@@ -22,13 +22,9 @@ async function withConsoleWatched<T>(run: () => Promise<T>): Promise<{ result: T
  */
 describe("sdk: join refusals keep their code, silently", function () {
   this.timeout(30_000);
-  let server: TestServer;
   const clients: ArenaClient<{}>[] = [];
 
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server?.close());
+  const server = useTestServer();
 
   /** A signed-in client whose WebSockets can be awaited until closed (so a late console line would be seen). */
   async function player(name: string, logger?: Logger) {

@@ -9,7 +9,7 @@ import {
   type LeaderboardTransportChange,
   type StateChange,
 } from "../../client-sdk/index.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 describe("sdk: the leaderboard transport policy (pure)", () => {
@@ -97,7 +97,6 @@ async function streamGate(target: string) {
 describe("sdk: a subscription whose stream keeps failing falls back to long polling, and returns to SSE", function () {
   this.timeout(60_000);
   const boardId = "fallback-board";
-  let server: TestServer;
 
   const record = async (ownerId: string, score: number) => {
     const response = await fetch(`${server.httpUrl}/v1/admin/leaderboards/${boardId}/records`, {
@@ -110,8 +109,8 @@ describe("sdk: a subscription whose stream keeps failing falls back to long poll
     return (JSON.parse(text) as { version: number }).version;
   };
 
+  const server = useTestServer({ env: { STREAM_HEARTBEAT_MS: "1000" } });
   before(async () => {
-    server = await startTestServer({ env: { STREAM_HEARTBEAT_MS: "1000" } });
     const created = await fetch(`${server.httpUrl}/v1/admin/leaderboards`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-admin-key": TEST_ADMIN_KEY },
@@ -119,7 +118,6 @@ describe("sdk: a subscription whose stream keeps failing falls back to long poll
     });
     assert.equal(created.status, 201);
   });
-  after(() => server?.close());
 
   it("after 3 failed streams in a row it long-polls the same cursor, then upgrades back, with no gap and no duplicate", async () => {
     const front = await streamGate(server.httpUrl);

@@ -11,9 +11,9 @@ import {
   type LeaderboardTransportChange,
   type StateChange,
 } from "../../client-sdk/index.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, useTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { deleteKeys, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
+import { deleteKeys, REDIS_URL, uniquePrefix } from "../helpers/store-harness.ts";
 
 /** Everything a subscription reported, for assertions. */
 function recorder() {
@@ -150,16 +150,14 @@ describe("sdk: client.leaderboards.subscribe", function () {
     const prefix = uniquePrefix("sdk-live");
     const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, STREAM_HEARTBEAT_MS: "1000" };
     const boardId = "sdk-live";
-    let server: TestServer;
     let sub: LeaderboardSubscription | undefined;
 
+    const server = useTestServer({ env });
     before(async () => {
-      server = await startTestServer({ env });
       await post(server, "/v1/admin/leaderboards", { id: boardId, title: "SDK live" });
     });
     afterEach(() => sub?.close());
     after(async () => {
-      await server?.close();
       await deleteKeys(prefix);
     });
 
@@ -197,7 +195,7 @@ describe("sdk: client.leaderboards.subscribe", function () {
       const port = server.port;
       await server.close({ graceMs: 500 });
       await waitFor(() => sub!.state === "reconnecting", "reconnecting after the restart began");
-      server = await startTestServer({ env: { ...env, PORT: String(port) } });
+      await server.start({ env: { ...env, PORT: String(port) } });
       await post(server, `/v1/admin/leaderboards/${boardId}/records`, { records: [{ ownerId: "p_f", name: "Fa", score: 40 }] });
       await post(server, `/v1/admin/leaderboards/${boardId}/records`, { records: [{ ownerId: "p_a", name: "Ada", score: 35 }] });
       await waitFor(() => sub!.state === "open", "open again", 15_000);

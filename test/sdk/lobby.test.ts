@@ -1,21 +1,15 @@
 import assert from "node:assert/strict";
 import { createClient, type LobbyChange, type LobbyConnection } from "../../client-sdk/index.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /** `client.lobby()`: the `lobby` room as a typed, live listing of public games and teams. */
 describe("sdk: client.lobby()", function () {
   this.timeout(30_000);
-  let server: TestServer;
   const lobbies: LobbyConnection[] = [];
 
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await Promise.all(lobbies.map((lobby) => lobby.close()));
-    await server?.close();
-  });
+  after(() => Promise.all(lobbies.map((lobby) => lobby.close())));
+  const server = useTestServer();
 
   async function player(name: string) {
     const client = createClient({ url: server.httpUrl, network: null });

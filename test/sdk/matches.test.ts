@@ -3,9 +3,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createClient, HttpError, SdkError, type FetchLike, type RecordedMatchResult, type SpectateMessage } from "../../client-sdk/index.ts";
 import type { MatchResult } from "../../shared/index.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, useTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { makeResult } from "../store/store-harness.ts";
+import { makeResult } from "../helpers/store-harness.ts";
 
 async function record(server: TestServer, result: MatchResult): Promise<RecordedMatchResult> {
   const response = await fetch(`${server.httpUrl}/v1/admin/match-results`, {
@@ -31,14 +31,8 @@ function countingFetch() {
 
 describe("sdk: client.matches (long polling)", function () {
   this.timeout(30_000);
-  let server: TestServer;
 
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server?.close();
-  });
+  const server = useTestServer();
 
   it("waitForResult re-polls across several timeouts and resolves when the result is recorded", async () => {
     const counter = countingFetch();

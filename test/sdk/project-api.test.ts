@@ -4,16 +4,15 @@ import { once } from "node:events";
 import { HttpError, RoomMessageError, createClient } from "../../client-sdk/index.ts";
 import { GameState } from "../../shared/index.ts";
 import { projectMessageSchemas } from "../../client-sdk/validation.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /** The SDK's typed surfaces over the project's real endpoints and rooms (not the probe). */
 describe("sdk: project rooms and leaderboard reads", () => {
-  let server: TestServer;
   const board = `sdk-${Date.now().toString(36)}`;
 
+  const server = useTestServer();
   before(async () => {
-    server = await startTestServer();
     const admin = (path: string, body: unknown) =>
       fetch(`${server.httpUrl}/v1/admin${path}`, {
         method: "POST",
@@ -25,7 +24,6 @@ describe("sdk: project rooms and leaderboard reads", () => {
       records: ["a", "b", "c", "d", "e"].map((name, i) => ({ ownerId: `p_${name.repeat(10)}`, name: name.toUpperCase(), score: 100 - i * 10 })),
     });
   });
-  after(() => server.close());
 
   it("reads leaderboards: list, top with a keyset cursor, a player's record, around a player", async () => {
     const client = createClient({ url: server.httpUrl });

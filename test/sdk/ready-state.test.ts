@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
 import { createClient } from "../../client-sdk/index.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 
 describe("SDK: a join resolves with the room's state in hand", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
+  const server = useTestServer();
 
   it("game and team state are readable as soon as the join resolves", async () => {
     const client = createClient({ url: server.httpUrl });

@@ -3,24 +3,21 @@ import { AuthError, createClient, type StateChange, type TokenRefreshEvent, type
 import { projectRooms } from "../../rooms/index.ts";
 import { newPlayerId } from "../../server/token-service.ts";
 import { probeRoom } from "../helpers/probe-room.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { probeContract } from "./probe-contract.ts";
+import { probeContract } from "../helpers/probe-contract.ts";
 
 /**
  * Tokens live 3 s and rooms warn 2 s before expiry, so every test here
- * crosses at least one real expiry (refreshed in-band, on the open WebSocket).
+ * crosses at least one real expiry (rooms refresh tokens in-band, over the
+ * WebSocket: docs/protocol.md).
  */
 describe("sdk: room token refresh", function () {
   this.timeout(20_000);
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({
-      rooms: (deps) => [...projectRooms(deps), probeRoom(deps)],
-      env: { TOKEN_TTL_SECONDS: "3", AUTH_REFRESH_LEAD_SECONDS: "2" },
-    });
+  const server = useTestServer({
+    rooms: (deps) => [...projectRooms(deps), probeRoom(deps)],
+    env: { TOKEN_TTL_SECONDS: "3", AUTH_REFRESH_LEAD_SECONDS: "2" },
   });
-  after(() => server.close());
 
   const nowSeconds = () => Date.now() / 1000;
   const backoff = { minMs: 20, maxMs: 200 };

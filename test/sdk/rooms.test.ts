@@ -15,9 +15,9 @@ import {
 import { projectRooms } from "../../rooms/index.ts";
 import { CloseCodes } from "../../shared/index.ts";
 import { ProbeState, probeRoom } from "../helpers/probe-room.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { startTestServer, useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { probeContract } from "./probe-contract.ts";
+import { probeContract } from "../helpers/probe-contract.ts";
 
 /** `from>to:reason` of every state change, for compact assertions. */
 function recordStates(connection: RoomConnection<any>): string[] {
@@ -59,11 +59,7 @@ function instrumentedFetch() {
 const fastBackoff = { minMs: 20, maxMs: 200 };
 
 describe("sdk: room connections against the real server", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ rooms: (deps) => [...projectRooms(deps), probeRoom(deps)] });
-  });
-  after(() => server.close());
+  const server = useTestServer({ rooms: (deps) => [...projectRooms(deps), probeRoom(deps)] });
 
   async function signedInClient(name: string, extra: Omit<ClientOptions, "url" | "rooms"> = {}) {
     const client = createClient({ url: server.httpUrl, rooms: { probe: probeContract }, backoff: fastBackoff, ...extra });
@@ -273,11 +269,7 @@ describe("sdk: room connections against the real server", () => {
 });
 
 describe("sdk: room connections when the seat is gone", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ rooms: (deps) => [...projectRooms(deps), probeRoom(deps)], env: { RECONNECT_WINDOW_SECONDS: "0" } });
-  });
-  after(() => server.close());
+  const server = useTestServer({ rooms: (deps) => [...projectRooms(deps), probeRoom(deps)], env: { RECONNECT_WINDOW_SECONDS: "0" } });
 
   it("falls back to joining again when reconnecting with the token fails", async () => {
     const client = createClient({ url: server.httpUrl, rooms: { probe: probeContract }, backoff: fastBackoff });

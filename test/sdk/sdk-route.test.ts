@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_SDK_DIR, buildSdk, ensureSdkBuilt, isSdkFresh, readManifest, type SdkManifest } from "../../scripts/build-sdk.ts";
 import { loadConfig } from "../../server/config.ts";
 import { createServer } from "../../server/create-server.ts";
-import { startTestServer, TEST_ADMIN_KEY, TEST_TOKEN_SECRET, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET, useTestServer } from "../helpers/test-server.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -33,15 +33,13 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ status:
  */
 describe("sdk: GET /sdk/* (the SDK served to browsers)", function () {
   this.timeout(60_000);
-  let server: TestServer;
   let manifest: SdkManifest;
 
   before(async () => {
     manifest = await ensureSdkBuilt();
-    // Only one page origin is allowed for the API; the SDK itself is public.
-    server = await startTestServer({ env: { CORS_ORIGINS: "https://game.example" } });
   });
-  after(() => server?.close());
+  // Only one page origin is allowed for the API; the SDK itself is public.
+  const server = useTestServer({ env: { CORS_ORIGINS: "https://game.example" } });
 
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.httpUrl}${path}`, { headers });
 

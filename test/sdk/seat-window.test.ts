@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { matchMaker } from "@colyseus/core";
 import { createClient, SeatWindow, type RoomConnection, type RoomRetryEvent, type SeatChange, type StateChange } from "../../client-sdk/index.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /** A fetch that can play dead (the matchmaker's reconnect goes through it). */
@@ -37,12 +37,8 @@ function watch(connection: RoomConnection<any>) {
 describe("sdk: reconnects fit the seat window the room announces", function () {
   this.timeout(30_000);
   const WINDOW_SECONDS = 3;
-  let server: TestServer;
 
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server?.close());
+  const server = useTestServer();
 
   async function host(net: ReturnType<typeof switchableFetch>, rejoin?: false) {
     // The default backoff (0.5 s .. 20 s): without the window its later waits would outlast a 3 s seat.
@@ -134,11 +130,7 @@ describe("sdk: SeatWindow (pure)", () => {
 
 describe("rooms: `seat` answers how long the seat is held, and is never sent unasked (a stock client sees nothing new)", function () {
   this.timeout(20_000);
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ env: { RECONNECT_WINDOW_SECONDS: "17" } });
-  });
-  after(() => server?.close());
+  const server = useTestServer({ env: { RECONNECT_WINDOW_SECONDS: "17" } });
 
   it("a player's window, a spectator's 0, VALIDATION_FAILED for a payload that is not {}", async () => {
     const { Client } = await import("@colyseus/sdk");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { JoinError, createClient, type MatchFoundEvent, type TeamConnection } from "../../client-sdk/index.ts";
 import { GameState, TeamRoomState } from "../../shared/index.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /** Short matches (as in test/team/team-matchmaking.test.ts): the game ends within seconds. */
@@ -9,15 +9,11 @@ const GAME_OPTIONS = { matchSeconds: 1.5, countdownSeconds: 0, kickoffPauseSecon
 
 describe("sdk: client.rooms.team against the real server", function () {
   this.timeout(30_000);
-  let server: TestServer;
   const open: { leave(): Promise<void> }[] = [];
-  before(async () => {
-    server = await startTestServer({ env: { MATCHMAKING_INTERVAL_MS: "50", MATCH_GAME_OPTIONS: JSON.stringify(GAME_OPTIONS) } });
-  });
+  const server = useTestServer({ env: { MATCHMAKING_INTERVAL_MS: "50", MATCH_GAME_OPTIONS: JSON.stringify(GAME_OPTIONS) } });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((connection) => connection.leave()));
   });
-  after(() => server.close());
 
   async function player(name: string) {
     const client = createClient({ url: server.httpUrl, backoff: { minMs: 20, maxMs: 200 } });

@@ -16,7 +16,7 @@ import {
 } from "../../client-sdk/index.ts";
 import type { ErrorCode, TokenResponse } from "../../shared/index.ts";
 import type { ProbeState } from "../helpers/probe-room.ts";
-import { probeContract } from "./probe-contract.ts";
+import { probeContract } from "../helpers/probe-contract.ts";
 
 export async function roomTypes(): Promise<void> {
   const client = createClient({ url: "http://localhost:2567", rooms: { probe: probeContract } });

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from "../../server/config.ts";
 import { newPlayerId, TokenService } from "../../server/token-service.ts";
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
-import { deleteKeys, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
+import { deleteKeys, REDIS_URL, uniquePrefix } from "../helpers/store-harness.ts";
 
 /**
  * A client must not choose the address its per-IP limits count against.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { ErrorBody } from "../../shared/index.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /**
@@ -17,21 +17,17 @@ const LIMITS = { perClient: 2, perIp: 5, max: 8 };
 
 describe("security: process-wide and per-IP ceilings on streams and polls", function () {
   this.timeout(30_000);
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({
-      env: {
-        TRUST_PROXY: "1",
-        STREAMS_PER_CLIENT: String(LIMITS.perClient),
-        STREAMS_PER_IP: String(LIMITS.perIp),
-        STREAMS_MAX: String(LIMITS.max),
-        POLLS_PER_CLIENT: String(LIMITS.perClient),
-        POLLS_PER_IP: String(LIMITS.perIp),
-        POLLS_MAX: String(LIMITS.max),
-      },
-    });
+  const server = useTestServer({
+    env: {
+      TRUST_PROXY: "1",
+      STREAMS_PER_CLIENT: String(LIMITS.perClient),
+      STREAMS_PER_IP: String(LIMITS.perIp),
+      STREAMS_MAX: String(LIMITS.max),
+      POLLS_PER_CLIENT: String(LIMITS.perClient),
+      POLLS_PER_IP: String(LIMITS.perIp),
+      POLLS_MAX: String(LIMITS.max),
+    },
   });
-  after(() => server.close());
 
   const tokens = async (n: number) => Promise.all(Array.from({ length: n }, async (_, i) => (await server.guestToken(`G${i}`)).token));
   const refusal = async (path: string, token: string, ip: string) => {

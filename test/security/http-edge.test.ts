@@ -11,9 +11,9 @@ import { LogThrottle } from "../../api/logging/log-throttle.ts";
 import type { ErrorBody } from "../../shared/index.ts";
 import { RedisChild } from "../helpers/redis-child.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
-import { startTestServer, TEST_ADMIN_KEY, TEST_TOKEN_SECRET, type TestServer } from "../helpers/test-server.ts";
+import { startTestServer, TEST_ADMIN_KEY, TEST_TOKEN_SECRET, useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { rawExchange } from "./http-raw.ts";
+import { rawExchange } from "../helpers/http-raw.ts";
 
 /**
  * The HTTP edge, tried as an attacker and as a careless client would:
@@ -47,13 +47,9 @@ describe("security: the HTTP edge", function () {
   this.timeout(30_000);
 
   describe("stalled requests (HTTP_HEADERS_TIMEOUT_MS=500, HTTP_REQUEST_TIMEOUT_MS=1000)", () => {
-    let server: TestServer;
-    before(async () => {
-      server = await startTestServer({
-        env: { HTTP_HEADERS_TIMEOUT_MS: "500", HTTP_REQUEST_TIMEOUT_MS: "1000", LONG_POLL_MAX_WAIT_SECONDS: "3", STREAM_HEARTBEAT_MS: "1500" },
-      });
+    const server = useTestServer({
+      env: { HTTP_HEADERS_TIMEOUT_MS: "500", HTTP_REQUEST_TIMEOUT_MS: "1000", LONG_POLL_MAX_WAIT_SECONDS: "3", STREAM_HEARTBEAT_MS: "1500" },
     });
-    after(() => server.close());
 
     for (const [what, request] of [
       ["a body that never completes (Content-Length 100, one byte sent)", "POST /v1/auth/guest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"],
@@ -106,13 +102,11 @@ describe("security: the HTTP edge", function () {
   });
 
   describe("clear errors (each says what to do)", () => {
-    let server: TestServer;
     let token: string;
+    const server = useTestServer({ env: { STREAMS_PER_CLIENT: "1" } });
     before(async () => {
-      server = await startTestServer({ env: { STREAMS_PER_CLIENT: "1" } });
       token = (await server.guestToken("Ada")).token;
     });
-    after(() => server.close());
 
     for (const encoding of ["gzip", "deflate", "br"]) {
       it(`a body labelled Content-Encoding: ${encoding} that is not ${encoding} is 400 naming the encoding, not 500`, async () => {

@@ -5,7 +5,7 @@ import type { TopState } from "../../api/leaderboard-streams/top-view.ts";
 import { AppError, applyLeaderboardEvent, type ErrorBody, type LeaderboardStreamMessage, type LeaderboardTable } from "../../shared/index.ts";
 import { RedisChild } from "../helpers/redis-child.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { startTestServer, TEST_ADMIN_KEY, useTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /**
@@ -57,14 +57,12 @@ describe("security: leaderboard change views are bounded", function () {
   this.timeout(30_000);
 
   describe("one server (STREAM_PUBLISHERS_MAX=3, LONG_POLL_MAX_WAIT_SECONDS=1)", () => {
-    let server: TestServer;
     let previousWeek: string;
+    // A linger longer than the suite: publishers leave only to make room, never by a timer mid-test.
+    const server = useTestServer({ env: { STREAM_PUBLISHERS_MAX: "3", STREAM_PUBLISHER_LINGER_MS: "600000", LONG_POLL_MAX_WAIT_SECONDS: "1", STREAMS_PER_CLIENT: "50" } });
     before(async () => {
-      // A linger longer than the suite: publishers leave only to make room, never by a timer mid-test.
-      server = await startTestServer({ env: { STREAM_PUBLISHERS_MAX: "3", STREAM_PUBLISHER_LINGER_MS: "600000", LONG_POLL_MAX_WAIT_SECONDS: "1", STREAMS_PER_CLIENT: "50" } });
       previousWeek = (await call(server, "/v1/leaderboards/rating-weekly?period=previous")).body.period;
     });
-    after(() => server.close());
     const open: RawSseClient[] = [];
     afterEach(() => open.splice(0).forEach((client) => client.destroy()));
     const stream = (path: string) => {

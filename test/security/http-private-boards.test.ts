@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { decodeConfig } from "../../store/common/leaderboard-records.ts";
 import type { ErrorBody, League, LeaderboardListResponse } from "../../shared/index.ts";
-import { leagueWith, player, type Player } from "../draft/draft-helpers.ts";
+import { leagueWith, player, type Player } from "../helpers/draft-helpers.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /**
@@ -15,7 +15,6 @@ import { waitFor } from "../helpers/wait.ts";
 
 describe("security: private (league-members) leaderboards", function () {
   this.timeout(30_000);
-  let server: TestServer;
   let league: League;
   let boardId: string;
   let commissioner: Player;
@@ -40,8 +39,8 @@ describe("security: private (league-members) leaderboards", function () {
   const asAdmin = { "x-admin-key": TEST_ADMIN_KEY };
   const bearer = (who: Player) => ({ authorization: `Bearer ${who.token}` });
 
+  const server = useTestServer();
   before(async () => {
-    server = await startTestServer();
     [commissioner, manager, outsider] = await Promise.all(["Comm", "Mia", "Otto"].map((name) => player(server, name)));
     league = await leagueWith(server, commissioner, [manager], { teamName: "Comm FC" });
     boardId = league.standingsBoardId;
@@ -51,7 +50,6 @@ describe("security: private (league-members) leaderboards", function () {
     const scored = await request("POST", `/v1/admin/leaderboards/${boardId}/records`, asAdmin, { records: [{ ownerId: "t1", name: "Comm FC", score: 12 }, { ownerId: "t2", name: "Mia FC", score: 7 }] });
     assert.equal(scored.status, 200, scored.text);
   });
-  after(() => server.close());
 
   it("the standings board is league-members and not listed; the admin key lists it", async () => {
     const anonymous = (await request("GET", "/v1/leaderboards")).body as LeaderboardListResponse;

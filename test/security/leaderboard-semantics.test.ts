@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Stores } from "../../store/index.ts";
-import { IMPLEMENTATIONS, storeFixture, TestClock } from "../store/store-harness.ts";
+import { IMPLEMENTATIONS, storeFixture, TestClock } from "../helpers/store-harness.ts";
 
 /**
  * Where our leaderboards deliberately differ from Nakama's, pinned (the table

@@ -4,8 +4,8 @@ import { GameState, TeamRoomState } from "../../shared/index.ts";
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
-import { guest, matchmake, reserve, stockClient } from "./attack-harness.ts";
+import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../helpers/store-harness.ts";
+import { guest, matchmake, reserve, stockClient } from "../helpers/attack-harness.ts";
 
 /**
  * The same refusals when the attacker goes through another process: two

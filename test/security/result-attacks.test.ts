@@ -3,10 +3,10 @@ import type { Room } from "@colyseus/sdk";
 import { ResultSubmitter } from "../../rooms/result-submitter.ts";
 import { GameState, type MatchResult } from "../../shared/index.ts";
 import { RESULT_CLOCK_SKEW_SECONDS } from "../../shared/rules/results/consistency.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { makeResult } from "../store/store-harness.ts";
-import { guest, metric, stockClient } from "./attack-harness.ts";
+import { makeResult } from "../helpers/store-harness.ts";
+import { guest, metric, stockClient } from "../helpers/attack-harness.ts";
 
 /**
  * Attacks on match results, one row each (attack → the refusal it must get),
@@ -92,12 +92,8 @@ const impossible: { attack: string; path: string; make: () => MatchResult }[] = 
 
 describe("security: result attacks → refusals (real server, admin API and rooms)", function () {
   this.timeout(60_000);
-  let server: TestServer;
 
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
+  const server = useTestServer();
 
   const post = (body: unknown) =>
     fetch(`${server.httpUrl}/v1/admin/match-results`, {

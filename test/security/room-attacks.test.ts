@@ -6,12 +6,12 @@ import { pack } from "msgpackr";
 import WebSocket from "ws";
 import { CloseCodes, GameState, TeamRoomState, type TokenClaims } from "../../shared/index.ts";
 import { TokenService } from "../../server/token-service.ts";
-import { dropConnection } from "../game/game-helpers.ts";
-import { joinDraft, leagueWith, player, seedRatings } from "../draft/draft-helpers.ts";
-import { startTestServer, TEST_TOKEN_SECRET, type TestServer } from "../helpers/test-server.ts";
+import { dropConnection } from "../helpers/game-helpers.ts";
+import { joinDraft, leagueWith, player, seedRatings } from "../helpers/draft-helpers.ts";
+import { TEST_TOKEN_SECRET, useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { rawJoin } from "../reliability/raw-join.ts";
-import { flood, Frame, guest, matchmake, openRawSeat, reserve, stockClient } from "./attack-harness.ts";
+import { rawJoin } from "../helpers/raw-join.ts";
+import { flood, Frame, guest, matchmake, openRawSeat, reserve, stockClient } from "../helpers/attack-harness.ts";
 
 /**
  * Attacks on the rooms, one row each (attack → the refusal it must get),
@@ -24,14 +24,10 @@ const CONTROL_BURST = 10;
 
 describe("security: room attacks → refusals (real server, stock SDK, raw ws)", function () {
   this.timeout(60_000);
-  let server: TestServer;
 
-  before(async () => {
-    server = await startTestServer({
-      env: { WS_CONTROL_FRAMES_PER_SECOND: "5", WS_CONTROL_FRAME_BURST: String(CONTROL_BURST), DRAFT_IDLE_CLOSE_SECONDS: "1", RECONNECT_WINDOW_SECONDS: "30" },
-    });
+  const server = useTestServer({
+    env: { WS_CONTROL_FRAMES_PER_SECOND: "5", WS_CONTROL_FRAME_BURST: String(CONTROL_BURST), DRAFT_IDLE_CLOSE_SECONDS: "1", RECONNECT_WINDOW_SECONDS: "30" },
   });
-  after(() => server.close());
 
   /** A stock-SDK player in a new game room (teamSize 5, so it waits for players and never starts here). */
   async function gameHost(name: string) {

@@ -15,9 +15,9 @@ import {
   textProblem,
   type ErrorBody,
 } from "../../shared/index.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { createTeam, type TeamPlayer } from "../team/team-helpers.ts";
+import { createTeam, type TeamPlayer } from "../helpers/team-helpers.ts";
 
 /**
  * One text rule (shared/text.ts) for every string a person types and others
@@ -115,15 +115,11 @@ describe("security: one text rule for every user-visible string", function () {
   });
 
   describe("through the server", () => {
-    let server: TestServer;
     const open: TeamPlayer[] = [];
-    before(async () => {
-      server = await startTestServer();
-    });
     after(async () => {
       for (const player of open) await player.room.leave().catch(() => undefined);
-      await server.close();
     });
+    const server = useTestServer();
 
     it("team chat refuses NUL and U+202E with VALIDATION_FAILED and keeps them out of the history; a clean line passes", async () => {
       const captain = await createTeam(server, "Ida", { size: 2 });

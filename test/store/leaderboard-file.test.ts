@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { AppError, type LeaderboardListResponse } from "../../shared/index.ts";
 import { LeaderboardFileError } from "../../store/index.ts";
 import { startTestServer } from "../helpers/test-server.ts";
-import { IMPLEMENTATIONS, storeFixture } from "./store-harness.ts";
+import { IMPLEMENTATIONS, storeFixture } from "../helpers/store-harness.ts";
 
 describe("LEADERBOARDS_FILE: boards declared at start-up", () => {
   const dir = mkdtempSync(join(tmpdir(), "arena-boards-"));

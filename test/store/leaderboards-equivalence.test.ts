@@ -3,7 +3,7 @@ import fc from "fast-check";
 import type { LeaderboardOperator, LeaderboardSort } from "../../shared/index.ts";
 import type { LeaderboardStore } from "../../store/leaderboards.ts";
 import type { Stores } from "../../store/index.ts";
-import { IMPLEMENTATIONS, storeFixture, TestClock } from "./store-harness.ts";
+import { IMPLEMENTATIONS, storeFixture, TestClock } from "../helpers/store-harness.ts";
 
 /**
  * The memory store (TypeScript) and the Redis store (Lua) implement the same

@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
 import type { ErrorBody, LeaderboardConfig, LeaderboardListResponse, LeaderboardPage, LeaderboardAroundResponse, LeaderboardPlayerResponse, LeagueRostersResponse } from "../../shared/index.ts";
-import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
-import { makeResult } from "./store-harness.ts";
+import { TEST_ADMIN_KEY, useTestServer } from "../helpers/test-server.ts";
+import { makeResult } from "../helpers/store-harness.ts";
 
 describe("leaderboard and admin HTTP endpoints (embedded mode)", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.close());
+  const server = useTestServer();
 
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${server.httpUrl}${path}`, {

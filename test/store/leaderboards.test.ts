@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { AppError } from "../../shared/index.ts";
 import type { Stores, StoreEvent } from "../../store/index.ts";
-import { IMPLEMENTATIONS, storeFixture, TestClock } from "./store-harness.ts";
+import { IMPLEMENTATIONS, storeFixture, TestClock } from "../helpers/store-harness.ts";
 
 const rejectsWith = (promise: Promise<unknown>, code: string) =>
   assert.rejects(promise, (error: unknown) => {

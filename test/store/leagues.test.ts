@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { AppError, CreateLeagueRequest } from "../../shared/index.ts";
 import type { Stores } from "../../store/index.ts";
-import { IMPLEMENTATIONS, storeFixture } from "./store-harness.ts";
+import { IMPLEMENTATIONS, storeFixture } from "../helpers/store-harness.ts";
 
 const settings = (body: Record<string, unknown>) => CreateLeagueRequest.parse(body);
 

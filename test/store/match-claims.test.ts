@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { AppError } from "../../shared/index.ts";
 import type { Stores } from "../../store/index.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { IMPLEMENTATIONS, makeResult, storeFixture } from "./store-harness.ts";
+import { IMPLEMENTATIONS, makeResult, storeFixture } from "../helpers/store-harness.ts";
 
 const reasonOf = (error: unknown) => (error instanceof AppError ? `${error.code}:${(error.details as { reason?: string } | undefined)?.reason}` : String(error));
 

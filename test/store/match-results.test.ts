@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { AppError } from "../../shared/index.ts";
 import type { Stores, StoreEvent } from "../../store/index.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { IMPLEMENTATIONS, makeResult, storeFixture } from "./store-harness.ts";
+import { IMPLEMENTATIONS, makeResult, storeFixture } from "../helpers/store-harness.ts";
 
 for (const impl of IMPLEMENTATIONS) {
   describe(`match result store conformance (${impl.name})`, () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { QueueTicket, Stores } from "../../store/index.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { IMPLEMENTATIONS, TestClock, storeFixture } from "./store-harness.ts";
+import { IMPLEMENTATIONS, TestClock, storeFixture } from "../helpers/store-harness.ts";
 
 let n = 0;
 function ticket(overrides: Partial<QueueTicket> = {}): QueueTicket {

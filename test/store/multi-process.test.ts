@@ -4,7 +4,7 @@ import { GameState, type LeaderboardPage, type LeaderboardPlayerResponse, type M
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
-import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "./store-harness.ts";
+import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../helpers/store-harness.ts";
 
 describe("two server processes sharing one Redis", function () {
   this.timeout(60_000);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { StoreEvent, Stores } from "../../store/index.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { IMPLEMENTATIONS, makeResult, storeFixture } from "./store-harness.ts";
+import { IMPLEMENTATIONS, makeResult, storeFixture } from "../helpers/store-harness.ts";
 
 for (const impl of IMPLEMENTATIONS) {
   describe(`change notifications conformance (${impl.name})`, () => {

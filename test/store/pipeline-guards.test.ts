@@ -12,7 +12,7 @@ import { MemoryRatingStore } from "../../store/memory/ratings.ts";
 import { REFERENCE_BOARDS } from "../../shared/rules/leaderboards/reference-boards.ts";
 import { MemoryRosterStore } from "../../store/memory/rosters.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { IMPLEMENTATIONS, makeResult, silentLogger, storeFixture } from "./store-harness.ts";
+import { IMPLEMENTATIONS, makeResult, silentLogger, storeFixture } from "../helpers/store-harness.ts";
 
 /**
  * The guards that make the result pipeline apply every recorded result's

@@ -3,7 +3,7 @@ import type { MatchResult } from "../../shared/index.ts";
 import { fantasyPoints } from "../../shared/rules/scoring/fantasy-points.ts";
 import type { Stores } from "../../store/index.ts";
 import { initialRating, rateMatch, type PlayerRating } from "../../shared/rules/ratings/glicko2.ts";
-import { IMPLEMENTATIONS, makeResult, storeFixture } from "./store-harness.ts";
+import { IMPLEMENTATIONS, makeResult, storeFixture } from "../helpers/store-harness.ts";
 
 const player = (playerId: string, side: "home" | "away", goals = 0, saves = 0) => ({
   playerId,

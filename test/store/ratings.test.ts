@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { initialRating, rateMatch } from "../../shared/rules/ratings/glicko2.ts";
 import type { Stores } from "../../store/index.ts";
-import { IMPLEMENTATIONS, makeResult, storeFixture } from "./store-harness.ts";
+import { IMPLEMENTATIONS, makeResult, storeFixture } from "../helpers/store-harness.ts";
 
 for (const impl of IMPLEMENTATIONS) {
   describe(`rating store conformance (${impl.name})`, () => {

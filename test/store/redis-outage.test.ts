@@ -7,9 +7,9 @@ import type { MatchResult } from "../../shared/index.ts";
 import type { StoreEvent } from "../../store/index.ts";
 import { echoRoom, EchoState } from "../helpers/echo-room.ts";
 import { freePort, RedisChild } from "../helpers/redis-child.ts";
-import { startTestServer, TEST_ADMIN_KEY, TEST_TOKEN_SECRET, type TestServer } from "../helpers/test-server.ts";
+import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET, useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { makeResult } from "./store-harness.ts";
+import { makeResult } from "../helpers/store-harness.ts";
 
 const player = (playerId: string, side: "home" | "away", goals = 0) => ({ playerId, name: playerId.slice(2, 8), side, stats: { goals, assists: 0, shots: goals, saves: 0, touches: 5 } });
 const POOL = ["p_out000000001", "p_out000000002", "p_out000000003", "p_out000000004"];
@@ -23,16 +23,12 @@ function matchOf(i: number): MatchResult {
 describe("Redis outage while running (own redis-server, killed and restarted)", function () {
   this.timeout(60_000);
   let redis: RedisChild;
-  let server: TestServer;
 
   before(async () => {
     redis = await RedisChild.start();
-    server = await startTestServer({ env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: "outage:" }, rooms: (deps) => [echoRoom(deps)] });
   });
-  after(async () => {
-    await server?.close({ graceMs: 500 });
-    await redis?.stop();
-  });
+  const server = useTestServer(() => ({ env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: "outage:" }, rooms: (deps) => [echoRoom(deps)] }), { graceMs: 500 });
+  after(() => redis?.stop());
 
   const admin = (path: string, body: unknown) =>
     fetch(`${server.httpUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", "x-admin-key": TEST_ADMIN_KEY }, body: JSON.stringify(body) });

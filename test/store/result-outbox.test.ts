@@ -4,7 +4,7 @@ import { MemoryMatchResultStore } from "../../store/memory/match-results.ts";
 import type { ResultPipeline } from "../../store/common/result-pipeline.ts";
 import { ResultRecorder } from "../../store/common/result-recorder.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { makeResult, silentLogger } from "./store-harness.ts";
+import { makeResult, silentLogger } from "../helpers/store-harness.ts";
 
 /**
  * The outbox's guards (store/result-recorder.ts), one test each that fails

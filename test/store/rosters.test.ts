@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { AppError } from "../../shared/index.ts";
 import type { Stores } from "../../store/index.ts";
-import { IMPLEMENTATIONS, storeFixture } from "./store-harness.ts";
+import { IMPLEMENTATIONS, storeFixture } from "../helpers/store-harness.ts";
 
 for (const impl of IMPLEMENTATIONS) {
   describe(`fantasy roster store conformance (${impl.name})`, () => {

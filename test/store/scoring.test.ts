@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FANTASY_SCORING, fantasyPoints } from "../../shared/rules/scoring/fantasy-points.ts";
 import { computeEffects } from "../../shared/rules/results/effects.ts";
 import { initialRating, rateMatch } from "../../shared/rules/ratings/glicko2.ts";
-import { makeResult } from "./store-harness.ts";
+import { makeResult } from "../helpers/store-harness.ts";
 
 describe("scoring rules (docs/scoring.md)", () => {
   const result = makeResult(); // home 2-1: Ada 2 goals, Bo 1 assist, Cy 1 goal, Di 4 saves

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createStores, type Stores } from "../../store/index.ts";
 import type { SpectateStateEvent } from "../../shared/index.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { deleteKeys, IMPLEMENTATIONS, REDIS_URL, silentLogger, storeFixture, uniquePrefix } from "./store-harness.ts";
+import { deleteKeys, IMPLEMENTATIONS, REDIS_URL, silentLogger, storeFixture, uniquePrefix } from "../helpers/store-harness.ts";
 
 const frame = (matchId: string, seq: number): SpectateStateEvent => ({ matchId, seq, ts: Date.now(), state: { seq } });
 

@@ -2,21 +2,18 @@ import assert from "node:assert/strict";
 import { Client, type Room } from "@colyseus/sdk";
 import type { GameListingMetadata } from "../../rooms/game-room.ts";
 import { MATCH_MODES, type GameState, type MatchFoundMessage, type MatchMode } from "../../shared/index.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { dropConnection } from "../game/game-helpers.ts";
-import { createTeam, formTeam, joinMatch, joinTeam, leaveAll, readyAll, type TeamPlayer } from "./team-helpers.ts";
+import { dropConnection } from "../helpers/game-helpers.ts";
+import { createTeam, formTeam, joinMatch, joinTeam, leaveAll, readyAll, type TeamPlayer } from "../helpers/team-helpers.ts";
 
 /** Short matches: the team rooms see the result (and go idle) within a few seconds. */
 const GAME_OPTIONS = { matchSeconds: 1.5, countdownSeconds: 0, kickoffPauseSeconds: 0, postMatchSeconds: 0.2 };
 
 describe("team matchmaking (one process, memory stores)", function () {
   this.timeout(30_000);
-  let server: TestServer;
   const open: (TeamPlayer | { room: Room } | undefined)[] = [];
-  before(async () => {
-    server = await startTestServer({ env: { MATCHMAKING_INTERVAL_MS: "50", MATCH_GAME_OPTIONS: JSON.stringify(GAME_OPTIONS) } });
-  });
+  const server = useTestServer({ env: { MATCHMAKING_INTERVAL_MS: "50", MATCH_GAME_OPTIONS: JSON.stringify(GAME_OPTIONS) } });
   afterEach(async () => {
     await leaveAll(open.splice(0));
     // A closing team room withdraws its ticket: the next test starts with empty queues.
@@ -25,7 +22,6 @@ describe("team matchmaking (one process, memory stores)", function () {
       return true;
     }, "empty queues");
   });
-  after(() => server.close());
 
   const team = async (names: string[], mode: MatchMode = "2v2") => {
     const players = await formTeam(server, names);

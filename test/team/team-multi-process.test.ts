@@ -5,8 +5,8 @@ import { TeamRoomState, type MatchFoundMessage, type TeamListingMetadata, type M
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { deleteKeys, REDIS_URL, uniquePrefix } from "../store/store-harness.ts";
-import { connectPlayer, formTeam, guest, leaveAll, readyAll, type TeamPlayer } from "./team-helpers.ts";
+import { deleteKeys, REDIS_URL, uniquePrefix } from "../helpers/store-harness.ts";
+import { connectPlayer, formTeam, guest, leaveAll, readyAll, type TeamPlayer } from "../helpers/team-helpers.ts";
 
 /** Short but real matches: the arena bots play them to the end. */
 const GAME_OPTIONS = { matchSeconds: 3, countdownSeconds: 0.2, kickoffPauseSeconds: 0.2, postMatchSeconds: 0.5 };

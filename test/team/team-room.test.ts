@@ -3,21 +3,17 @@ import { Client, type Room } from "@colyseus/sdk";
 import { matchMaker } from "@colyseus/core";
 import { CloseCodes, TEAM_CODE_ALPHABET, TEAM_LIMITS, TeamRoomState, type TeamListingMetadata } from "../../shared/index.ts";
 import { teamRoom } from "../../rooms/team-room.ts";
-import { startTestServer, type TestServer } from "../helpers/test-server.ts";
+import { useTestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { dropConnection } from "../game/game-helpers.ts";
-import { connectPlayer, createTeam, formTeam, joinTeam, leaveAll, readyAll, type TeamPlayer } from "./team-helpers.ts";
+import { dropConnection } from "../helpers/game-helpers.ts";
+import { connectPlayer, createTeam, formTeam, joinTeam, leaveAll, readyAll, type TeamPlayer } from "../helpers/team-helpers.ts";
 
 describe("team room", () => {
-  let server: TestServer;
   const open: TeamPlayer[] = [];
-  before(async () => {
-    server = await startTestServer();
-  });
+  const server = useTestServer();
   afterEach(async () => {
     await leaveAll(open.splice(0));
   });
-  after(() => server.close());
 
   const track = (...players: TeamPlayer[]) => {
     open.push(...players);
@@ -211,11 +207,7 @@ describe("team room", () => {
 });
 
 describe("team room chat history bound", () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ rooms: (deps) => [teamRoom(deps, { chatHistory: 3, chatBurst: 10 })] });
-  });
-  after(() => server.close());
+  const server = useTestServer({ rooms: (deps) => [teamRoom(deps, { chatHistory: 3, chatBurst: 10 })] });
 
   it("keeps only the newest lines, and a newcomer receives exactly those", async () => {
     const cap = await createTeam(server, "Uma");

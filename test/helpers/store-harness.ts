@@ -24,7 +24,7 @@ export interface Implementation {
   redisUrl?: string;
 }
 
-/** Every conformance suite runs once per implementation: a behaviour only one has is a bug (docs/architecture.md "Adding a store"). */
+/** Every conformance suite runs once per implementation: a behaviour only one has is a bug (docs/architecture.md, "Adding a store"). */
 export const IMPLEMENTATIONS: Implementation[] = [{ name: "memory" }, { name: "redis", redisUrl: REDIS_URL }];
 
 export function uniquePrefix(tag: string): string {

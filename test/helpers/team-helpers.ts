@@ -10,7 +10,7 @@ import {
   type TeamCreateOptionsInput,
   type MessagePayload,
 } from "../../shared/index.ts";
-import { waitFor } from "../helpers/wait.ts";
+import { waitFor } from "./wait.ts";
 
 /** Where a test player connects: an in-process test server or a child process. */
 export interface TeamServerLike {

@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import WebSocket, { type ClientOptions } from "ws";
-import type { TestServer } from "../helpers/test-server.ts";
+import type { TestServer } from "./test-server.ts";
 
 /** Colyseus protocol byte a client sends to acknowledge JOIN_ROOM (@colyseus/shared-types Protocol). */
 const JOIN_ROOM = 10;

@@ -3,7 +3,7 @@ import { decode, type Iterator } from "@colyseus/schema";
 import { Client } from "@colyseus/sdk";
 import WebSocket from "ws";
 import { ROOM_WS_PROTOCOL, ROOM_WS_TOKEN_PREFIX } from "../../shared/index.ts";
-import type { SeatReservation } from "../reliability/raw-join.ts";
+import type { SeatReservation } from "./raw-join.ts";
 
 /**
  * Helpers of the security suite (test/security/*.test.ts): each file is a

@@ -10,7 +10,7 @@ import {
   type MatchFinishedMessage,
   type RoomErrorMessage,
 } from "../../shared/index.ts";
-import type { TestServer } from "../helpers/test-server.ts";
+import type { TestServer } from "./test-server.ts";
 
 export interface GameSeat {
   client: Client;

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { ErrorCodes, type ErrorBody } from "../../shared/index.ts";
+import { ErrorCodes, type ErrorBody } from "../../../shared/index.ts";
 import { httpCaseArb, type HttpCase } from "./arbitraries.ts";
 import type { Findings } from "./findings.ts";
 import type { FuzzServer } from "./room-fuzzer.ts";

@@ -3,7 +3,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import fc from "fast-check";
 import { pack, unpack } from "msgpackr";
 import WebSocket from "ws";
-import { DEFAULT_PHYSICS } from "../../shared/rules/arena/config.ts";
+import { DEFAULT_PHYSICS } from "../../../shared/rules/arena/config.ts";
 import {
   ARENA_UNITS_PER_METER,
   CloseCodes,
@@ -19,9 +19,9 @@ import {
   TeamRoomState,
   closeCodeName,
   type RoomErrorMessage,
-} from "../../shared/index.ts";
-import { waitFor } from "../helpers/wait.ts";
-import { openSeat, type RawSeat } from "../reliability/raw-join.ts";
+} from "../../../shared/index.ts";
+import { waitFor } from "../wait.ts";
+import { openSeat, type RawSeat } from "../raw-join.ts";
 import { keysOf, messageArb, rawFrameArb, SYNC } from "./arbitraries.ts";
 import type { Findings } from "./findings.ts";
 

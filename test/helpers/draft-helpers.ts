@@ -15,8 +15,8 @@ import {
   type RoomErrorMessage,
 } from "../../shared/index.ts";
 import type { DraftRoomControls } from "../../rooms/draft-room.ts";
-import type { TestServer } from "../helpers/test-server.ts";
-import { waitFor } from "../helpers/wait.ts";
+import type { TestServer } from "./test-server.ts";
+import { waitFor } from "./wait.ts";
 
 export interface Player {
   token: string;

@@ -1,5 +1,5 @@
 import { defineRoom } from "../../client-sdk/index.ts";
-import { ProbeMessages, ProbeState } from "../helpers/probe-room.ts";
+import { ProbeMessages, ProbeState } from "./probe-room.ts";
 
 /** The probe test room (test/helpers/probe-room.ts) as an SDK contract: the typed layer, without a real game. */
 export const probeContract = defineRoom<{ "probe.note": { text: string } }>()({
