@@ -1,4 +1,4 @@
-import type { SpectateFinishedEvent, SpectateStateEvent } from "../shared/index.ts";
+import type { SpectateFinishedEvent, SpectateMessage } from "../shared/spectate.ts";
 import { resolveBackoff, retryDelay, type BackoffOptions, type ResolvedBackoff } from "./backoff.ts";
 import { ConnectionStateMachine, type ConnectionState, type StateChange, type StateReason } from "./connection-state.ts";
 import { ClientHeaders } from "../shared/cors.ts";
@@ -9,8 +9,7 @@ import { httpErrorFrom, type HttpClient, type TokenSource } from "./http.ts";
 import { Sleeper, type FetchLike } from "./platform.ts";
 import { readSseBody, SseParser } from "./sse.ts";
 
-/** What a spectator's handler gets (docs/protocol.md "Spectating over SSE"). */
-export type SpectateMessage = { event: "state"; data: SpectateStateEvent } | { event: "finished"; data: SpectateFinishedEvent };
+export type { SpectateMessage };
 export type SpectateHandler = (message: SpectateMessage) => void;
 
 export interface SpectateOptions {

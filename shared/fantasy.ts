@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IdPatterns } from "./ids.ts";
 import { displayText } from "./text.ts";
 import type { MatchResult, MatchResultPlayer } from "./match-result.ts";
 import { OwnerId } from "./leaderboards.ts";
@@ -11,8 +12,8 @@ import { OwnerId } from "./leaderboards.ts";
  * Browser-safe: the SDK shows the same table.
  */
 
-export const FantasyLeagueId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "not a league id (letters, digits, _ -; at most 64)");
-export const FantasyTeamId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "not a fantasy team id (letters, digits, _ -; at most 64)");
+export const FantasyLeagueId = z.string().regex(IdPatterns.fantasyLeague, "not a league id (letters, digits, _ -; at most 64)");
+export const FantasyTeamId = z.string().regex(IdPatterns.fantasyTeam, "not a fantasy team id (letters, digits, _ -; at most 64)");
 
 /** One ownership: in `leagueId`, `fantasyTeamId` owns `playerId`. */
 export interface RosterEntry {

@@ -12,7 +12,7 @@ import type { LeaderboardRecord } from "./leaderboards.ts";
 export const LeaderboardStreamEvent = {
   SNAPSHOT: "snapshot",
   DELTA: "delta",
-} as const;
+} as const satisfies Record<string, keyof LeaderboardStreamEvents>;
 
 interface StreamEventBase {
   boardId: string;
@@ -38,9 +38,14 @@ export interface LeaderboardDeltaEvent extends StreamEventBase {
   total: number;
 }
 
-export type LeaderboardStreamMessage =
-  | { event: "snapshot"; id: string; data: LeaderboardSnapshotEvent }
-  | { event: "delta"; id: string; data: LeaderboardDeltaEvent };
+/** A leaderboard stream's SSE events: event name → payload (`data`). The server's writer and the SDK's reader are typed by it. */
+export interface LeaderboardStreamEvents {
+  snapshot: LeaderboardSnapshotEvent;
+  delta: LeaderboardDeltaEvent;
+}
+
+/** One event of the stream (or of a `/changes` answer), with its id `epoch:version`. */
+export type LeaderboardStreamMessage = { [E in keyof LeaderboardStreamEvents]: { event: E; id: string; data: LeaderboardStreamEvents[E] } }[keyof LeaderboardStreamEvents];
 
 /** The client's view of a board: what snapshots and deltas build. */
 export interface LeaderboardTable {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IdPatterns } from "./ids.ts";
 import { displayText } from "./text.ts";
 import type { RecordedMatchResult } from "./match-result.ts";
 import { queryNumber } from "./validation.ts";
@@ -13,10 +14,10 @@ import { queryNumber } from "./validation.ts";
  */
 
 /** Board ids appear in URLs and store keys. */
-export const LeaderboardId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/, "not a leaderboard id (letters, digits, _ . -; at most 80)");
+export const LeaderboardId = z.string().regex(IdPatterns.leaderboard, "not a leaderboard id (letters, digits, _ . -; at most 80)");
 
 /** Who a record belongs to: a player id, a fantasy team id, or any operator-defined id. */
-export const OwnerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "not an owner id (letters, digits, _ . : -; at most 128)");
+export const OwnerId = z.string().regex(IdPatterns.owner, "not an owner id (letters, digits, _ . : -; at most 128)");
 
 export const LeaderboardSort = z.enum(["desc", "asc"]);
 export type LeaderboardSort = z.infer<typeof LeaderboardSort>;
