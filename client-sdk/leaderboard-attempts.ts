@@ -1,6 +1,6 @@
 import type { LeaderboardStreamMessage } from "../shared/leaderboard-table.ts";
 import { ClientHeaders } from "../shared/cors.ts";
-import type { LeaderboardChangesResponse } from "./api-routes.ts";
+import type { LeaderboardChangesResponse } from "../shared/leaderboard-table.ts";
 import { HttpError, NetworkError, SdkError, isAbort, toSdkError } from "./errors.ts";
 import { httpErrorFrom, type HttpClient } from "./http.ts";
 import type { FetchLike } from "./platform.ts";

@@ -31,6 +31,12 @@ export const RosterAssignRequest = z.strictObject({
 
 export const RosterPathParams = z.strictObject({ leagueId: FantasyLeagueId, playerId: OwnerId });
 
+/** `PUT /v1/admin/fantasy/leagues/:leagueId/rosters/:playerId` → 201 (assigned) or 200 (already so). */
+export interface RosterAssignResponse {
+  entry: RosterEntry;
+  created: boolean;
+}
+
 /** `GET /v1/admin/fantasy/leagues/:leagueId/rosters` */
 export interface LeagueRostersResponse {
   leagueId: string;

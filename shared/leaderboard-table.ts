@@ -47,6 +47,14 @@ export interface LeaderboardStreamEvents {
 /** One event of the stream (or of a `/changes` answer), with its id `epoch:version`. */
 export type LeaderboardStreamMessage = { [E in keyof LeaderboardStreamEvents]: { event: E; id: string; data: LeaderboardStreamEvents[E] } }[keyof LeaderboardStreamEvents];
 
+/** `GET /v1/leaderboards/:id/changes`: the events after `after` (a snapshot when it cannot resume), or none when the hold ended first. */
+export interface LeaderboardChangesResponse {
+  events: LeaderboardStreamMessage[];
+  /** The board's position after these events: the next poll's `after`. */
+  cursor: string;
+  changed: boolean;
+}
+
 /** The client's view of a board: what snapshots and deltas build. */
 export interface LeaderboardTable {
   boardId: string;

@@ -26,6 +26,9 @@ export const MatchFeedQuery = z.strictObject({
   limit: queryNumber("limit", { min: 1, max: 100, int: true }).default(50),
 });
 
+/** `GET /v1/matches/:id/spectate` (SSE): only the token, for clients that cannot set headers (native EventSource). */
+export const SpectateQuery = z.strictObject({ access_token: z.string().max(4096).optional() });
+
 export const PlayerMatchesQuery = z.strictObject({
   limit: queryNumber("limit", { min: 1, max: 100, int: true }).default(20),
   cursor: z.string().max(100).optional(),
