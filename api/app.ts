@@ -12,6 +12,7 @@ import { rawMountMiddleware } from "./middleware/raw-mount.ts";
 import { requestBody } from "./middleware/request-body.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { apiDocsRoutes } from "./routes/api-docs.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { leaderboardRoutes } from "./routes/leaderboards.ts";
@@ -59,12 +60,13 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   return app;
 }
 
-/** The app's routers: always health and auth; the store-backed routes with stores; the pages when their folders are set. */
+/** The app's routers: always health, auth and the API reference; the store-backed routes with stores; the pages when their folders are set. */
 function routers(deps: AppDeps, throttle: LogThrottle, joinLimit: Koa.Middleware<ApiState> | undefined): Router<ApiState>[] {
   const guestLimiter = deps.options.guestSignupsPerMinute ? new JoinAttemptLimiter({ perMinute: deps.options.guestSignupsPerMinute }) : undefined;
   const list: Router<ApiState>[] = [
     healthRoutes({ startedAt: deps.startedAt, readiness: deps.readiness, registry: deps.registry }),
     authRoutes({ tokens: deps.tokens, newPlayerId: deps.newPlayerId, guestLimiter }),
+    apiDocsRoutes(),
   ];
   const stores = deps.stores;
   if (stores) {

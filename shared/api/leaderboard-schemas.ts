@@ -18,11 +18,14 @@ import { dto } from "./dto.ts";
  * document (each checked against its shared/ DTO type by `dto`).
  */
 
-export const IsoTime = z.iso.datetime({ offset: true });
+/** An ISO-8601 time (documented by its format; the server writes them, it does not parse them here). */
+export const IsoTime = z.string().meta({ format: "date-time", examples: ["2026-01-05T00:00:00.000Z"] });
+/** A count, version, rank or score: a whole number, never negative. */
+export const Whole = z.number().int().min(0);
 const Metadata = z.record(z.string(), z.unknown());
 
 export const LeaderboardConfigSchema = dto<LeaderboardConfig>()(
-  z.object({
+  z.strictObject({
     id: z.string(),
     title: z.string(),
     sort: LeaderboardSort,
@@ -30,20 +33,20 @@ export const LeaderboardConfigSchema = dto<LeaderboardConfig>()(
     reset: z.string().nullable().describe("`daily` | `weekly` | `monthly` | a cron expression (UTC); null: never resets"),
     metadata: Metadata,
     visibility: LeaderboardVisibility,
-    revision: z.number().int().describe("Bumped by every config update"),
+    revision: Whole.describe("Bumped by every config update"),
     createdAt: IsoTime,
     updatedAt: IsoTime,
   }),
 );
 
 export const LeaderboardRecordSchema = dto<LeaderboardRecord>()(
-  z.object({
+  z.strictObject({
     ownerId: z.string(),
     name: z.string(),
-    score: z.number().int(),
-    subscore: z.number().int(),
-    numScore: z.number().int().describe("How many submissions changed this record"),
-    rank: z.number().int().describe("1-based; ties rank the owner who got there first higher"),
+    score: Whole,
+    subscore: Whole,
+    numScore: Whole.describe("How many submissions changed this record"),
+    rank: Whole.describe("1-based; ties rank the owner who got there first higher"),
     metadata: Metadata.optional(),
     createdAt: IsoTime,
     updatedAt: IsoTime.describe("When the score last changed (the tie-break order)"),
@@ -55,41 +58,41 @@ const periodState = {
   period: z.string().describe("`all`, or the ISO-8601 start of the period"),
   periodEndsAt: IsoTime.nullable().describe("The next reset; null for boards that never reset"),
   epoch: z.string().describe("Changes whenever the version sequence restarts (a new period, lost history)"),
-  version: z.number().int().describe("Bumped by every change of this period's records; 0 before the first"),
-  total: z.number().int().describe("Records in the period"),
+  version: Whole.describe("Bumped by every change of this period's records; 0 before the first"),
+  total: Whole.describe("Records in the period"),
 };
-export const LeaderboardPeriodStateSchema = dto<LeaderboardPeriodState>()(z.object(periodState));
+export const LeaderboardPeriodStateSchema = dto<LeaderboardPeriodState>()(z.strictObject(periodState));
 
 export const LeaderboardPageSchema = dto<LeaderboardPage>()(
-  z.object({ ...periodState, records: z.array(LeaderboardRecordSchema), nextCursor: z.string().nullable().describe("The next page's `cursor`; null on the last page") }),
+  z.strictObject({ ...periodState, records: z.array(LeaderboardRecordSchema), nextCursor: z.string().nullable().describe("The next page's `cursor`; null on the last page") }),
 );
-export const LeaderboardPlayerResponseSchema = dto<LeaderboardPlayerResponse>()(z.object({ ...periodState, record: LeaderboardRecordSchema }));
-export const LeaderboardAroundResponseSchema = dto<LeaderboardAroundResponse>()(z.object({ ...periodState, records: z.array(LeaderboardRecordSchema) }));
-export const LeaderboardListResponseSchema = dto<LeaderboardListResponse>()(z.object({ leaderboards: z.array(LeaderboardConfigSchema) }));
+export const LeaderboardPlayerResponseSchema = dto<LeaderboardPlayerResponse>()(z.strictObject({ ...periodState, record: LeaderboardRecordSchema }));
+export const LeaderboardAroundResponseSchema = dto<LeaderboardAroundResponse>()(z.strictObject({ ...periodState, records: z.array(LeaderboardRecordSchema) }));
+export const LeaderboardListResponseSchema = dto<LeaderboardListResponse>()(z.strictObject({ leaderboards: z.array(LeaderboardConfigSchema) }));
 export const ScoreWriteResponseSchema = dto<ScoreWriteResponse>()(
-  z.object({ ...periodState, changed: z.array(LeaderboardRecordSchema).describe("The records the submission changed, with their ranks after it") }),
+  z.strictObject({ ...periodState, changed: z.array(LeaderboardRecordSchema).describe("The records the submission changed, with their ranks after it") }),
 );
 
 const streamEventBase = {
   boardId: z.string(),
   period: z.string(),
   epoch: z.string(),
-  version: z.number().int(),
+  version: Whole,
   ts: z.number().describe("Server time (ms since the epoch) the event was made"),
 };
 export const LeaderboardSnapshotEventSchema = dto<LeaderboardSnapshotEvent>()(
   z
-    .object({ ...streamEventBase, top: z.number().int(), rows: z.array(LeaderboardRecordSchema), total: z.number().int() })
+    .strictObject({ ...streamEventBase, top: Whole, rows: z.array(LeaderboardRecordSchema), total: Whole })
     .describe("Replaces the client's table: the top N rows of the period"),
 );
 export const LeaderboardDeltaEventSchema = dto<LeaderboardDeltaEvent>()(
   z
-    .object({
+    .strictObject({
       ...streamEventBase,
-      prevVersion: z.number().int().describe("The version this delta applies to; anything else is a gap (reconnect for a snapshot)"),
+      prevVersion: Whole.describe("The version this delta applies to; anything else is a gap (reconnect for a snapshot)"),
       upserts: z.array(LeaderboardRecordSchema).describe("Rows that entered the top N or changed"),
       removes: z.array(z.string()).describe("Owners that left the top N"),
-      total: z.number().int(),
+      total: Whole,
     })
     .describe("The change of the visible top N from `prevVersion` to `version`"),
 );
@@ -99,12 +102,12 @@ export const LeaderboardStreamEventSchemas = { snapshot: LeaderboardSnapshotEven
 
 export const LeaderboardStreamMessageSchema = dto<LeaderboardStreamMessage>()(
   z.discriminatedUnion("event", [
-    z.object({ event: z.literal("snapshot"), id: z.string(), data: LeaderboardSnapshotEventSchema }),
-    z.object({ event: z.literal("delta"), id: z.string(), data: LeaderboardDeltaEventSchema }),
+    z.strictObject({ event: z.literal("snapshot"), id: z.string(), data: LeaderboardSnapshotEventSchema }),
+    z.strictObject({ event: z.literal("delta"), id: z.string(), data: LeaderboardDeltaEventSchema }),
   ]),
 );
 export const LeaderboardChangesResponseSchema = dto<LeaderboardChangesResponse>()(
-  z.object({
+  z.strictObject({
     events: z.array(LeaderboardStreamMessageSchema),
     cursor: z.string().describe("The board's position after these events: the next poll's `after`"),
     changed: z.boolean().describe("false: the hold ended with nothing new (poll again with the same cursor)"),
