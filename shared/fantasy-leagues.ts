@@ -4,7 +4,7 @@ import { displayText } from "./text.ts";
 import { OwnerId } from "./leaderboards.ts";
 
 /**
- * Fantasy leagues over HTTP (`/v1/leagues`, issue 8): a commissioner creates a
+ * Fantasy leagues over HTTP (`/v1/leagues`, docs/protocol.md "Fantasy leagues"): a commissioner creates a
  * league, managers join it by invite code (one team each), and the league's
  * draft room (`draft`, shared/draft/) fills the teams' rosters.
  * Browser-safe: the SDK imports these validators and DTOs.

@@ -5,7 +5,7 @@ import type { RecordedMatchResult } from "./match-result.ts";
 import { queryNumber } from "./validation.ts";
 
 /**
- * Leaderboards (DESIGN §5), with Nakama's semantics: a board has a sort order,
+ * Leaderboards (docs/protocol.md "Leaderboards"), with Nakama's semantics: a board has a sort order,
  * an operator that decides how a submission combines with the owner's record,
  * an optional reset schedule (lazy: a new period starts a new record set, past
  * periods stay readable) and metadata. Scores are integers plus an optional

@@ -3,7 +3,7 @@ import type { RecordedMatchResult } from "./match-result.ts";
 import { queryNumber } from "./validation.ts";
 
 /**
- * Match results over long polling (DESIGN §7, RFC 6202): hold up to `wait`
+ * Match results over long polling (docs/protocol.md "Match results (long polling)", RFC 6202): hold up to `wait`
  * seconds (clamped to 1..25), answer at once when there is something new.
  * Browser-safe.
  */

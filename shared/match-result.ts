@@ -3,7 +3,7 @@ import { IdPatterns } from "./ids.ts";
 import { displayText } from "./text.ts";
 
 /**
- * The immutable record a finished game room writes (DESIGN §2 step 4). One
+ * The immutable record a finished game room writes (docs/architecture.md "How a match result flows"). One
  * per match id; recording it again is a no-op that returns the first.
  */
 export const MatchId = z.string().regex(IdPatterns.match, "not a match id");

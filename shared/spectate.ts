@@ -1,7 +1,7 @@
 import type { RecordedMatchResult } from "./match-result.ts";
 
 /**
- * Spectating a live match without a WebSocket (DESIGN §2 step 7):
+ * Spectating a live match without a WebSocket (docs/protocol.md "Spectating over SSE"):
  * `GET /v1/matches/:id/spectate` is an SSE stream of `state` events (the
  * game room's state as JSON, at SPECTATE_RATE_HZ) and one final `finished`
  * event with the recorded result, after which the server ends the stream.

@@ -4,7 +4,7 @@ import { AppError, ErrorCodes, type ErrorBody, type ErrorCode } from "../../shar
 import type { ApiState } from "../context.ts";
 
 /**
- * Normalises every thrown error at the edge (CONVENTIONS habit 3): an
+ * Normalises every thrown error at the edge, in one place: an
  * `AppError` keeps its code; a Koa/http-errors error with a status maps to the
  * nearest code; anything else is a 500 whose message is never shown. Unknown
  * errors are logged once, here.
