@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 import type Router from "@koa/router";
+import { fillPath, routePath } from "../../shared/api/routes.ts";
 import { AppError } from "../../shared/index.ts";
 import type { ApiContext, ApiState } from "../context.ts";
 import { contractRouter } from "../contract-router.ts";
@@ -19,9 +20,11 @@ interface Served {
  * The page's own script: Swagger UI on `/openapi.json`, nothing fetched from
  * elsewhere (no validator badge, which would call validator.swagger.io).
  */
+const docsFile = (file: string) => fillPath(routePath("GET /docs/:file"), { file });
+
 const INIT_SCRIPT = `window.addEventListener("load", function () {
   window.ui = SwaggerUIBundle({
-    url: "/openapi.json",
+    url: ${JSON.stringify(routePath("GET /openapi.json"))},
     dom_id: "#swagger-ui",
     deepLinking: true,
     validatorUrl: null,
@@ -40,12 +43,12 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Arena lobby API reference</title>
-<link rel="stylesheet" href="/docs/swagger-ui.css">
+<link rel="stylesheet" href="${docsFile("swagger-ui.css")}">
 </head>
 <body>
 <div id="swagger-ui"></div>
-<script src="/docs/swagger-ui-bundle.js"></script>
-<script src="/docs/init.js"></script>
+<script src="${docsFile("swagger-ui-bundle.js")}"></script>
+<script src="${docsFile("init.js")}"></script>
 </body>
 </html>
 `;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type Router from "@koa/router";
+import { fillPath, routePath } from "../../shared/api/routes.ts";
 import { AppError, type SdkManifestResponse } from "../../shared/index.ts";
 import type { ApiContext, ApiState } from "../context.ts";
 import { contractRouter } from "../contract-router.ts";
@@ -95,7 +96,7 @@ export function sdkRoutes(sdkRoot: string): Router<ApiState> {
     "GET /sdk/manifest.json": (ctx) => {
       const current = currentManifest();
       const entries = Object.fromEntries(
-        Object.entries(current.entries).map(([name, entry]) => [name, { url: `/sdk/${entry.file}`, map: `/sdk/${entry.map}`, integrity: entry.integrity, bytes: entry.bytes, gzipBytes: entry.gzipBytes }]),
+        Object.entries(current.entries).map(([name, entry]) => [name, { url: sdkFile(entry.file), map: sdkFile(entry.map), integrity: entry.integrity, bytes: entry.bytes, gzipBytes: entry.gzipBytes }]),
       );
       send(ctx, "manifest.json", REVALIDATE, Buffer.from(JSON.stringify({ entries } satisfies SdkManifestResponse, null, 2)));
     },
@@ -107,10 +108,14 @@ export function sdkRoutes(sdkRoot: string): Router<ApiState> {
       const entry = alias ? current.entries[alias[1]!] : undefined;
       if (entry) return send(ctx, alias![2] ? entry.map : entry.file, REVALIDATE);
       if (current.files.includes(requested)) return send(ctx, requested, IMMUTABLE);
-      const names = Object.keys(current.entries).map((name) => `/sdk/${name}.js`);
+      const names = Object.keys(current.entries).map((name) => sdkFile(`${name}.js`));
       throw new AppError("NOT_FOUND", `No SDK file ${requested}: the SDK is served as ${names.join(" and ")} (hashed names: /sdk/manifest.json)`);
     },
   });
+}
+
+function sdkFile(file: string): string {
+  return fillPath(routePath("GET /sdk/:file"), { file });
 }
 
 function createEtag(body: Buffer): string {

@@ -95,6 +95,20 @@ export type PathParams<Path extends string> = Path extends `${string}:${infer Pa
 /** The routes of one kind (e.g. every `sse` route). */
 export type RoutesOfKind<Kind extends RouteKind> = { [K in RouteKey]: Routes[K]["kind"] extends Kind ? K : never }[RouteKey];
 
+/**
+ * The path prefix every `admin` route lives under (their longest common run
+ * of segments, `/v1/admin`): the API checks the admin key for it before it
+ * reads a body.
+ */
+export const ADMIN_PATH_PREFIX: string = commonPathPrefix((Object.keys(ROUTES) as RouteKey[]).filter((key) => ROUTES[key].auth === "admin").map(routePath));
+
+function commonPathPrefix(paths: string[]): string {
+  const split = paths.map((path) => path.split("/"));
+  const common: string[] = [];
+  for (let i = 0; split.every((segments) => segments[i] !== undefined && !segments[i]!.startsWith(":") && segments[i] === split[0]![i]); i++) common.push(split[0]![i]!);
+  return common.join("/");
+}
+
 export function routeMethod(route: RouteKey): HttpMethod {
   return route.slice(0, route.indexOf(" ")) as HttpMethod;
 }

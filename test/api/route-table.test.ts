@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
 import { listRoutes } from "../../api/app.ts";
 import { contractRouter } from "../../api/contract-router.ts";
 import { CONTRACT } from "../../shared/api/contract.ts";
-import { ROUTES, fillPath, routeMethod, routePath, type RouteKey } from "../../shared/api/routes.ts";
+import { ADMIN_PATH_PREFIX, ROUTES, fillPath, routeMethod, routePath, type RouteKey } from "../../shared/api/routes.ts";
 import type { ErrorBody } from "../../shared/errors.ts";
 import { startTestServer, TEST_ADMIN_KEY, type TestServer } from "../helpers/test-server.ts";
 
@@ -40,6 +42,37 @@ export function contractRouterTypes(): void {
 }
 
 const ADMIN_HEADERS = { "x-admin-key": TEST_ADMIN_KEY };
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+describe("api: routes are registered from the table only", () => {
+  it("no file of api/ makes a Koa router or registers a path of its own (contractRouter does, from shared/api/routes.ts)", () => {
+    const spelled: string[] = [];
+    for (const file of sources(join(ROOT, "api"))) {
+      const name = relative(ROOT, file);
+      if (name === "api/contract-router.ts") continue;
+      readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          if (/new Router\b|\.(get|post|put|patch|delete|all|register|use)\(\s*\[?\s*["'`]\//.test(line)) spelled.push(`${name}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    assert.deepEqual(spelled, []);
+  });
+
+  it("the admin routes, and only they, live under ADMIN_PATH_PREFIX (the key is checked there before a body is read)", () => {
+    assert.equal(ADMIN_PATH_PREFIX, "/v1/admin");
+    for (const key of Object.keys(ROUTES) as RouteKey[]) {
+      assert.equal(routePath(key).startsWith(`${ADMIN_PATH_PREFIX}/`), ROUTES[key].auth === "admin", key);
+    }
+  });
+});
 
 describe("api: the route table (shared/api/routes.ts) is what the server answers", function () {
   this.timeout(30_000);
