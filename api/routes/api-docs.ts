@@ -119,15 +119,13 @@ function send(ctx: ApiContext, file: Served): void {
   ctx.set({ "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff", Vary: "Accept-Encoding" });
   ctx.type = file.type;
   ctx.status = 200;
-  ctx.etag = file.etag;
+  // Each encoding is its own representation, with its own validator.
+  const gzip = ctx.acceptsEncodings("gzip", "identity") === "gzip";
+  ctx.etag = gzip ? `${file.etag.slice(0, -1)}-gz"` : file.etag;
   if (ctx.fresh) {
     ctx.status = 304;
     return;
   }
-  if (ctx.acceptsEncodings("gzip", "identity") === "gzip") {
-    ctx.set("Content-Encoding", "gzip");
-    ctx.body = file.gzip;
-    return;
-  }
-  ctx.body = file.body;
+  if (gzip) ctx.set("Content-Encoding", "gzip");
+  ctx.body = gzip ? file.gzip : file.body;
 }

@@ -112,6 +112,13 @@ describe("api: the OpenAPI document (/openapi.json) and the reference page (/doc
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'self'(;|$)/);
     assert.match(csp, /connect-src 'self'(;|$)/);
+    const bundle = await fetch(`${server.httpUrl}/docs/swagger-ui-bundle.js`);
+    assert.equal(bundle.status, 200);
+    assert.equal(bundle.headers.get("content-encoding"), "gzip", "the 1.8 MB bundle goes gzipped to clients that take it");
+    assert.match(bundle.headers.get("content-type") ?? "", /^text\/javascript/);
+    assert.match(await bundle.text(), /SwaggerUIBundle/);
+    const again = await fetch(`${server.httpUrl}/docs/swagger-ui-bundle.js`, { headers: { "if-none-match": bundle.headers.get("etag")! } });
+    assert.equal(again.status, 304, "revalidated, not sent again");
     const missing = await fetch(`${server.httpUrl}/docs/nope.js`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, "NOT_FOUND");
