@@ -1,10 +1,33 @@
 import { ClientHeaders } from "../shared/cors.ts";
 import { isErrorCode, type ErrorBody } from "../shared/errors.ts";
-import { fillPath, routeAuth, type ApiRoute, type AuthMode, type CallArgs, type QueryValue, type RouteResponse } from "./api-routes.ts";
+import { ROUTES, fillPath, routeMethod, routePath, type AuthMode } from "../shared/api/routes.ts";
+import type { ClientRoute, HasBody, HasQuery, RouteBodyInput, RouteParams, RouteQueryInput, RouteResponse } from "../shared/api/contract.ts";
 import { parseRetryAfter, resolveBackoff, retryDelay, type BackoffOptions, type ResolvedBackoff } from "./backoff.ts";
 import { Emitter } from "./emitter.ts";
 import { AuthError, HttpError, NetworkError, SdkError, isAbort } from "./errors.ts";
 import type { FetchLike } from "./platform.ts";
+
+export type QueryValue = string | number | boolean | undefined;
+
+/** A route `call` takes: a client route of the shared table (shared/api/routes.ts), e.g. `"GET /v1/leaderboards/:id"`. */
+export type ApiRoute = ClientRoute;
+
+type ParamsPart<R extends ApiRoute> = keyof RouteParams<R> extends never ? { params?: never } : { params: RouteParams<R> };
+type BodyPart<R extends ApiRoute> = HasBody<R> extends true ? { body: RouteBodyInput<R> } : { body?: never };
+type QueryPart<R extends ApiRoute> = HasQuery<R> extends true ? { query?: RouteQueryInput<R> & Record<string, QueryValue> } : { query?: never };
+
+export interface CallControl {
+  signal?: AbortSignal;
+  /** Retries of retryable failures (network, 429, 503) with backoff; `Retry-After` is a floor. @default 2 for GET, 0 otherwise */
+  retries?: number;
+  headers?: Record<string, string>;
+}
+
+/** The options of `call(route, options)`: path parameters, query and body as the contract types them. */
+export type CallOptions<R extends ApiRoute> = ParamsPart<R> & BodyPart<R> & QueryPart<R> & CallControl;
+
+/** `[options?]` when nothing is required, `[options]` otherwise. */
+export type CallArgs<R extends ApiRoute> = {} extends Omit<CallOptions<R>, keyof CallControl> ? [options?: CallOptions<R>] : [options: CallOptions<R>];
 
 /** Where the HTTP client gets tokens (the auth client implements it). */
 export interface TokenSource {
@@ -32,8 +55,8 @@ export interface TokenRequest {
 export interface RawRequestOptions {
   query?: Record<string, QueryValue>;
   body?: unknown;
-  /** @default "required" */
-  auth?: AuthMode;
+  /** @default "required" (the admin API is not for clients) */
+  auth?: Exclude<AuthMode, "admin">;
   /** Use exactly this token, and never refresh on 401 (the refresh call itself). */
   token?: string;
   signal?: AbortSignal;
@@ -96,13 +119,15 @@ export class HttpClient {
     return this.#events.on(event, listener);
   }
 
-  /** A typed call of a route in {@link ApiRoutes}. */
+  /**
+   * A typed call of a client route of the shared table: a wrong route, a
+   * missing path parameter, a wrong query or body field is a compile error;
+   * the answer is the route's DTO. The auth mode comes from the table.
+   */
   async call<R extends ApiRoute>(route: R, ...[options]: CallArgs<R>): Promise<RouteResponse<R>> {
-    const space = route.indexOf(" ");
-    const method = route.slice(0, space);
     const opts = (options ?? {}) as { params?: Record<string, string>; body?: unknown; query?: Record<string, QueryValue> } & RawRequestOptions;
-    const path = fillPath(route.slice(space + 1), opts.params);
-    const response = await this.request<RouteResponse<R>>(method, path, { ...opts, auth: routeAuth(route) });
+    const path = fillPath(routePath(route), opts.params);
+    const response = await this.request<RouteResponse<R>>(routeMethod(route), path, { ...opts, auth: ROUTES[route].auth });
     return response.data;
   }
 

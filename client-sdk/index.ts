@@ -15,14 +15,11 @@ export { SeatWindow, type SeatChange, type SeatState } from "./rooms/seat-window
 export { joinErrorFrom } from "./rooms/join-room.ts";
 export { AuthClient, decodeJwtClaims, type AuthOptions, type GetToken, type TokenChange, type TokenGrant } from "./auth.ts";
 export { HttpClient, type HttpResponse, type HttpRetryEvent, type RawRequestOptions, type TokenRequest, type TokenRequestReason, type TokenSource } from "./http.ts";
+export type { ApiRoute, CallOptions } from "./http.ts";
 export type {
-  ApiRoute,
   ApiRoutes,
   AuthMode,
-  CallOptions,
   LeaderboardAroundOptions,
-  LeaderboardChangesQuery,
-  LeaderboardChangesResponse,
   LeaderboardTopOptions,
   LeaderboardPeriodOptions,
   MatchFeedOptions,
@@ -30,7 +27,9 @@ export type {
   PathParams,
   PlayerMatchesOptions,
   RouteResponse,
-} from "./api-routes.ts";
+} from "../shared/api/client-types.ts";
+export type { LeaderboardChangesQuery } from "../shared/leaderboard-stream.ts";
+export type { LeaderboardChangesResponse } from "../shared/leaderboard-table.ts";
 export { LeaderboardsClient } from "./leaderboards.ts";
 export {
   LeaderboardSubscription,

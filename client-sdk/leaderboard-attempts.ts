@@ -1,5 +1,4 @@
-import type { LeaderboardStreamMessage } from "../shared/leaderboard-table.ts";
-import type { LeaderboardChangesResponse } from "./api-routes.ts";
+import type { LeaderboardChangesResponse, LeaderboardStreamMessage } from "../shared/leaderboard-table.ts";
 import { HttpError, NetworkError, SdkError, toSdkError } from "./errors.ts";
 import type { HttpClient } from "./http.ts";
 import type { FetchLike } from "./platform.ts";

@@ -25,8 +25,9 @@ export function createLeaderboardsClient(options: LeaderboardsClientOptions): Le
 }
 
 export { AuthClient, decodeJwtClaims, type AuthOptions, type GetToken, type TokenChange, type TokenGrant } from "./auth.ts";
-export { HttpClient, type HttpResponse, type HttpRetryEvent, type RawRequestOptions, type TokenRequest, type TokenRequestReason, type TokenSource } from "./http.ts";
-export type * from "./api-routes.ts";
+export { HttpClient, type ApiRoute, type CallOptions, type HttpResponse, type HttpRetryEvent, type RawRequestOptions, type TokenRequest, type TokenRequestReason, type TokenSource } from "./http.ts";
+export type { ApiRoutes, AuthMode, LeaderboardAroundOptions, LeaderboardTopOptions, LeaderboardPeriodOptions, MatchFeedOptions, MatchResultPollOptions, PathParams, PlayerMatchesOptions, RouteResponse } from "../shared/api/client-types.ts";
+export type { LeaderboardChangesQuery } from "../shared/leaderboard-stream.ts";
 export { LeaderboardsClient } from "./leaderboards.ts";
 export {
   LeaderboardSubscription,

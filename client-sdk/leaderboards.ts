@@ -1,5 +1,5 @@
 import type { LeaderboardAroundResponse, LeaderboardConfig, LeaderboardPage, LeaderboardPlayerResponse } from "../shared/index.ts";
-import type { LeaderboardAroundOptions, LeaderboardTopOptions, LeaderboardPeriodOptions } from "./api-routes.ts";
+import type { LeaderboardAroundOptions, LeaderboardTopOptions, LeaderboardPeriodOptions } from "../shared/api/client-types.ts";
 import type { HttpClient } from "./http.ts";
 import { LeaderboardSubscription, type LeaderboardHandler, type LeaderboardSubscribeOptions, type SubscriptionDeps } from "./leaderboard-subscription.ts";
 

@@ -1,5 +1,5 @@
 import type { PlayerMatchesResponse, RecordedMatchResult } from "../shared/index.ts";
-import type { PlayerMatchesOptions } from "./api-routes.ts";
+import type { PlayerMatchesOptions } from "../shared/api/client-types.ts";
 import { resolveBackoff, retryDelay, type BackoffOptions, type ResolvedBackoff } from "./backoff.ts";
 import { HttpError, SdkError, toSdkError } from "./errors.ts";
 import { abortableDelay, type HttpClient } from "./http.ts";

@@ -1,4 +1,4 @@
-import type { SpectateFinishedEvent, SpectateStateEvent } from "../shared/index.ts";
+import type { SpectateFinishedEvent, SpectateMessage } from "../shared/spectate.ts";
 import { resolveBackoff, retryDelay, type BackoffOptions } from "./backoff.ts";
 import type { ConnectionState, StateChange } from "./connection-state.ts";
 import { Emitter } from "./emitter.ts";
@@ -11,7 +11,7 @@ import type { SseEvent } from "./sse.ts";
 import { openSseStream, STREAM_DEFAULTS, StreamToken } from "./sse-transport.ts";
 
 /** What a spectator's handler gets (docs/protocol.md "Spectating over SSE"). */
-export type SpectateMessage = { event: "state"; data: SpectateStateEvent } | { event: "finished"; data: SpectateFinishedEvent };
+export type { SpectateMessage } from "../shared/spectate.ts";
 export type SpectateHandler = (message: SpectateMessage) => void;
 
 export interface SpectateOptions {

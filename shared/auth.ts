@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IdPatterns } from "./ids.ts";
 import { displayText } from "./text.ts";
 
 /** A display name: 1..24 characters under the text rule (shared/text.ts: no control or bidi characters, NFC, trimmed). */
@@ -41,4 +42,4 @@ export interface TokenIssuer extends TokenVerifier {
 }
 
 /** Player ids are opaque; this is their only valid shape. */
-export const PlayerId = z.string().regex(/^p_[0-9a-z]{10,32}$/, "not a player id");
+export const PlayerId = z.string().regex(IdPatterns.player, "not a player id");

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { IdPatterns } from "./ids.ts";
 import { displayText } from "./text.ts";
 import { OwnerId } from "./leaderboards.ts";
 
 /**
- * Fantasy leagues over HTTP (`/v1/leagues`, issue 8): a commissioner creates a
+ * Fantasy leagues over HTTP (`/v1/leagues`, docs/protocol.md "Fantasy leagues"): a commissioner creates a
  * league, managers join it by invite code (one team each), and the league's
  * draft room (`draft`, shared/draft/) fills the teams' rosters.
  * Browser-safe: the SDK imports these validators and DTOs.
@@ -34,7 +35,7 @@ const Name = displayText("name", { max: 64 });
 const int = (limits: { min: number; max: number }) => z.number().int().min(limits.min).max(limits.max);
 
 /** A league's id as `POST /v1/leagues` makes it (the roster API's FantasyLeagueId is looser: operators pick those). */
-export const LeagueId = z.string().regex(/^lg_[0-9a-f]{16}$/, "not a league id (lg_ and 16 hex digits, as POST /v1/leagues answers)");
+export const LeagueId = z.string().regex(IdPatterns.league, "not a league id (lg_ and 16 hex digits, as POST /v1/leagues answers)");
 
 /** Letters and digits without look-alikes (no 0/O, 1/I). */
 const INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";

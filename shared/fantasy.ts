@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IdPatterns } from "./ids.ts";
 import { displayText } from "./text.ts";
 import { OwnerId } from "./leaderboards.ts";
 
@@ -10,8 +11,8 @@ import { OwnerId } from "./leaderboards.ts";
  * points themselves are a rule: shared/rules/scoring/fantasy-points.ts.
  */
 
-export const FantasyLeagueId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "not a league id (letters, digits, _ -; at most 64)");
-export const FantasyTeamId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "not a fantasy team id (letters, digits, _ -; at most 64)");
+export const FantasyLeagueId = z.string().regex(IdPatterns.fantasyLeague, "not a league id (letters, digits, _ -; at most 64)");
+export const FantasyTeamId = z.string().regex(IdPatterns.fantasyTeam, "not a fantasy team id (letters, digits, _ -; at most 64)");
 
 /** One ownership: in `leagueId`, `fantasyTeamId` owns `playerId`. */
 export interface RosterEntry {
@@ -28,6 +29,12 @@ export const RosterAssignRequest = z.strictObject({
 });
 
 export const RosterPathParams = z.strictObject({ leagueId: FantasyLeagueId, playerId: OwnerId });
+
+/** `PUT /v1/admin/fantasy/leagues/:leagueId/rosters/:playerId` → 201 (assigned) or 200 (already so). */
+export interface RosterAssignResponse {
+  entry: RosterEntry;
+  created: boolean;
+}
 
 /** `GET /v1/admin/fantasy/leagues/:leagueId/rosters` */
 export interface LeagueRostersResponse {

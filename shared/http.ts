@@ -1,4 +1,4 @@
-/** HTTP DTOs shared by the API and the SDK. Later issues add theirs here. */
+/** HTTP DTOs shared by the API and the SDK (the route table is in shared/api/). */
 export interface HealthResponse {
   status: "ok";
   uptimeSeconds: number;
@@ -9,4 +9,7 @@ export interface ReadinessResponse {
   checks: Record<string, { ok: boolean; message?: string }>;
 }
 
-export const API_PREFIX = "/v1";
+/** `GET /sdk/manifest.json`: the SDK's browser entries under their content-hashed names. */
+export interface SdkManifestResponse {
+  entries: Record<string, { url: string; map: string; integrity: string; bytes: number; gzipBytes: number }>;
+}

@@ -1,6 +1,7 @@
 export * from "./errors.ts";
 export * from "./close-codes.ts";
 export * from "./validation.ts";
+export * from "./ids.ts";
 export * from "./text.ts";
 export * from "./auth.ts";
 export * from "./http.ts";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LongPollWait } from "./match-polling.ts";
 import { queryNumber } from "./validation.ts";
 
 /**
@@ -20,3 +21,12 @@ export const LeaderboardStreamQuery = z.strictObject({
   /** For clients that cannot set headers (native EventSource). */
   access_token: z.string().max(4096).optional(),
 });
+
+/** `GET /v1/leaderboards/:id/changes`: the stream's long-poll twin (what the SDK falls back to when SSE is buffered or blocked). */
+export const LeaderboardChangesQuery = LeaderboardStreamQuery.omit({ since: true }).extend({
+  /** `epoch:version`, an event id; omitted: answer a snapshot at once. */
+  after: z.string().max(100).optional(),
+  /** Seconds to hold when nothing is new (the server clamps to LONG_POLL_MAX_WAIT_SECONDS). */
+  wait: LongPollWait,
+});
+export type LeaderboardChangesQuery = z.input<typeof LeaderboardChangesQuery>;

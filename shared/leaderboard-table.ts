@@ -12,7 +12,7 @@ import type { LeaderboardRecord } from "./leaderboards.ts";
 export const LeaderboardStreamEvent = {
   SNAPSHOT: "snapshot",
   DELTA: "delta",
-} as const;
+} as const satisfies Record<string, keyof LeaderboardStreamEvents>;
 
 interface StreamEventBase {
   boardId: string;
@@ -38,9 +38,22 @@ export interface LeaderboardDeltaEvent extends StreamEventBase {
   total: number;
 }
 
-export type LeaderboardStreamMessage =
-  | { event: "snapshot"; id: string; data: LeaderboardSnapshotEvent }
-  | { event: "delta"; id: string; data: LeaderboardDeltaEvent };
+/** A leaderboard stream's SSE events: event name → payload (`data`). The server's writer and the SDK's reader are typed by it. */
+export interface LeaderboardStreamEvents {
+  snapshot: LeaderboardSnapshotEvent;
+  delta: LeaderboardDeltaEvent;
+}
+
+/** One event of the stream (or of a `/changes` answer), with its id `epoch:version`. */
+export type LeaderboardStreamMessage = { [E in keyof LeaderboardStreamEvents]: { event: E; id: string; data: LeaderboardStreamEvents[E] } }[keyof LeaderboardStreamEvents];
+
+/** `GET /v1/leaderboards/:id/changes`: the events after `after` (a snapshot when it cannot resume), or none when the hold ended first. */
+export interface LeaderboardChangesResponse {
+  events: LeaderboardStreamMessage[];
+  /** The board's position after these events: the next poll's `after`. */
+  cursor: string;
+  changed: boolean;
+}
 
 /** The client's view of a board: what snapshots and deltas build. */
 export interface LeaderboardTable {

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { IdPatterns } from "./ids.ts";
 import { displayText } from "./text.ts";
 import type { RecordedMatchResult } from "./match-result.ts";
 import { queryNumber } from "./validation.ts";
 
 /**
- * Leaderboards (DESIGN §5), with Nakama's semantics: a board has a sort order,
+ * Leaderboards (docs/protocol.md "Leaderboards"), with Nakama's semantics: a board has a sort order,
  * an operator that decides how a submission combines with the owner's record,
  * an optional reset schedule (lazy: a new period starts a new record set, past
  * periods stay readable) and metadata. Scores are integers plus an optional
@@ -13,10 +14,10 @@ import { queryNumber } from "./validation.ts";
  */
 
 /** Board ids appear in URLs and store keys. */
-export const LeaderboardId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/, "not a leaderboard id (letters, digits, _ . -; at most 80)");
+export const LeaderboardId = z.string().regex(IdPatterns.leaderboard, "not a leaderboard id (letters, digits, _ . -; at most 80)");
 
 /** Who a record belongs to: a player id, a fantasy team id, or any operator-defined id. */
-export const OwnerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "not an owner id (letters, digits, _ . : -; at most 128)");
+export const OwnerId = z.string().regex(IdPatterns.owner, "not an owner id (letters, digits, _ . : -; at most 128)");
 
 export const LeaderboardSort = z.enum(["desc", "asc"]);
 export type LeaderboardSort = z.infer<typeof LeaderboardSort>;

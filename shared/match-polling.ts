@@ -3,7 +3,7 @@ import type { RecordedMatchResult } from "./match-result.ts";
 import { queryNumber } from "./validation.ts";
 
 /**
- * Match results over long polling (DESIGN §7, RFC 6202): hold up to `wait`
+ * Match results over long polling (docs/protocol.md "Match results (long polling)", RFC 6202): hold up to `wait`
  * seconds (clamped to 1..25), answer at once when there is something new.
  * Browser-safe.
  */
@@ -25,6 +25,9 @@ export const MatchFeedQuery = z.strictObject({
   wait: Wait,
   limit: queryNumber("limit", { min: 1, max: 100, int: true }).default(50),
 });
+
+/** `GET /v1/matches/:id/spectate` (SSE): only the token, for clients that cannot set headers (native EventSource). */
+export const SpectateQuery = z.strictObject({ access_token: z.string().max(4096).optional() });
 
 export const PlayerMatchesQuery = z.strictObject({
   limit: queryNumber("limit", { min: 1, max: 100, int: true }).default(20),

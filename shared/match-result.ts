@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { IdPatterns } from "./ids.ts";
 import { displayText } from "./text.ts";
 
 /**
- * The immutable record a finished game room writes (DESIGN §2 step 4). One
+ * The immutable record a finished game room writes (docs/architecture.md "How a match result flows"). One
  * per match id; recording it again is a no-op that returns the first.
  */
-export const MatchId = z.string().regex(/^m_[A-Za-z0-9_-]{6,48}$/, "not a match id");
+export const MatchId = z.string().regex(IdPatterns.match, "not a match id");
 
 export type TeamSide = "home" | "away";
 
@@ -70,7 +71,7 @@ export interface RecordedMatchResult extends MatchResult {
  */
 const StatCount = z.number().int().min(0).max(1_000_000);
 const PlayerMatchStatsSchema = z.strictObject({ goals: StatCount, assists: StatCount, shots: StatCount, saves: StatCount, touches: StatCount });
-const ResultPlayerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, "not a player id");
+const ResultPlayerId = z.string().regex(IdPatterns.owner, "not a player id");
 const IsoTime = z.iso.datetime({ offset: true });
 const TeamSideSchema = z.enum(["home", "away"]);
 const MatchResultTeamSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import type { RecordedMatchResult } from "./match-result.ts";
 
 /**
- * Spectating a live match without a WebSocket (DESIGN §2 step 7):
+ * Spectating a live match without a WebSocket (docs/protocol.md "Spectating over SSE"):
  * `GET /v1/matches/:id/spectate` is an SSE stream of `state` events (the
  * game room's state as JSON, at SPECTATE_RATE_HZ) and one final `finished`
  * event with the recorded result, after which the server ends the stream.
@@ -10,7 +10,7 @@ import type { RecordedMatchResult } from "./match-result.ts";
 export const SpectateEvent = {
   STATE: "state",
   FINISHED: "finished",
-} as const;
+} as const satisfies Record<string, keyof SpectateEvents>;
 
 export interface SpectateStateEvent {
   matchId: string;
@@ -26,3 +26,12 @@ export interface SpectateFinishedEvent {
   matchId: string;
   result: RecordedMatchResult;
 }
+
+/** The spectate stream's SSE events: event name → payload (`data`). The server's writer and the SDK's reader are typed by it. */
+export interface SpectateEvents {
+  state: SpectateStateEvent;
+  finished: SpectateFinishedEvent;
+}
+
+/** What a spectator's handler gets (docs/protocol.md "Spectating over SSE"). */
+export type SpectateMessage = { [E in keyof SpectateEvents]: { event: E; data: SpectateEvents[E] } }[keyof SpectateEvents];

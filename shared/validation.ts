@@ -38,6 +38,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, wha
 export function queryNumber(name: string, range: { min: number; max: number; int?: boolean; unit?: string; note?: string }) {
   const kind = range.int ? "a whole number" : "a number";
   const message = `${name} must be ${kind}${range.unit ? ` of ${range.unit}` : ""} from ${range.min} to ${range.max}${range.note ? ` (${range.note})` : ""}`;
-  const number = z.coerce.number({ error: message });
+  // Typed as a number for callers (the SDK's query options); the server still coerces the query string.
+  const number = z.coerce.number<number>({ error: message });
   return (range.int ? number.int({ error: message }) : number).min(range.min, { error: message }).max(range.max, { error: message });
 }

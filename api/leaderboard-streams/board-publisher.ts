@@ -18,7 +18,7 @@ export interface BoardPublisherOptions {
 }
 
 /**
- * One publisher per (board, period) per process (DESIGN §6). It reads the
+ * One publisher per (board, period) per process (docs/architecture.md "How a match result flows"). It reads the
  * board ONCE per change — the top `size` rows, `size` being the largest top N
  * any of its views shows — and hands that read to a view per top N (1..100),
  * each of which diffs, serialises and writes its own delta once for all its

@@ -64,7 +64,7 @@ export function snapshotMessage(boardId: string, top: number, state: TopState, v
 }
 
 /**
- * The top N of one board period as its subscribers see it (DESIGN §6): the
+ * The top N of one board period as its subscribers see it (docs/protocol.md "Leaderboard streams (SSE)"): the
  * publisher hands every view each new read; the view diffs ITS rows against
  * the rows it last showed, serialises the delta ONCE and writes the same bytes
  * to every subscriber. A congested subscriber is not queued for: it is marked

@@ -1,9 +1,10 @@
+import type Koa from "koa";
 import type { Middleware, ParameterizedContext } from "koa";
 import { AppError, ErrorCodes, type ErrorBody, type ErrorCode } from "../../shared/index.ts";
 import type { ApiState } from "../context.ts";
 
 /**
- * Normalises every thrown error at the edge (CONVENTIONS habit 3): an
+ * Normalises every thrown error at the edge, in one place: an
  * `AppError` keeps its code; a Koa/http-errors error with a status maps to the
  * nearest code; anything else is a 500 whose message is never shown. Unknown
  * errors are logged once, here.
@@ -93,4 +94,14 @@ function isClientGone(ctx: ParameterizedContext<ApiState>, thrown: unknown): boo
 function logLimited(ctx: ParameterizedContext<ApiState>, level: "warn" | "error", kind: string, fields: Record<string, unknown>, message: string): void {
   if (ctx.state.logLimited) ctx.state.logLimited(level, kind, fields, message);
   else ctx.state.log?.[level](fields, message);
+}
+
+/** Routers leave unmatched requests at 404 (or 405/501 from allowedMethods); answer those in the error shape. */
+export function notFoundInErrorShape(): Koa.Middleware<ApiState> {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.body != null || ctx.respond === false) return;
+    if (ctx.status === 405 || ctx.status === 501) throw new AppError("METHOD_NOT_ALLOWED", `${ctx.method} is not allowed on ${ctx.path}`);
+    if (ctx.status === 404) throw new AppError("ROUTE_NOT_FOUND", `No route for ${ctx.method} ${ctx.path}`);
+  };
 }

@@ -16,7 +16,7 @@ interface Bucket {
 }
 
 /**
- * Join attempts per client (issue 11 "Limits"): a token bucket of
+ * Join attempts per client (docs/protocol.md "Matchmaking"): a token bucket of
  * `perMinute` refilled at `perMinute` per minute, so guessing team codes or
  * league invite codes, or hammering the matchmaker, is slowed to that rate.
  * Per process: behind a load balancer each process counts its own share.

@@ -1,6 +1,7 @@
 import type { Middleware } from "koa";
 import { bodyParser } from "@koa/bodyparser";
 import { AppError } from "../../shared/index.ts";
+import { ADMIN_PATH_PREFIX } from "../../shared/api/routes.ts";
 import type { ApiState } from "../context.ts";
 import { requireAdmin } from "./auth.ts";
 import { normaliseError } from "./errors.ts";
@@ -9,14 +10,14 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
  * The middleware for request bodies (`app.use` each, in order): the admin key is checked for
- * `/v1/admin` BEFORE any body is read (a client without it cannot make the
+ * the admin routes' prefix (`/v1/admin`) BEFORE any body is read (a client without it cannot make the
  * server wait for, or buffer, an admin body); a body must be JSON (415);
  * then it is parsed (HTTP_BODY_LIMIT_BYTES: 413), with decoding errors
  * answered as the client's (400 naming the Content-Encoding), not as 500s.
  */
 export function requestBody(options: { bodyLimitBytes: number; adminKey?: string }): Middleware<ApiState>[] {
   const steps: Middleware<ApiState>[] = [];
-  if (options.adminKey) steps.push(underPrefix("/v1/admin", requireAdmin(options.adminKey)));
+  if (options.adminKey) steps.push(underPrefix(ADMIN_PATH_PREFIX, requireAdmin(options.adminKey)));
   steps.push(async (ctx, next) => {
     const hasBody = Number(ctx.get("Content-Length") || 0) > 0 || ctx.get("Transfer-Encoding") !== "";
     if (BODY_METHODS.has(ctx.method) && hasBody && !ctx.is("application/json")) {

@@ -1,6 +1,7 @@
-import Router from "@koa/router";
-import { GuestAuthRequest, parseOrThrow, type TokenIssuer } from "../../shared/index.ts";
+import type Router from "@koa/router";
+import type { TokenIssuer } from "../../shared/index.ts";
 import type { ApiState } from "../context.ts";
+import { contractRouter } from "../contract-router.ts";
 import { requireAuth } from "../middleware/auth.ts";
 import { takeOrThrow, type JoinAttemptLimiter } from "../middleware/join-attempts.ts";
 
@@ -18,18 +19,21 @@ export interface AuthRoutesDeps {
  * one minted by the operator's own auth with the shared secret).
  */
 export function authRoutes(deps: AuthRoutesDeps): Router<ApiState> {
-  const router = new Router<ApiState>({ prefix: "/v1/auth" });
-  router.post("/guest", async (ctx) => {
-    if (deps.guestLimiter) takeOrThrow(deps.guestLimiter, `ip:${ctx.ip}`, "GUEST_SIGNUPS_PER_MINUTE", "guest sign-ins from one address");
-    const body = parseOrThrow(GuestAuthRequest, ctx.request.body ?? {}, "guest auth request");
-    ctx.status = 201;
-    ctx.set("Cache-Control", "no-store");
-    ctx.body = await deps.tokens.issue({ playerId: deps.newPlayerId(), name: body.name });
-  });
-  router.post("/refresh", requireAuth(deps.tokens), async (ctx) => {
-    const claims = ctx.state.player!;
-    ctx.set("Cache-Control", "no-store");
-    ctx.body = await deps.tokens.issue({ playerId: claims.playerId, name: claims.name });
-  });
-  return router;
+  return contractRouter(
+    {
+      "POST /v1/auth/guest": async (ctx, request) => {
+        if (deps.guestLimiter) takeOrThrow(deps.guestLimiter, `ip:${ctx.ip}`, "GUEST_SIGNUPS_PER_MINUTE", "guest sign-ins from one address");
+        const body = request.body("guest auth request");
+        ctx.status = 201;
+        ctx.set("Cache-Control", "no-store");
+        return deps.tokens.issue({ playerId: deps.newPlayerId(), name: body.name });
+      },
+      "POST /v1/auth/refresh": async (ctx) => {
+        const claims = ctx.state.player!;
+        ctx.set("Cache-Control", "no-store");
+        return deps.tokens.issue({ playerId: claims.playerId, name: claims.name });
+      },
+    },
+    { requireAuth: requireAuth(deps.tokens) },
+  );
 }

@@ -1,7 +1,8 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
 import type { Registry } from "prom-client";
-import type { HealthResponse, ReadinessResponse } from "../../shared/index.ts";
+import type { ReadinessResponse } from "../../shared/index.ts";
 import type { ApiState } from "../context.ts";
+import { contractRouter } from "../contract-router.ts";
 
 export interface HealthRoutesDeps {
   startedAt: number;
@@ -12,22 +13,22 @@ export interface HealthRoutesDeps {
 
 /** `/healthz` (the process is up), `/readyz` (it should get traffic), `/metrics` (Prometheus). */
 export function healthRoutes(deps: HealthRoutesDeps): Router<ApiState> {
-  const router = new Router<ApiState>();
-  router.get("/healthz", (ctx) => {
-    ctx.set("Cache-Control", "no-store");
-    ctx.body = { status: "ok", uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000) } satisfies HealthResponse;
+  return contractRouter({
+    "GET /healthz": (ctx) => {
+      ctx.set("Cache-Control", "no-store");
+      return { status: "ok", uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000) };
+    },
+    "GET /readyz": async (ctx) => {
+      const readiness = await deps.readiness();
+      ctx.set("Cache-Control", "no-store");
+      ctx.status = readiness.status === "ready" ? 200 : 503;
+      if (readiness.status === "draining") ctx.set("Retry-After", "5");
+      return readiness;
+    },
+    "GET /metrics": async (ctx) => {
+      ctx.set("Cache-Control", "no-store");
+      ctx.type = deps.registry.contentType;
+      ctx.body = await deps.registry.metrics();
+    },
   });
-  router.get("/readyz", async (ctx) => {
-    const readiness = await deps.readiness();
-    ctx.set("Cache-Control", "no-store");
-    ctx.status = readiness.status === "ready" ? 200 : 503;
-    if (readiness.status === "draining") ctx.set("Retry-After", "5");
-    ctx.body = readiness;
-  });
-  router.get("/metrics", async (ctx) => {
-    ctx.set("Cache-Control", "no-store");
-    ctx.type = deps.registry.contentType;
-    ctx.body = await deps.registry.metrics();
-  });
-  return router;
 }

@@ -1,20 +1,9 @@
-import Router from "@koa/router";
+import type Router from "@koa/router";
 import type { Middleware } from "koa";
-import {
-  AppError,
-  CreateLeagueRequest,
-  JoinLeagueRequest,
-  LeagueId,
-  leagueRole,
-  parseOrThrow,
-  type JoinLeagueResponse,
-  type League,
-  type LeagueListResponse,
-  type TokenClaims,
-  type TokenVerifier,
-} from "../../shared/index.ts";
+import { AppError, LeagueId, leagueRole, parseOrThrow, type TokenClaims, type TokenVerifier } from "../../shared/index.ts";
 import type { LeagueStore } from "../../store/leagues.ts";
 import type { ApiState } from "../context.ts";
+import { contractRouter } from "../contract-router.ts";
 import { requireAuth } from "../middleware/auth.ts";
 
 export interface LeagueRoutesDeps {
@@ -25,46 +14,45 @@ export interface LeagueRoutesDeps {
 }
 
 /**
- * Fantasy leagues (issue 8): create (the caller is the commissioner), join by
- * invite code (one team per player per league), list mine, read one. Every
- * route needs a player token. The draft itself happens in the `draft` room.
+ * Fantasy leagues: create (the caller is the commissioner), join by invite
+ * code (one team per player per league), list mine, read one. Every route
+ * needs a player token. The draft itself happens in the `draft` room.
  */
 export function leagueRoutes(deps: LeagueRoutesDeps): Router<ApiState> {
-  const router = new Router<ApiState>({ prefix: "/v1/leagues" });
   const { leagues } = deps;
-  router.use(requireAuth(deps.tokens));
-  router.use(async (ctx, next) => {
-    await next();
-    ctx.set("Cache-Control", "no-store");
-  });
-
-  router.post("/", async (ctx) => {
-    const body = parseOrThrow(CreateLeagueRequest, ctx.request.body ?? {}, "league");
-    ctx.status = 201;
-    ctx.body = await leagues.create({ ...body, commissionerId: player(ctx.state).playerId }) satisfies League;
-  });
-
-  const joinLimit: Middleware<ApiState> = deps.joinLimit ?? ((_ctx, next) => next());
-  router.post("/join", joinLimit, async (ctx) => {
-    const body = parseOrThrow(JoinLeagueRequest, ctx.request.body ?? {}, "league join");
-    const joined = await leagues.join(body.inviteCode, { playerId: player(ctx.state).playerId, teamName: body.teamName });
-    ctx.status = joined.created ? 201 : 200;
-    ctx.body = joined satisfies JoinLeagueResponse;
-  });
-
-  router.get("/", async (ctx) => {
-    ctx.body = { leagues: await leagues.listForPlayer(player(ctx.state).playerId) } satisfies LeagueListResponse;
-  });
-
-  router.get("/:id", async (ctx) => {
-    const id = parseOrThrow(LeagueId, ctx.params.id, "league id");
-    const league = await leagues.get(id);
-    if (!league) throw new AppError("NOT_FOUND", `No league ${id}`);
-    if (!leagueRole(league, player(ctx.state).playerId)) throw new AppError("FORBIDDEN", "Only the league's commissioner and managers may read it; join with its invite code");
-    ctx.body = league satisfies League;
-  });
-
-  return router;
+  return contractRouter(
+    {
+      "POST /v1/leagues": async (ctx, request) => {
+        const body = request.body("league");
+        ctx.status = 201;
+        return leagues.create({ ...body, commissionerId: player(ctx.state).playerId });
+      },
+      "POST /v1/leagues/join": async (ctx, request) => {
+        const body = request.body("league join");
+        const joined = await leagues.join(body.inviteCode, { playerId: player(ctx.state).playerId, teamName: body.teamName });
+        ctx.status = joined.created ? 201 : 200;
+        return joined;
+      },
+      "GET /v1/leagues": async (ctx) => ({ leagues: await leagues.listForPlayer(player(ctx.state).playerId) }),
+      "GET /v1/leagues/:id": async (ctx, request) => {
+        const id = parseOrThrow(LeagueId, request.params.id, "league id");
+        const league = await leagues.get(id);
+        if (!league) throw new AppError("NOT_FOUND", `No league ${id}`);
+        if (!leagueRole(league, player(ctx.state).playerId)) throw new AppError("FORBIDDEN", "Only the league's commissioner and managers may read it; join with its invite code");
+        return league;
+      },
+    },
+    {
+      requireAuth: requireAuth(deps.tokens),
+      use: [
+        async (ctx, next) => {
+          await next();
+          ctx.set("Cache-Control", "no-store");
+        },
+      ],
+      before: { "POST /v1/leagues/join": deps.joinLimit },
+    },
+  );
 }
 
 function player(state: ApiState): TokenClaims {

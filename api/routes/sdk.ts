@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import Router, { type RouterContext } from "@koa/router";
-import { AppError } from "../../shared/index.ts";
-import type { ApiState } from "../context.ts";
+import type Router from "@koa/router";
+import { fillPath, routePath } from "../../shared/api/routes.ts";
+import { AppError, type SdkManifestResponse } from "../../shared/index.ts";
+import type { ApiContext, ApiState } from "../context.ts";
+import { contractRouter } from "../contract-router.ts";
 
 /** What api/routes/sdk.ts reads of scripts/build-sdk.ts's manifest.json (the API never imports scripts/). */
 interface SdkManifest {
@@ -41,7 +43,6 @@ const contentType = (file: string) =>
  * rebuild needs no restart); files are read once and kept.
  */
 export function sdkRoutes(sdkRoot: string): Router<ApiState> {
-  const router = new Router<ApiState>();
   const manifestPath = join(sdkRoot, "manifest.json");
   let manifest: { mtimeMs: number; value: SdkManifest } | undefined;
   const cache = new Map<string, LoadedFile>();
@@ -73,7 +74,7 @@ export function sdkRoutes(sdkRoot: string): Router<ApiState> {
     return loaded;
   };
 
-  const send = (ctx: RouterContext<ApiState>, file: string, cacheControl: string, body?: Buffer) => {
+  const send = (ctx: ApiContext, file: string, cacheControl: string, body?: Buffer) => {
     const loaded = body ? { body, etag: `"${createEtag(body)}"` } : load(file);
     ctx.set({
       "Access-Control-Allow-Origin": "*",
@@ -91,27 +92,30 @@ export function sdkRoutes(sdkRoot: string): Router<ApiState> {
     ctx.body = loaded.body;
   };
 
-  router.get("/sdk/manifest.json", (ctx) => {
-    const current = currentManifest();
-    const entries = Object.fromEntries(
-      Object.entries(current.entries).map(([name, entry]) => [name, { url: `/sdk/${entry.file}`, map: `/sdk/${entry.map}`, integrity: entry.integrity, bytes: entry.bytes, gzipBytes: entry.gzipBytes }]),
-    );
-    send(ctx, "manifest.json", REVALIDATE, Buffer.from(JSON.stringify({ entries }, null, 2)));
+  return contractRouter({
+    "GET /sdk/manifest.json": (ctx) => {
+      const current = currentManifest();
+      const entries = Object.fromEntries(
+        Object.entries(current.entries).map(([name, entry]) => [name, { url: sdkFile(entry.file), map: sdkFile(entry.map), integrity: entry.integrity, bytes: entry.bytes, gzipBytes: entry.gzipBytes }]),
+      );
+      send(ctx, "manifest.json", REVALIDATE, Buffer.from(JSON.stringify({ entries } satisfies SdkManifestResponse, null, 2)));
+    },
+    "GET /sdk/:file": (ctx, request) => {
+      const current = currentManifest();
+      const requested = request.params.file;
+      // The unhashed names: the current build, revalidated on every use.
+      const alias = /^(.+)\.js(\.map)?$/.exec(requested);
+      const entry = alias ? current.entries[alias[1]!] : undefined;
+      if (entry) return send(ctx, alias![2] ? entry.map : entry.file, REVALIDATE);
+      if (current.files.includes(requested)) return send(ctx, requested, IMMUTABLE);
+      const names = Object.keys(current.entries).map((name) => sdkFile(`${name}.js`));
+      throw new AppError("NOT_FOUND", `No SDK file ${requested}: the SDK is served as ${names.join(" and ")} (hashed names: /sdk/manifest.json)`);
+    },
   });
+}
 
-  router.get("/sdk/:file", (ctx) => {
-    const current = currentManifest();
-    const requested = ctx.params.file;
-    // The unhashed names: the current build, revalidated on every use.
-    const alias = /^(.+)\.js(\.map)?$/.exec(requested);
-    const entry = alias ? current.entries[alias[1]!] : undefined;
-    if (entry) return send(ctx, alias![2] ? entry.map : entry.file, REVALIDATE);
-    if (current.files.includes(requested)) return send(ctx, requested, IMMUTABLE);
-    const names = Object.keys(current.entries).map((name) => `/sdk/${name}.js`);
-    throw new AppError("NOT_FOUND", `No SDK file ${requested}: the SDK is served as ${names.join(" and ")} (hashed names: /sdk/manifest.json)`);
-  });
-
-  return router;
+function sdkFile(file: string): string {
+  return fillPath(routePath("GET /sdk/:file"), { file });
 }
 
 function createEtag(body: Buffer): string {

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import Router, { type RouterContext } from "@koa/router";
-import type { ApiState } from "../context.ts";
+import type Router from "@koa/router";
+import { AppError } from "../../shared/index.ts";
+import type { ApiContext, ApiState } from "../context.ts";
+import { contractRouter } from "../contract-router.ts";
 
 /** The page's own files: plain ES modules and style sheets at the top of web/ (web/dist is the SDK build, served by sdk.ts). */
 const ASSET = /^[a-z][a-z0-9-]*\.(js|css)$/;
@@ -15,32 +17,34 @@ export function webRoutes(webRoot: string): Router<ApiState> {
   const page = readFileSync(join(webRoot, "index.html"));
   const assets = new Map<string, Buffer>();
   for (const name of readdirSync(webRoot)) if (ASSET.test(name)) assets.set(name, readFileSync(join(webRoot, name)));
-  const router = new Router<ApiState>();
   const headers = {
     // connect-src 'self' covers the lobby's WebSocket to this host (CSP 3).
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
   };
-  const servePage = (ctx: RouterContext<ApiState>) => {
+  const servePage = (ctx: ApiContext) => {
     ctx.set(headers);
     ctx.type = "text/html; charset=utf-8";
     ctx.body = page;
   };
-  router.get("/", servePage);
-  router.get("/leaderboards/:id", servePage);
-  router.get("/matches/:id", servePage);
-  // Browsers ask for it on every page: no icon, and nothing to ask again for a day (not a JSON 404).
-  router.get("/favicon.ico", (ctx) => {
-    ctx.set("Cache-Control", "public, max-age=86400");
-    ctx.status = 204;
+  return contractRouter({
+    "GET /": servePage,
+    "GET /leaderboards/:id": servePage,
+    "GET /matches/:id": servePage,
+    // Browsers ask for it on every page: no icon, and nothing to ask again for a day (not a JSON 404).
+    "GET /favicon.ico": (ctx) => {
+      ctx.set("Cache-Control", "public, max-age=86400");
+      ctx.status = 204;
+    },
+    "GET /web/:file": (ctx) => {
+      const file = String(ctx.params.file);
+      const body = assets.get(file);
+      // The same JSON 404 as every unknown path.
+      if (!body) throw new AppError("ROUTE_NOT_FOUND", `No route for ${ctx.method} ${ctx.path}`);
+      ctx.set(headers);
+      ctx.type = file.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
+      ctx.body = body;
+    },
   });
-  router.get("/web/:file", (ctx, next) => {
-    const body = assets.get(ctx.params.file);
-    if (!body) return next(); // the JSON 404 of every unknown path
-    ctx.set(headers);
-    ctx.type = ctx.params.file.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
-    ctx.body = body;
-  });
-  return router;
 }

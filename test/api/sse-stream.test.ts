@@ -3,7 +3,21 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { formatCursor, formatEvent, parseCursor } from "../../api/sse/event-format.ts";
 import { SseStream, type SseCloseReason, type SseStreamOptions } from "../../api/sse/sse-stream.ts";
+import type { SpectateStateEvent } from "../../shared/spectate.ts";
 import { waitFor } from "../helpers/wait.ts";
+
+/**
+ * Compile-time checks (tsc runs over this file; this function never runs):
+ * the event writer takes only the shared SSE events (shared/sse-events.ts),
+ * each with its own payload.
+ */
+export function sseEventTypes(frame: SpectateStateEvent): void {
+  formatEvent("state", undefined, frame);
+  // @ts-expect-error: not an event of any stream
+  formatEvent("snapshots", undefined, frame);
+  // @ts-expect-error: a spectate frame is not a leaderboard delta
+  formatEvent("delta", "e:1", frame);
+}
 
 /** A raw HTTP server whose every request becomes an SseStream (exact control of the stream in tests). */
 async function serveStreams(options: Partial<SseStreamOptions>, onStream: (stream: SseStream) => void) {
@@ -46,7 +60,9 @@ function read(url: string) {
 
 describe("SSE stream", () => {
   it("formats events once as WHATWG SSE and round-trips cursors", () => {
-    assert.equal(formatEvent("delta", "e1:7", { a: "x\ny" }).toString(), 'event: delta\nid: e1:7\ndata: {"a":"x\\ny"}\n\n');
+    const delta = { boardId: "b", period: "all", epoch: "e1", version: 7, ts: 1, prevVersion: 6, upserts: [], removes: ["x\ny"], total: 0 };
+    assert.equal(formatEvent("delta", "e1:7", delta).toString(), `event: delta\nid: e1:7\ndata: ${JSON.stringify(delta)}\n\n`);
+    assert.doesNotMatch(JSON.stringify(delta), /\n/, "one data: line: JSON escapes the newline");
     assert.deepEqual(parseCursor("abc-1:42"), { epoch: "abc-1", offset: 42 });
     assert.equal(formatCursor({ epoch: "abc-1", offset: 42 }), "abc-1:42");
     for (const bad of ["", "abc", "abc:", ":1", "a:b", "a:-1", "a b:1", `${"x".repeat(65)}:1`, "a:1234567890123456"]) {

@@ -105,6 +105,28 @@ export async function httpTypes(): Promise<void> {
   void health.uptime;
   void uptime;
 
+  // The route table and its schemas are shared/api/: params, queries, bodies and answers are typed from them.
+  const board = await client.http.call("GET /v1/leaderboards/:id", { params: { id: "goals" }, query: { limit: 5, period: "current" } });
+  const rank: number | undefined = board.records[0]?.rank;
+  // @ts-expect-error: the page has `records`, not `rows` (those are a stream snapshot's)
+  void board.rows;
+  // @ts-expect-error: the path parameter is `id`
+  await client.http.call("GET /v1/leaderboards/:id", { params: { board: "goals" } });
+  // @ts-expect-error: both path parameters are required
+  await client.http.call("GET /v1/leaderboards/:id/players/:playerId", { params: { id: "goals" } });
+  // @ts-expect-error: `limit` is a number
+  await client.http.call("GET /v1/leaderboards/:id", { params: { id: "goals" }, query: { limit: "ten" } });
+  // @ts-expect-error: this route takes no query
+  await client.http.call("GET /v1/leagues", { query: { page: 2 } });
+  // @ts-expect-error: `teamCount` is a number (the league body's schema)
+  await client.http.call("POST /v1/leagues", { body: { name: "Sunday", teamCount: "8" } });
+  await client.http.call("POST /v1/leagues", { body: { name: "Sunday", teamCount: 8 } });
+  // @ts-expect-error: the admin API is not a client route (its key never belongs in a client)
+  await client.http.call("POST /v1/admin/leaderboards", { body: { id: "x" } });
+  // @ts-expect-error: a stream is not a JSON call (leaderboards.subscribe and matches.spectate read them)
+  await client.http.call("GET /v1/leaderboards/:id/stream", { params: { id: "goals" } });
+  void rank;
+
   // @ts-expect-error: a name is a string
   await client.auth.signInAsGuest(42);
   const expiresAt: number | undefined = client.auth.expiresAt;
