@@ -1,6 +1,6 @@
 /**
  * WebSocket close codes, split into "may reconnect" and "final"
- * (CONVENTIONS habit 2). The SDK decides what to do from this table alone.
+ * (docs/protocol.md "WebSocket close codes"). The SDK decides what to do from this table alone.
  *
  * 1000–1015 are the RFC 6455 codes; 4000–4010 are Colyseus's own
  * (`@colyseus/shared-types` CloseCode) and keep their meaning; the project's

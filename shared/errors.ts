@@ -1,5 +1,5 @@
 /**
- * The one table of error codes (CONVENTIONS habit 2). Every HTTP error body is
+ * The one table of error codes (docs/protocol.md "Error codes"). Every HTTP error body is
  * `{ error: { code, message, details? } }`; the status comes from this table,
  * and `expose: false` codes never show their message to a client.
  * Browser-safe: the SDK imports this file too.

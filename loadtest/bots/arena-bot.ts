@@ -8,7 +8,7 @@ export { decideArenaInput, type BotDecision, type BotStateView } from "./arena-b
 /**
  * The connection half of the arena bot: joins a `game` room through the
  * project SDK (`createClient` + `client.rooms.game`, so loadtest drives the
- * server the way a game client does: DESIGN rule), says ready, and sends
+ * server the way a game client does, docs/architecture.md), says ready, and sends
  * `decideArenaInput` at `inputHz` (only when the decision changed, plus a
  * keep-alive).
  */

@@ -1,7 +1,7 @@
 import { AppError, type ErrorCode } from "../errors.ts";
 
 /**
- * Why the draft room refused a message: a table (CONVENTIONS habit 2). The
+ * Why the draft room refused a message: one table (docs/protocol.md "Draft room"). The
  * room answers `error {code, message, details: {reason, …}}`: `code` is the
  * project-wide error code below, `details.reason` the draft rule, and the
  * message starts with the reason and explains the case at hand.

@@ -1,7 +1,7 @@
 import { ArraySchema, MapSchema, Schema, type, view } from "@colyseus/schema";
 
 /**
- * The `draft` room's synchronised state (issue 8). Server and clients import
+ * The `draft` room's synchronised state (docs/protocol.md "Draft room"). Server and clients import
  * these classes: pass `DraftState` to the SDK's join call.
  *
  * Private information: `DraftTeamState.queue` is tagged `@view()`, so only the

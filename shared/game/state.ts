@@ -8,7 +8,7 @@ import { MapSchema, Schema, type } from "@colyseus/schema";
  * Lengths on the wire are quantised: positions and velocities are `int16`
  * centimetres (cm/s), field sizes `uint16` centimetres. Divide by
  * {@link ARENA_UNITS_PER_METER} for metres. 16-bit integers cost half of a
- * float32 per changed value (COLYSEUS-NOTES "Sizes"), and ±327 m / ±327 m/s
+ * float32 per changed value in a schema patch, and ±327 m / ±327 m/s
  * is far beyond any field or speed the rules allow.
  */
 export const ARENA_UNITS_PER_METER = 100;

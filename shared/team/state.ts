@@ -1,7 +1,7 @@
 import { ArraySchema, MapSchema, Schema, type } from "@colyseus/schema";
 
 /**
- * The `team` room's synchronised state (issue 7, DESIGN §2 step 1–2). Server
+ * The `team` room's synchronised state (docs/protocol.md "Team room"). Server
  * and clients import these classes: pass `TeamRoomState` to the SDK's join
  * call (`client.join("team", { code }, TeamRoomState)`).
  *
