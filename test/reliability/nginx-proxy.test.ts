@@ -16,7 +16,7 @@ import { waitFor } from "../helpers/wait.ts";
 import { makeResult } from "../helpers/store-harness.ts";
 
 /**
- * Issue 11, "Proxy behaviour": SSE, long polls and a room WebSocket through a
+ * Proxy behaviour: SSE, long polls and a room WebSocket through a
  * real nginx (Debian's package, a child process) with `proxy_read_timeout 3s`
  * and the config docs/operations.md shows (loadtest/nginx.ts). Heartbeats,
  * holds under the timeout and WebSocket pings keep every connection alive for

@@ -12,7 +12,7 @@ import { RedisPipelineBackend } from "../../store/redis/pipeline-backend.ts";
 import { deleteKeys, makeResult, REDIS_URL, silentLogger, uniquePrefix } from "../helpers/store-harness.ts";
 
 /**
- * Issue 11, "Faults": Redis is SIGKILLed under a running server process while
+ * Faults: Redis is SIGKILLed under a running server process while
  * scores and results are being written, and restarted on the same port with
  * its AOF (the production setting, docs/operations.md "Redis"). Everything
  * that watches the server must end where the server ends: live leaderboards

@@ -10,7 +10,7 @@ import { waitFor } from "../helpers/wait.ts";
 import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../helpers/store-harness.ts";
 
 /**
- * Issue 11, "Faults": one of two processes sharing Redis is SIGKILLed.
+ * Faults: one of two processes sharing Redis is SIGKILLed.
  *
  * Topology as in production (docs/operations.md): HTTP, SSE, long polls and
  * `/matchmake` go through a load balancer to any live process; a room's
