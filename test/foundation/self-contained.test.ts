@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -46,5 +46,16 @@ describe("foundation: the repository is self-contained", () => {
         .flatMap((line, i) => (issueCitation.test(line) ? [`${relative(ROOT, file)}:${i + 1}: ${line.trim().slice(0, 100)}`] : [])),
     );
     assert.deepEqual(offenders, []);
+  });
+
+  it("every file path the README and docs/ name exists", () => {
+    const docs = [join(ROOT, "README.md"), ...files(join(ROOT, "docs"))].filter((file) => file.endsWith(".md"));
+    const path = /(?<![\w/.-])((?:server|api|rooms|store|shared|client-sdk|web|loadtest|scripts|test|docs)\/[\w./-]*\.(?:ts|js|md|css|html|json))/g;
+    const missing = docs.flatMap((file) =>
+      readFileSync(file, "utf8")
+        .split("\n")
+        .flatMap((line, i) => [...line.matchAll(path)].map((m) => m[1]!).filter((p) => p !== "test/path/file.test.ts" && !existsSync(join(ROOT, p))).map((p) => `${relative(ROOT, file)}:${i + 1}: ${p}`)),
+    );
+    assert.deepEqual(missing, []);
   });
 });
