@@ -9,6 +9,7 @@ import {
   DraftServerMessage,
   DraftState,
   draftRefusal,
+  type DraftEvents,
   type DraftPickResult,
   type DraftUndoneMessage,
   type TokenClaims,
@@ -90,7 +91,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       this.handle("undo", (client, { pickNumber }) => {
         const undone = undoPicks(this.#model, this.#actor(client), pickNumber, Date.now());
         this.#changed();
-        this.broadcast(DraftServerMessage.UNDONE, { fromPick: undone[0].number, undone: undone.map((p) => pickMessage(this.#model, p)) } satisfies DraftUndoneMessage, { afterNextPatch: true });
+        this.#announce(DraftServerMessage.UNDONE, { fromPick: undone[0].number, undone: undone.map((p) => pickMessage(this.#model, p)) } satisfies DraftUndoneMessage);
       });
 
       this.clock.setInterval(() => this.#tick(), limits.clockTickMs);
@@ -193,8 +194,16 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
 
     #picked(picks: DraftPick[]): void {
       this.#changed();
-      for (const pick of picks) this.broadcast(DraftServerMessage.PICKED, pickMessage(this.#model, pick), { afterNextPatch: true });
+      for (const pick of picks) this.#announce(DraftServerMessage.PICKED, pickMessage(this.#model, pick));
       if (this.#model.status === "complete") this.#finish();
+    }
+
+    /**
+     * Every draft event to everyone goes out here, after the patch that shows
+     * it: the one place the draft's happenings leave the room.
+     */
+    #announce<K extends keyof DraftEvents>(type: K, payload: DraftEvents[K]): void {
+      this.broadcast(type, payload, { afterNextPatch: true });
     }
 
     /** After every change: version, state, snapshot, listing. */
@@ -252,7 +261,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
           this.#finishing = false;
           model.rostersSaved = true;
           this.#changed();
-          this.broadcast(DraftServerMessage.COMPLETE, completeMessage(model), { afterNextPatch: true });
+          this.#announce(DraftServerMessage.COMPLETE, completeMessage(model));
           deps.logger.info({ roomId: this.roomId, leagueId: model.leagueId }, "draft complete; rosters saved");
           this.#scheduleClose();
         })
