@@ -5,71 +5,22 @@
  * imports only shared/ and @colyseus/sdk, and no zod (message schemas are
  * opt-in: validation.ts); platform objects (fetch, WebSocket, the `online`
  * event source) are injectable.
+ *
+ * Everything the HTTP-only entry (leaderboards-entry.ts) exports is exported
+ * here too (re-exported from it, so the two lists never drift apart).
  */
-export { createClient, type ArenaClient, type ClientOptions, type ClientRooms, type HandleOf, type RoomEntry } from "./client.ts";
+export * from "./leaderboards-entry.ts";
 export { createBaseClient, type BaseClient, type BaseClientOptions } from "./base-client.ts";
-export { listenerErrorHandler, reportListenerError, type Logger, type LogLevel } from "./logger.ts";
+export { createClient, type ArenaClient, type ClientOptions, type ClientRooms, type HandleOf, type RoomEntry } from "./client.ts";
 export { LobbyConnection, type LobbyChange, type LobbyConnectionEvents, type LobbyEntry, type LobbyFilter, type LobbyOptions, type ListedRoom } from "./lobby.ts";
-export { TransportPolicy, type SseFailure, type TransportPolicyOptions } from "./transport-policy.ts";
+export type { TransportPolicyOptions } from "./transport-policy.ts";
 export { SeatWindow, type SeatChange, type SeatState } from "./rooms/seat-window.ts";
 export { joinErrorFrom } from "./rooms/join-room.ts";
-export { AuthClient, decodeJwtClaims, type AuthOptions, type GetToken, type TokenChange, type TokenGrant } from "./auth.ts";
-export { HttpClient, type HttpResponse, type HttpRetryEvent, type RawRequestOptions, type TokenRequest, type TokenRequestReason, type TokenSource } from "./http.ts";
-export type { ApiRoute, CallOptions } from "./http.ts";
-export type {
-  ApiRoutes,
-  AuthMode,
-  LeaderboardAroundOptions,
-  LeaderboardTopOptions,
-  LeaderboardPeriodOptions,
-  MatchFeedOptions,
-  MatchResultPollOptions,
-  PathParams,
-  PlayerMatchesOptions,
-  RouteResponse,
-} from "../shared/api/client-types.ts";
-export type { LeaderboardChangesQuery } from "../shared/leaderboard-stream.ts";
 export type { LeaderboardChangesResponse } from "../shared/leaderboard-table.ts";
-export { LeaderboardsClient } from "./leaderboards.ts";
-export {
-  LeaderboardSubscription,
-  type LeaderboardHandler,
-  type LeaderboardRetryEvent,
-  type LeaderboardSubscribeOptions,
-  type LeaderboardSubscriptionEvents,
-  type LeaderboardTransport,
-  type LeaderboardTransportChange,
-} from "./leaderboard-subscription.ts";
-export { MatchFeed, MatchesClient, type MatchFeedIteratorOptions, type WaitForResultOptions } from "./matches.ts";
-export { SseParser, readSseBody, type SseEvent } from "./sse.ts";
-export { SpectateConnection, type SpectateEvents, type SpectateHandler, type SpectateMessage, type SpectateOptions, type SpectateRetryEvent } from "./spectate.ts";
 export { LeaguesClient } from "./leagues.ts";
-export { DEFAULT_BACKOFF, backoffCeiling, backoffDelay, parseRetryAfter, retryDelay, type BackoffOptions } from "./backoff.ts";
-export {
-  CONNECTION_TRANSITIONS,
-  ConnectionStateMachine,
-  StateReasons,
-  canTransition,
-  transition,
-  type ConnectionState,
-  type StateChange,
-  type StateReason,
-} from "./connection-state.ts";
-export {
-  AuthError,
-  ClientErrorCodes,
-  HttpError,
-  IllegalTransitionError,
-  JoinError,
-  NetworkError,
-  RoomClosedError,
-  RoomMessageError,
-  SdkError,
-  type ClientErrorCode,
-  type SdkErrorCode,
-} from "./errors.ts";
+export { IllegalTransitionError, JoinError, RoomClosedError, RoomMessageError } from "./errors.ts";
 export { Emitter } from "./emitter.ts";
-export type { FetchLike, NetworkEvents, Platform, PlatformOptions, WebSocketConstructor, WebSocketLike } from "./platform.ts";
+export type { WebSocketConstructor, WebSocketLike } from "./platform.ts";
 export { defineRoom, type AnyRoomContract, type EventType, type EventsOf, type JoinOptionsOf, type MessageType, type PayloadOf, type RoomContract, type StateOf } from "../shared/rooms/define.ts";
 export { RoomConnection, type RoomConnectOptions, type RoomConnectionEvents, type RoomCore, type RoomRetryEvent, type TokenRefreshEvent } from "./rooms/room-connection.ts";
 export type { JoinRequest, MatchmakeMethod } from "./rooms/join-room.ts";
