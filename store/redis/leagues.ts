@@ -12,6 +12,7 @@ import {
   teamIdFor,
   teamNameKey,
   unknownLeague,
+  withSettingDefaults,
   type JoinRefusal,
 } from "../common/leagues.ts";
 import type { DraftSnapshot, LeagueRecord, LeagueStore, NewLeague } from "../leagues.ts";
@@ -181,7 +182,7 @@ export class RedisLeagueStore implements LeagueStore {
     );
     return rows.map(([fields, teams]) => {
       if (!fields.record) return undefined;
-      const record = JSON.parse(fields.record) as LeagueRecord;
+      const record = withSettingDefaults(JSON.parse(fields.record) as LeagueRecord);
       return { ...record, teams: sortTeams(teams.map((t) => JSON.parse(t) as LeagueTeam)), draftStatus: fields.status as League["draftStatus"] };
     });
   }
