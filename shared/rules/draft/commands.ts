@@ -61,8 +61,7 @@ export function resumeDraft(model: DraftModel, actor: Actor, now: number): void 
   assertCommissioner(model, actor, "resume the draft");
   if (model.status !== "paused") throw draftRefusal(model.status === "complete" ? "COMPLETE" : "NOT_PAUSED", `The draft is ${model.status}, not paused`);
   model.status = "running";
-  model.quiet = false;
-  advance(model, now);
+  resetClock(model, now); // quiet hours still stop it (the next tick restarts it once they are over)
 }
 
 /**
