@@ -9,7 +9,6 @@ import {
   DraftServerMessage,
   DraftState,
   AppError,
-  CHAT_LIMITS,
   draftRefusal,
   type DraftEvents,
   type DraftPickResult,
@@ -102,7 +101,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         logger: deps.logger.child({ roomId: this.roomId, leagueId }),
       });
       this.state = new DraftState();
-      this.#chat = new RoomChat(this.state.chat, CHAT_LIMITS);
+      this.#chat = new RoomChat(this.state.chat, limits);
       syncDraftState(this.#model, this.state, Date.now());
 
       this.#on("start", async (client) => this.#start(client));

@@ -1,5 +1,8 @@
-/** Named limits of the draft room (server/config.ts feeds the first two). */
-export interface DraftRoomLimits {
+import { CHAT_LIMITS } from "../../shared/index.ts";
+import type { ChatLimits } from "../chat.ts";
+
+/** Named limits of the draft room (server/config.ts feeds the first two). Chat: CHAT_LIMITS, the rule of every room chat. */
+export interface DraftRoomLimits extends ChatLimits {
   /** Most players read from the `rating` board into a draft's pool. @default 500 */
   poolLimit: number;
   /** How long a complete draft's room stays open (rosters saved) before closing with 4107. @default 120 */
@@ -15,4 +18,13 @@ export interface DraftRoomLimits {
   idleCloseSeconds: number;
 }
 
-export const DEFAULT_DRAFT_LIMITS: DraftRoomLimits = { poolLimit: 500, closeAfterSeconds: 120, clockTickMs: 250, maxRetryMs: 30_000, idleCloseSeconds: 600 };
+export const DEFAULT_DRAFT_LIMITS: DraftRoomLimits = {
+  poolLimit: 500,
+  closeAfterSeconds: 120,
+  clockTickMs: 250,
+  maxRetryMs: 30_000,
+  idleCloseSeconds: 600,
+  chatHistory: CHAT_LIMITS.chatHistory,
+  chatBurst: CHAT_LIMITS.chatBurst,
+  chatPerSecond: CHAT_LIMITS.chatPerSecond,
+};
