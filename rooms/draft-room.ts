@@ -44,6 +44,7 @@ import {
 } from "../shared/rules/draft/index.ts";
 import { RoomChat } from "./chat.ts";
 import { DisconnectClock } from "./draft/absence.ts";
+import { DraftScheduler } from "./draft/scheduler.ts";
 import { loadDraft, saveRosters, startWithFinalTeams } from "./draft/league-io.ts";
 import { syncClock, syncDraftState } from "./draft/index.ts";
 import { DEFAULT_DRAFT_LIMITS, type DraftRoomLimits } from "./draft/limits.ts";
@@ -150,6 +151,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       this.setupProjectRoom();
       this.#updateListing();
       if (this.#model.status === "complete") this.#finish();
+      if (startIsDue(this.#model, Date.now())) this.#startScheduled(); // opened by the scheduler, or joined late
       this.#watchIdle(); // a paused draft restored by a join that then fails is still reclaimed
     }
 
@@ -397,7 +399,12 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       this.setMetadata(metadata).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "setMetadata failed"));
     }
   }
-  return { name: draftContract.name, room: DraftRoom, filterBy: ["leagueId"] };
+  const background = () => {
+    const scheduler = new DraftScheduler({ leagues, roomName: draftContract.name, checkMs: limits.scheduleCheckMs, logger: deps.logger.child({ component: "draft-scheduler" }) });
+    scheduler.start();
+    return () => scheduler.stop();
+  };
+  return { name: draftContract.name, room: DraftRoom, filterBy: ["leagueId"], background };
 }
 
 /** What the draft room offers beyond Colyseus's Room (tests and operations reach it in-process). */

@@ -16,6 +16,8 @@ export interface DraftRoomLimits extends ChatLimits {
    * this long (DRAFT_IDLE_CLOSE_SECONDS); the next join restores it. @default 600
    */
   idleCloseSeconds: number;
+  /** How often scheduled drafts that are due are looked up, to open their room (DRAFT_SCHEDULE_CHECK_MS). @default 5000 */
+  scheduleCheckMs: number;
 }
 
 export const DEFAULT_DRAFT_LIMITS: DraftRoomLimits = {
@@ -24,6 +26,7 @@ export const DEFAULT_DRAFT_LIMITS: DraftRoomLimits = {
   clockTickMs: 250,
   maxRetryMs: 30_000,
   idleCloseSeconds: 600,
+  scheduleCheckMs: 5000,
   chatHistory: CHAT_LIMITS.chatHistory,
   chatBurst: CHAT_LIMITS.chatBurst,
   chatPerSecond: CHAT_LIMITS.chatPerSecond,

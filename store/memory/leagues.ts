@@ -76,6 +76,14 @@ export class MemoryLeagueStore implements LeagueStore {
     return this.#view(league);
   }
 
+  async listDueDrafts(now: number, limit: number): Promise<string[]> {
+    return [...this.#leagues.values()]
+      .filter((l) => l.status === "scheduled" && l.record.startAt !== undefined && Date.parse(l.record.startAt) <= now)
+      .sort((a, b) => Date.parse(a.record.startAt!) - Date.parse(b.record.startAt!) || a.record.id.localeCompare(b.record.id))
+      .slice(0, limit)
+      .map((l) => l.record.id);
+  }
+
   async saveDraftSnapshot(leagueId: string, snapshot: DraftSnapshot): Promise<boolean> {
     const current = this.#snapshots.get(leagueId);
     if (current && current.version >= snapshot.version) return false;

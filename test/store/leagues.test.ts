@@ -76,6 +76,35 @@ for (const impl of IMPLEMENTATIONS) {
       await rejectsWith(stores.leagues.markDraftStarted("lg_missing"), "NOT_FOUND");
     });
 
+    it("lists scheduled drafts whose start is due, earliest first, until they start", async () => {
+      const base = Date.parse("2030-01-01T12:00:00Z");
+      const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
+      const late = await stores.leagues.create({ ...settings({ name: "Late", startAt: at(10) }), commissionerId: "p_sched" });
+      const early = await stores.leagues.create({ ...settings({ name: "Early", startAt: at(5) }), commissionerId: "p_sched" });
+      const unscheduled = await stores.leagues.create({ ...settings({ name: "Whenever" }), commissionerId: "p_sched" });
+      const mine = async (now: number, limit = 10) => (await stores.leagues.listDueDrafts(now, limit)).filter((id) => [late.id, early.id, unscheduled.id].includes(id));
+      assert.equal(late.startAt, at(10));
+      assert.deepEqual(await mine(base), []);
+      assert.deepEqual(await mine(base + 5 * 60_000), [early.id]);
+      assert.deepEqual(await mine(base + 60 * 60_000), [early.id, late.id]);
+      await stores.leagues.markDraftStarted(early.id);
+      assert.deepEqual(await mine(base + 60 * 60_000), [late.id], "a started draft is no longer due");
+    });
+
+    it("reads settings added later as their defaults; keeps the new ones", async () => {
+      const league = await stores.leagues.create({
+        ...settings({ name: "Options", absentPolicy: "disconnect-grace", absentGraceSeconds: 30, rosterSlots: { GK: 1, BENCH: 1 }, quietHours: { start: "23:00", end: "08:00" }, softTimer: true }),
+        commissionerId: "p_opts",
+      });
+      const read = (await stores.leagues.get(league.id))!;
+      assert.deepEqual(
+        [read.absentPolicy, read.absentGraceSeconds, read.rosterSlots, read.rosterSize, read.quietHours, read.softTimer],
+        ["disconnect-grace", 30, { GK: 1, BENCH: 1 }, 2, { start: "23:00", end: "08:00", timeZone: "UTC" }, true],
+      );
+      const plain = await stores.leagues.create({ ...settings({ name: "Plain" }), commissionerId: "p_opts" });
+      assert.deepEqual([plain.absentPolicy, plain.absentGraceSeconds, plain.softTimer, plain.rosterSlots, plain.startAt], ["missed-clock", 60, false, undefined, undefined]);
+    });
+
     it("keeps only newer draft snapshots", async () => {
       assert.equal(await stores.leagues.loadDraftSnapshot("lg_snap"), undefined);
       assert.equal(await stores.leagues.saveDraftSnapshot("lg_snap", { version: 2, data: '{"v":2}' }), true);
