@@ -18,18 +18,12 @@ import {
 import { ProjectRoom } from "./base-room.ts";
 import {
   absentAfterDisconnect,
-  acceptTrade,
-  declineTrade,
   isCommissioner,
   makePick,
   markBack,
   pauseDraft,
-  proposeTrade,
-  removeKeeper,
-  remainingMs,
   resumeDraft,
   setAutopick,
-  setKeeper,
   setOrder,
   setQueue,
   startIsDue,
@@ -37,7 +31,6 @@ import {
   teamOf,
   tick,
   undoPicks,
-  vetoTrade,
   type ClockNotice,
   type DraftModel,
   type DraftPick,
@@ -48,7 +41,8 @@ import { DraftScheduler } from "./draft/scheduler.ts";
 import { loadDraft, saveRosters, startWithFinalTeams } from "./draft/league-io.ts";
 import { syncClock, syncDraftState } from "./draft/index.ts";
 import { DEFAULT_DRAFT_LIMITS, type DraftRoomLimits } from "./draft/limits.ts";
-import { completeMessage, keeperMessage, pickMessage, tradeMessage, withPickId } from "./draft/messages.ts";
+import { completeMessage, pickMessage, withPickId } from "./draft/messages.ts";
+import { LEAGUE_COMMANDS, noticeAnnouncement, type Announcement } from "./draft/league-commands.ts";
 import { DraftSeats } from "./draft/seats.ts";
 import { SnapshotWriter } from "./draft/snapshot-writer.ts";
 import { parseOrRefuse, refusal } from "./refusal.ts";
@@ -127,20 +121,14 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         this.#announce(DraftServerMessage.UNDONE, { fromPick: undone[0].number, undone: undone.map((p) => pickMessage(this.#model, p)) } satisfies DraftUndoneMessage);
         this.#picked(this.#model.picks.slice(undone[0].number - 1)); // keepers drafted again with their slot
       });
-      this.#on("keeper.set", (client, keeper) => {
-        const kept = setKeeper(this.#model, this.#actor(client), keeper);
-        this.#changed();
-        this.#announce(DraftServerMessage.KEEPER, keeperMessage(this.#model, kept, false));
-      });
-      this.#on("keeper.remove", (client, { teamId, round }) => {
-        const removed = removeKeeper(this.#model, this.#actor(client), teamId, round);
-        this.#changed();
-        this.#announce(DraftServerMessage.KEEPER, keeperMessage(this.#model, removed, true));
-      });
-      this.#on("trade.propose", (client, proposal) => this.#trade(proposeTrade(this.#model, this.#actor(client), proposal, Date.now())));
-      this.#on("trade.accept", (client, { tradeId }) => this.#trade(acceptTrade(this.#model, this.#actor(client), tradeId, Date.now())));
-      this.#on("trade.decline", (client, { tradeId }) => this.#trade(declineTrade(this.#model, this.#actor(client), tradeId, Date.now())));
-      this.#on("trade.veto", (client, { tradeId }) => this.#trade(vetoTrade(this.#model, this.#actor(client), tradeId, Date.now())));
+      for (const type of Object.keys(LEAGUE_COMMANDS) as (keyof typeof LEAGUE_COMMANDS)[]) {
+        const command = LEAGUE_COMMANDS[type] as (model: DraftModel, actor: { playerId: string }, payload: unknown, now: number) => Announcement;
+        this.#on(type, (client, payload: unknown) => {
+          const announcement = command(this.#model, this.#actor(client), payload, Date.now());
+          this.#changed();
+          this.#announce(...announcement);
+        });
+      }
       this.#on("chat", (client, { text }) => {
         const { playerId, name } = this.claimsOf(client);
         const line = this.#chat.say(client.sessionId, { playerId, name }, text, Date.now());
@@ -237,11 +225,6 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       this.#announce(DraftServerMessage.BACK, { teamId: team.teamId });
     }
 
-    #trade(trade: Parameters<typeof tradeMessage>[0]): void {
-      this.#changed();
-      this.#announce(DraftServerMessage.TRADE, tradeMessage(trade));
-    }
-
     /** A command of the rules on the client's behalf; then the change goes out. */
     #apply(client: Client, command: (actor: { playerId: string }) => unknown): void {
       command(this.#actor(client));
@@ -284,17 +267,11 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         const picks = tick(this.#model, now, notices);
         if (picks.length > 0 || notices.length > 0) this.#changed();
         else syncClock(this.#model, this.state, now);
-        for (const notice of notices) this.#notice(notice, now);
+        for (const notice of notices) this.#announce(...noticeAnnouncement(this.#model, notice, now));
         if (picks.length > 0) this.#picked(picks, false);
       } catch (error) {
         deps.logger.error({ err: error, roomId: this.roomId }, "draft clock failed");
       }
-    }
-
-    #notice(notice: ClockNotice, now: number): void {
-      if (notice.type === "absent") this.#announce(DraftServerMessage.ABSENT, { teamId: notice.teamId, reason: notice.reason });
-      else if (notice.type === "late") this.#announce(DraftServerMessage.LATE, { teamId: notice.teamId, pickNumber: notice.pickNumber });
-      else this.#announce(DraftServerMessage.QUIET, { quiet: notice.quiet, remainingMs: remainingMs(this.#model, now) });
     }
 
     #updateDisconnects(now: number): void {
@@ -313,7 +290,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
      * Every draft event to everyone goes out here, after the patch that shows
      * it: the one place the draft's happenings leave the room.
      */
-    #announce<K extends keyof DraftEvents>(type: K, payload: DraftEvents[K]): void {
+    #announce<K extends keyof DraftEvents>(...[type, payload]: [K, DraftEvents[K]] | Announcement): void {
       this.broadcast(type, payload, { afterNextPatch: true });
     }
 
