@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { AppError, CreateLeagueRequest } from "../../shared/index.ts";
 import type { Stores } from "../../store/index.ts";
-import { IMPLEMENTATIONS, storeFixture } from "../helpers/store-harness.ts";
+import { createClient } from "redis";
+import { IMPLEMENTATIONS, REDIS_URL, storeFixture } from "../helpers/store-harness.ts";
 
 const settings = (body: Record<string, unknown>) => CreateLeagueRequest.parse(body);
 
@@ -115,3 +116,25 @@ for (const impl of IMPLEMENTATIONS) {
     });
   });
 }
+
+describe("league store (redis): a league stored before the draft settings existed", () => {
+  const fixture = storeFixture(IMPLEMENTATIONS.find((i) => i.redisUrl)!, "leagues-old");
+  after(() => fixture.closeAll());
+
+  it("reads the missing settings as their defaults", async () => {
+    const stores = await fixture.open();
+    const league = await stores.leagues.create({ ...settings({ name: "Old" }), commissionerId: "p_old" });
+    const key = `${fixture.prefix}league:${league.id}`;
+    const client = createClient({ url: REDIS_URL });
+    await client.connect();
+    try {
+      const record = JSON.parse((await client.hGet(key, "record"))!) as Record<string, unknown>;
+      for (const field of ["absentPolicy", "absentGraceSeconds", "softTimer"]) delete record[field];
+      await client.hSet(key, "record", JSON.stringify(record));
+    } finally {
+      await client.quit();
+    }
+    const read = (await stores.leagues.get(league.id))!;
+    assert.deepEqual([read.absentPolicy, read.absentGraceSeconds, read.softTimer], ["missed-clock", 60, false]);
+  });
+});
