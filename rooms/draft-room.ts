@@ -126,7 +126,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         this.#on(type, (client, payload: unknown) => {
           const announcement = command(this.#model, this.#actor(client), payload, Date.now());
           this.#changed();
-          this.#announce(...announcement);
+          this.#announce(announcement[0], announcement[1]);
         });
       }
       this.#on("chat", (client, { text }) => {
@@ -267,7 +267,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         const picks = tick(this.#model, now, notices);
         if (picks.length > 0 || notices.length > 0) this.#changed();
         else syncClock(this.#model, this.state, now);
-        for (const notice of notices) this.#announce(...noticeAnnouncement(this.#model, notice, now));
+        for (const [type, payload] of notices.map((notice) => noticeAnnouncement(this.#model, notice, now))) this.#announce(type, payload);
         if (picks.length > 0) this.#picked(picks, false);
       } catch (error) {
         deps.logger.error({ err: error, roomId: this.roomId }, "draft clock failed");
@@ -290,7 +290,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
      * Every draft event to everyone goes out here, after the patch that shows
      * it: the one place the draft's happenings leave the room.
      */
-    #announce<K extends keyof DraftEvents>(...[type, payload]: [K, DraftEvents[K]] | Announcement): void {
+    #announce<K extends keyof DraftEvents>(type: K, payload: DraftEvents[K]): void {
       this.broadcast(type, payload, { afterNextPatch: true });
     }
 
