@@ -252,6 +252,8 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         if (!(error instanceof AppError) || this.#model.status !== "waiting") return deps.logger.warn({ err: error, roomId: this.roomId }, "scheduled draft start failed");
         this.#model.scheduleFailed = true;
         this.#changed();
+        // Off the scheduler's due list, so the refused draft's room is not opened again and again.
+        leagues.clearDraftSchedule(this.#model.leagueId).catch((err: unknown) => deps.logger.warn({ err, roomId: this.roomId }, "clearing the draft schedule failed"));
         const reason = String((error.details as { reason?: string } | undefined)?.reason ?? error.code);
         this.#announce(DraftServerMessage.SCHEDULE_FAILED, { reason, message: error.message });
       });

@@ -14,6 +14,7 @@ export class MemoryLeagueStore implements LeagueStore {
   readonly #leagues = new Map<string, MemoryLeague>();
   readonly #invites = new Map<string, string>();
   readonly #snapshots = new Map<string, DraftSnapshot>();
+  readonly #unscheduled = new Set<string>();
   readonly #clock: () => number;
 
   constructor(options: { clock?: () => number } = {}) {
@@ -78,10 +79,14 @@ export class MemoryLeagueStore implements LeagueStore {
 
   async listDueDrafts(now: number, limit: number): Promise<string[]> {
     return [...this.#leagues.values()]
-      .filter((l) => l.status === "scheduled" && l.record.startAt !== undefined && Date.parse(l.record.startAt) <= now)
+      .filter((l) => l.status === "scheduled" && l.record.startAt !== undefined && Date.parse(l.record.startAt) <= now && !this.#unscheduled.has(l.record.id))
       .sort((a, b) => Date.parse(a.record.startAt!) - Date.parse(b.record.startAt!) || a.record.id.localeCompare(b.record.id))
       .slice(0, limit)
       .map((l) => l.record.id);
+  }
+
+  async clearDraftSchedule(leagueId: string): Promise<void> {
+    this.#unscheduled.add(leagueId);
   }
 
   async saveDraftSnapshot(leagueId: string, snapshot: DraftSnapshot): Promise<boolean> {

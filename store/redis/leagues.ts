@@ -162,6 +162,10 @@ export class RedisLeagueStore implements LeagueStore {
     return this.#redis.run((c) => c.zRangeByScore(`${this.#prefix}league:starts`, "-inf", now, { LIMIT: { offset: 0, count: limit } }));
   }
 
+  async clearDraftSchedule(leagueId: string): Promise<void> {
+    await this.#redis.run((c) => c.zRem(`${this.#prefix}league:starts`, leagueId));
+  }
+
   async saveDraftSnapshot(leagueId: string, snapshot: DraftSnapshot): Promise<boolean> {
     return (await this.#redis.script(SAVE_SNAPSHOT, [this.#prefix, leagueId, snapshot.version, snapshot.data])) === 1;
   }

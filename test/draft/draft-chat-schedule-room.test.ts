@@ -52,6 +52,7 @@ describe("draft room: chat, scheduled starts and quiet hours (real server, stock
     await waitFor(() => heardOf(l, DraftServerMessage.SCHEDULE_FAILED).length === 1, "draft.schedule.failed");
     assert.equal(heardOf(l, DraftServerMessage.SCHEDULE_FAILED)[0].reason, "NOT_ENOUGH_TEAMS");
     assert.equal(l.room.state.status, "waiting");
+    await waitFor(async () => !(await server.server.stores.leagues.listDueDrafts(Date.now(), 1000)).includes(lonely.id), "off the scheduler's due list");
   });
 
   it("a scheduled draft starts even if nobody has its room open (the scheduler opens it)", async () => {

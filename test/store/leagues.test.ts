@@ -90,6 +90,8 @@ for (const impl of IMPLEMENTATIONS) {
       assert.deepEqual(await mine(base + 60 * 60_000), [early.id, late.id]);
       await stores.leagues.markDraftStarted(early.id);
       assert.deepEqual(await mine(base + 60 * 60_000), [late.id], "a started draft is no longer due");
+      await stores.leagues.clearDraftSchedule(late.id);
+      assert.deepEqual(await mine(base + 60 * 60_000), [], "a cleared schedule is no longer due");
     });
 
     it("reads settings added later as their defaults; keeps the new ones", async () => {
