@@ -8,6 +8,7 @@ import {
   DraftRoomOptions,
   DraftServerMessage,
   DraftState,
+  AppError,
   draftRefusal,
   type DraftEvents,
   type DraftPickResult,
@@ -15,11 +16,33 @@ import {
   type TokenClaims,
 } from "../shared/index.ts";
 import { ProjectRoom } from "./base-room.ts";
-import { isCommissioner, makePick, pauseDraft, resumeDraft, setAutopick, setOrder, setQueue, syncTeams, teamOf, tick, undoPicks, type DraftModel, type DraftPick } from "../shared/rules/draft/index.ts";
+import {
+  absentAfterDisconnect,
+  isCommissioner,
+  makePick,
+  markBack,
+  pauseDraft,
+  resumeDraft,
+  setAutopick,
+  setOrder,
+  setQueue,
+  startIsDue,
+  syncTeams,
+  teamOf,
+  tick,
+  undoPicks,
+  type ClockNotice,
+  type DraftModel,
+  type DraftPick,
+} from "../shared/rules/draft/index.ts";
+import { RoomChat } from "./chat.ts";
+import { DisconnectClock } from "./draft/absence.ts";
+import { DraftScheduler } from "./draft/scheduler.ts";
 import { loadDraft, saveRosters, startWithFinalTeams } from "./draft/league-io.ts";
 import { syncClock, syncDraftState } from "./draft/index.ts";
 import { DEFAULT_DRAFT_LIMITS, type DraftRoomLimits } from "./draft/limits.ts";
 import { completeMessage, pickMessage, withPickId } from "./draft/messages.ts";
+import { LEAGUE_COMMANDS, noticeAnnouncement, type Announcement } from "./draft/league-commands.ts";
 import { DraftSeats } from "./draft/seats.ts";
 import { SnapshotWriter } from "./draft/snapshot-writer.ts";
 import { parseOrRefuse, refusal } from "./refusal.ts";
@@ -51,6 +74,8 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     #model!: DraftModel;
     #writer!: SnapshotWriter;
     readonly #seats = new DraftSeats();
+    readonly #disconnects = new DisconnectClock();
+    #chat!: RoomChat;
     #starting = false;
     #finishing = false;
     #finishAttempts = 0;
@@ -71,33 +96,50 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         logger: deps.logger.child({ roomId: this.roomId, leagueId }),
       });
       this.state = new DraftState();
+      this.#chat = new RoomChat(this.state.chat, limits);
       syncDraftState(this.#model, this.state, Date.now());
 
-      this.handle("start", async (client) => this.#start(client));
-      this.handle("order.set", (client, { teamIds }) => this.#apply(client, (actor) => setOrder(this.#model, actor, teamIds)));
-      this.handle("pick", (client, request) => {
+      this.#on("start", async (client) => this.#start(client));
+      this.#on("order.set", (client, { teamIds }) => this.#apply(client, (actor) => setOrder(this.#model, actor, teamIds)));
+      this.#on("pick", (client, request) => {
+        const before = this.#model.picks.length;
         const outcome = withPickId(request.pickId, () => makePick(this.#model, this.#actor(client), request, Date.now()));
-        if (!outcome.replayed) this.#picked([outcome.pick]);
+        if (!outcome.replayed) this.#picked(this.#model.picks.slice(before));
         client.send(
           DraftServerMessage.PICK_RESULT,
           { pickId: request.pickId, replayed: outcome.replayed, undone: outcome.undone, pick: pickMessage(this.#model, outcome.pick) } satisfies DraftPickResult,
           { afterNextPatch: true },
         );
       });
-      this.handle("queue.set", (client, { playerIds }) => this.#apply(client, (actor) => setQueue(this.#model, actor, playerIds)));
-      this.handle("autopick.set", (client, { enabled, teamId }) => this.#apply(client, (actor) => setAutopick(this.#model, actor, enabled, teamId)));
-      this.handle("pause", (client) => this.#apply(client, (actor) => pauseDraft(this.#model, actor, Date.now())));
-      this.handle("resume", (client) => this.#apply(client, (actor) => resumeDraft(this.#model, actor, Date.now())));
-      this.handle("undo", (client, { pickNumber }) => {
+      this.#on("queue.set", (client, { playerIds }) => this.#apply(client, (actor) => setQueue(this.#model, actor, playerIds)));
+      this.#on("autopick.set", (client, { enabled, teamId }) => this.#apply(client, (actor) => setAutopick(this.#model, actor, enabled, teamId)));
+      this.#on("pause", (client) => this.#apply(client, (actor) => pauseDraft(this.#model, actor, Date.now())));
+      this.#on("resume", (client) => this.#apply(client, (actor) => resumeDraft(this.#model, actor, Date.now())));
+      this.#on("undo", (client, { pickNumber }) => {
         const undone = undoPicks(this.#model, this.#actor(client), pickNumber, Date.now());
         this.#changed();
         this.#announce(DraftServerMessage.UNDONE, { fromPick: undone[0].number, undone: undone.map((p) => pickMessage(this.#model, p)) } satisfies DraftUndoneMessage);
+        this.#picked(this.#model.picks.slice(undone[0].number - 1)); // keepers drafted again with their slot
+      });
+      for (const type of Object.keys(LEAGUE_COMMANDS) as (keyof typeof LEAGUE_COMMANDS)[]) {
+        const command = LEAGUE_COMMANDS[type] as (model: DraftModel, actor: { playerId: string }, payload: unknown, now: number) => Announcement;
+        this.#on(type, (client, payload: unknown) => {
+          const announcement = command(this.#model, this.#actor(client), payload, Date.now());
+          this.#changed();
+          this.#announce(announcement[0], announcement[1]);
+        });
+      }
+      this.#on("chat", (client, { text }) => {
+        const { playerId, name } = this.claimsOf(client);
+        const line = this.#chat.say(client.sessionId, { playerId, name }, text, Date.now());
+        this.#announce(DraftServerMessage.CHAT, { seq: line.seq, playerId, name, text: line.text, at: line.at });
       });
 
       this.clock.setInterval(() => this.#tick(), limits.clockTickMs);
       this.setupProjectRoom();
       this.#updateListing();
       if (this.#model.status === "complete") this.#finish();
+      if (startIsDue(this.#model, Date.now())) this.#startScheduled(); // opened by the scheduler, or joined late
       this.#watchIdle(); // a paused draft restored by a join that then fails is still reclaimed
     }
 
@@ -123,10 +165,12 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         throw refusal("FORBIDDEN", `Only the managers and the commissioner of league ${this.#model.leagueId} may join its draft`);
       }
       this.#seats.take(client.sessionId, playerId, team?.teamId);
+      this.#chat.join(client.sessionId, Date.now());
       // Private information: this client's view holds its own team, so only it receives that team's queue.
       client.view = new StateView();
       if (team) client.view.add(this.state.teams.get(team.teamId)!);
       this.#syncConnected();
+      this.#cameBack(client);
     }
 
     protected override playerDropped(client: Client) {
@@ -137,10 +181,12 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     protected override playerReconnected(client: Client) {
       this.#seats.setLive(client.sessionId, true);
       this.#syncConnected();
+      this.#cameBack(client);
     }
 
     protected override playerLeft(client: Client) {
       this.#seats.leave(client.sessionId);
+      this.#chat.leave(client.sessionId);
       client.view?.dispose();
       this.#syncConnected();
     }
@@ -163,14 +209,30 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       return { playerId: this.claimsOf(client).playerId };
     }
 
+    /** Every client message: its sender's manager has come back (absent teams leave autopick), then the handler runs. */
+    #on<K extends keyof typeof DraftClientMessages & string>(type: K, handler: Parameters<typeof this.handle<K>>[1]): void {
+      this.handle(type, (client, payload) => {
+        this.#cameBack(client);
+        return handler(client, payload);
+      });
+    }
+
+    /** A manager who (re)joins or sends any message is back: an absent team leaves autopick. */
+    #cameBack(client: Client): void {
+      const team = teamOf(this.#model, this.claimsOf(client).playerId);
+      if (!team || !markBack(this.#model, team.teamId)) return;
+      this.#changed();
+      this.#announce(DraftServerMessage.BACK, { teamId: team.teamId });
+    }
+
     /** A command of the rules on the client's behalf; then the change goes out. */
     #apply(client: Client, command: (actor: { playerId: string }) => unknown): void {
       command(this.#actor(client));
       this.#changed();
     }
 
-    async #start(client: Client): Promise<void> {
-      const actor = this.#actor(client);
+    async #start(client: Client | undefined): Promise<void> {
+      const actor = client ? this.#actor(client) : { playerId: this.#model.commissionerId };
       if (this.#starting) throw draftRefusal("STARTING", "The draft is being started");
       this.#starting = true;
       try {
@@ -178,22 +240,50 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       } finally {
         this.#starting = false;
       }
-      deps.logger.info({ roomId: this.roomId, leagueId: this.#model.leagueId, order: this.#model.order }, "draft started");
+      deps.logger.info({ roomId: this.roomId, leagueId: this.#model.leagueId, order: this.#model.order, scheduled: !client }, "draft started");
       this.#changed();
+      this.#announce(DraftServerMessage.STARTED, { by: client ? "commissioner" : "schedule", order: [...this.#model.order] });
+      this.#picked(this.#model.picks); // keepers of round 1
+    }
+
+    /** The league's `startAt` passed: the draft starts itself; a refusal is announced once and not retried. */
+    #startScheduled(): void {
+      this.#start(undefined).catch((error: unknown) => {
+        if (!(error instanceof AppError) || this.#model.status !== "waiting") return deps.logger.warn({ err: error, roomId: this.roomId }, "scheduled draft start failed");
+        this.#model.scheduleFailed = true;
+        this.#changed();
+        // Off the scheduler's due list, so the refused draft's room is not opened again and again.
+        leagues.clearDraftSchedule(this.#model.leagueId).catch((err: unknown) => deps.logger.warn({ err, roomId: this.roomId }, "clearing the draft schedule failed"));
+        const reason = String((error.details as { reason?: string } | undefined)?.reason ?? error.code);
+        this.#announce(DraftServerMessage.SCHEDULE_FAILED, { reason, message: error.message });
+      });
     }
 
     #tick(): void {
       try {
-        const picks = tick(this.#model, Date.now());
-        if (picks.length > 0) this.#picked(picks);
-        else syncClock(this.#model, this.state, Date.now());
+        const now = Date.now();
+        if (startIsDue(this.#model, now) && !this.#starting) return this.#startScheduled();
+        const notices: ClockNotice[] = [];
+        this.#updateDisconnects(now);
+        for (const teamId of absentAfterDisconnect(this.#model, this.#disconnects.since, now)) notices.push({ type: "absent", teamId, reason: "disconnected" });
+        const picks = tick(this.#model, now, notices);
+        if (picks.length > 0 || notices.length > 0) this.#changed();
+        else syncClock(this.#model, this.state, now);
+        for (const [type, payload] of notices.map((notice) => noticeAnnouncement(this.#model, notice, now))) this.#announce(type, payload);
+        if (picks.length > 0) this.#picked(picks, false);
       } catch (error) {
         deps.logger.error({ err: error, roomId: this.roomId }, "draft clock failed");
       }
     }
 
-    #picked(picks: DraftPick[]): void {
-      this.#changed();
+    #updateDisconnects(now: number): void {
+      const drafting = this.#model.status === "running" || this.#model.status === "paused";
+      this.#disconnects.update(this.#model.teams.map((t) => t.teamId), this.#seats.liveTeams(), drafting, now);
+    }
+
+    #picked(picks: DraftPick[], changed = true): void {
+      if (picks.length === 0) return;
+      if (changed) this.#changed();
       for (const pick of picks) this.#announce(DraftServerMessage.PICKED, pickMessage(this.#model, pick));
       if (this.#model.status === "complete") this.#finish();
     }
@@ -217,6 +307,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
 
     #syncConnected(): void {
       const live = this.#seats.liveTeams();
+      this.#updateDisconnects(Date.now());
       this.state.teams.forEach((team, teamId) => {
         const connected = live.has(teamId);
         if (team.connected !== connected) team.connected = connected;
@@ -287,7 +378,12 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       this.setMetadata(metadata).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "setMetadata failed"));
     }
   }
-  return { name: draftContract.name, room: DraftRoom, filterBy: ["leagueId"] };
+  const background = () => {
+    const scheduler = new DraftScheduler({ leagues, roomName: draftContract.name, checkMs: limits.scheduleCheckMs, logger: deps.logger.child({ component: "draft-scheduler" }) });
+    scheduler.start();
+    return () => scheduler.stop();
+  };
+  return { name: draftContract.name, room: DraftRoom, filterBy: ["leagueId"], background };
 }
 
 /** What the draft room offers beyond Colyseus's Room (tests and operations reach it in-process). */

@@ -34,12 +34,18 @@ export interface RoomDeps {
   /** Team matchmaking; defaults in rooms/matchmaking/ when unset. */
   matchmaking?: MatchmakingDeps;
   /** Draft room limits; defaults in rooms/draft/limits.ts when unset. */
-  draft?: { poolLimit: number; closeAfterSeconds: number; idleCloseSeconds: number };
+  draft?: { poolLimit: number; closeAfterSeconds: number; idleCloseSeconds: number; scheduleCheckMs?: number };
 }
 
 /** A room type to register with the matchmaker. */
 export interface RoomDefinition {
   name: string;
+  /**
+   * Work the room type does while no room of it is open (the draft
+   * scheduler): started once the matchmaker accepts rooms, stopped by the
+   * returned function when the server closes.
+   */
+  background?: () => () => void;
   // Colyseus's own Type<Room> is `new (...args) => Room`.
   room: new (...args: any[]) => Room;
   defaultOptions?: Record<string, unknown>;

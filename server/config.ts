@@ -39,8 +39,8 @@ export interface Config {
   };
   reconnectWindowSeconds: number;
   authRefreshLeadSeconds: number;
-  /** Draft rooms: pool size, how long a finished or idle draft stays open. */
-  draft: { poolLimit: number; closeAfterSeconds: number; idleCloseSeconds: number };
+  /** Draft rooms: pool size, how long a finished or idle draft stays open, how often scheduled starts are checked. */
+  draft: { poolLimit: number; closeAfterSeconds: number; idleCloseSeconds: number; scheduleCheckMs: number };
   /** One team room per player: the lease of a member's claim. */
   teamMembershipLeaseSeconds: number;
   /** Team matchmaking: the rating-gap policy, the pairing interval, the options of every matchmade game. */
@@ -183,7 +183,7 @@ function toConfig(v: ConfigValues, secrets: { tokenSecret: string; adminKey: str
     },
     reconnectWindowSeconds: v.RECONNECT_WINDOW_SECONDS,
     authRefreshLeadSeconds: v.AUTH_REFRESH_LEAD_SECONDS,
-    draft: { poolLimit: v.DRAFT_POOL_LIMIT, closeAfterSeconds: v.DRAFT_CLOSE_AFTER_SECONDS, idleCloseSeconds: v.DRAFT_IDLE_CLOSE_SECONDS },
+    draft: { poolLimit: v.DRAFT_POOL_LIMIT, closeAfterSeconds: v.DRAFT_CLOSE_AFTER_SECONDS, idleCloseSeconds: v.DRAFT_IDLE_CLOSE_SECONDS, scheduleCheckMs: v.DRAFT_SCHEDULE_CHECK_MS },
     teamMembershipLeaseSeconds: v.TEAM_MEMBERSHIP_LEASE_SECONDS,
     matchmaking: {
       policy: { initialGap: v.MATCHMAKING_RATING_GAP, gapGrowthPerSecond: v.MATCHMAKING_GAP_GROWTH_PER_SECOND, maxGap: v.MATCHMAKING_MAX_RATING_GAP },

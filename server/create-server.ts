@@ -115,6 +115,7 @@ async function composeServer(options: CreateServerOptions, release: () => void):
 
   let closing: Promise<void> | null = null;
   let listening = false;
+  let stopBackground: (() => void)[] = [];
   return {
     httpServer,
     api: app,
@@ -128,11 +129,14 @@ async function composeServer(options: CreateServerOptions, release: () => void):
     async listen() {
       const address = await listenOn(httpServer, config.port, config.host);
       listening = true;
-      return startAccepting({ config, logger, httpServer, colyseus, port: address.port });
+      const info = await startAccepting({ config, logger, httpServer, colyseus, port: address.port });
+      stopBackground = definitions.flatMap((definition) => (definition.background ? [definition.background()] : []));
+      return info;
     },
 
     close(closeOptions = {}) {
       closing ??= (async () => {
+        for (const stop of stopBackground.splice(0)) stop();
         const parts = { logger, lifecycle, httpServer, listening, colyseus, roomNames: definitions.map((definition) => definition.name), stores, closeMetrics: () => metrics.close() };
         await drainInOrder(parts, { graceMs: closeOptions.graceMs ?? config.shutdownGraceMs, drainDelayMs: closeOptions.drainDelayMs ?? config.drainDelayMs });
         release();

@@ -29,6 +29,8 @@ export const LEAGUE_LIMITS = {
   pickSeconds: { min: 1, max: 3600, default: 60 },
   /** Players supplied at creation (added to the draftable pool). */
   extraPlayers: { max: 500 },
+  /** `disconnect-grace`: how long a disconnected manager keeps the clock. */
+  absentGraceSeconds: { min: 0, max: 3600, default: 60 },
 } as const;
 
 const Name = displayText("name", { max: 64 });
@@ -47,15 +49,58 @@ export const InviteCode = z
   .pipe(z.string().regex(new RegExp(`^[${INVITE_ALPHABET}]{${INVITE_CODE_LENGTH}}$`), `not an invite code (${INVITE_CODE_LENGTH} letters and digits)`));
 export { INVITE_ALPHABET };
 
-/** A player supplied at league creation (e.g. one with no `rating` record yet). */
-export const LeaguePoolPlayer = z.strictObject({ playerId: OwnerId, name: Name.optional() });
+/** A player's position on the pitch (roster slots, `rosterSlots`). */
+export const Position = z.enum(["GK", "DEF", "MID", "FWD"]);
+export type Position = z.infer<typeof Position>;
+/** A roster slot: a position's starting slot, or `BENCH` (takes any player). */
+export type RosterSlot = Position | "BENCH";
+export const ROSTER_SLOT_NAMES: readonly RosterSlot[] = ["GK", "DEF", "MID", "FWD", "BENCH"];
+
+/**
+ * A player supplied at league creation (e.g. one with no `rating` record yet).
+ * `position` also applies to a player of the `rating` board listed here: it is
+ * how rated players get a position (a pool player without one fills only `BENCH` slots).
+ */
+export const LeaguePoolPlayer = z.strictObject({ playerId: OwnerId, name: Name.optional(), position: Position.optional() });
+
+/** Slots per position; the roster size is their sum (1..30). */
+const slotCount = z.number().int().min(0).max(LEAGUE_LIMITS.rosterSize.max);
+export const RosterSlots = z
+  .strictObject({ GK: slotCount.optional(), DEF: slotCount.optional(), MID: slotCount.optional(), FWD: slotCount.optional(), BENCH: slotCount.optional() })
+  .refine((slots) => rosterSlotsTotal(slots) >= 1 && rosterSlotsTotal(slots) <= 30, { message: "rosterSlots must add up to 1..30 players" });
+export type RosterSlots = Partial<Record<RosterSlot, number>>;
+export function rosterSlotsTotal(slots: RosterSlots): number {
+  return ROSTER_SLOT_NAMES.reduce((sum, slot) => sum + (slots[slot] ?? 0), 0);
+}
+
+/** Who is put on autopick: a team that misses its clock, or whose manager stays disconnected past `absentGraceSeconds`. */
+export const AbsentPolicy = z.enum(["missed-clock", "disconnect-grace"]);
+export type AbsentPolicy = z.infer<typeof AbsentPolicy>;
+
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day, HH:MM (24-hour)");
+const TimeZone = z.string().min(1).max(64).refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "an IANA time zone (e.g. UTC, Europe/London)" },
+);
+/** A daily window (local to `timeZone`) in which a running draft's clock stops; `start` > `end` wraps past midnight. */
+export const QuietHours = z
+  .strictObject({ start: ClockTime, end: ClockTime, timeZone: TimeZone.default("UTC") })
+  .refine((q) => q.start !== q.end, { message: "quietHours start and end must differ" });
+export type QuietHours = z.output<typeof QuietHours>;
 
 /** `POST /v1/leagues`: only `name` is required. The caller is the commissioner. */
 export const CreateLeagueRequest = z
   .strictObject({
     name: Name,
     teamCount: int(LEAGUE_LIMITS.teamCount).default(LEAGUE_LIMITS.teamCount.default),
-    rosterSize: int(LEAGUE_LIMITS.rosterSize).default(LEAGUE_LIMITS.rosterSize.default),
+    rosterSize: int(LEAGUE_LIMITS.rosterSize).optional(),
     draftType: DraftType.default("snake"),
     /** Snake only: round 3 runs in round 2's order, then the snake goes on from there. */
     thirdRoundReversal: z.boolean().default(false),
@@ -65,6 +110,18 @@ export const CreateLeagueRequest = z
     teamName: Name.optional(),
     /** Extra draftable players, after the `rating` board's (they rank below every rated player, in this order). */
     players: z.array(LeaguePoolPlayer).max(LEAGUE_LIMITS.extraPlayers.max).optional(),
+    /** Absent managers: `missed-clock` (a missed clock puts the team on autopick) or `disconnect-grace`. */
+    absentPolicy: AbsentPolicy.default("missed-clock"),
+    /** `disconnect-grace`: seconds a manager may stay disconnected during the draft before autopick takes over. */
+    absentGraceSeconds: int(LEAGUE_LIMITS.absentGraceSeconds).default(LEAGUE_LIMITS.absentGraceSeconds.default),
+    /** Roster positions; when set, `rosterSize` is their sum (a differing `rosterSize` is refused). */
+    rosterSlots: RosterSlots.optional(),
+    /** When the draft starts itself (ISO-8601 with offset); the commissioner may still start it earlier. */
+    startAt: z.iso.datetime({ offset: true }).optional(),
+    /** A daily window in which the running draft's clock stops (slow drafts). */
+    quietHours: QuietHours.optional(),
+    /** Soft timer: a clock that runs out flags the team as late and never autopicks. */
+    softTimer: z.boolean().default(false),
   })
   .refine((body) => !(body.thirdRoundReversal && body.draftType === "linear"), {
     message: "thirdRoundReversal applies to snake drafts only",
@@ -73,7 +130,15 @@ export const CreateLeagueRequest = z
   .refine((body) => !body.players || new Set(body.players.map((p) => p.playerId)).size === body.players.length, {
     message: "players must not repeat a playerId",
     path: ["players"],
-  });
+  })
+  .refine((body) => !body.rosterSlots || body.rosterSize === undefined || body.rosterSize === rosterSlotsTotal(body.rosterSlots), {
+    message: "rosterSize must equal the sum of rosterSlots (or be left out)",
+    path: ["rosterSize"],
+  })
+  .transform(({ rosterSize, ...body }) => ({
+    ...body,
+    rosterSize: body.rosterSlots ? rosterSlotsTotal(body.rosterSlots) : (rosterSize ?? LEAGUE_LIMITS.rosterSize.default),
+  }));
 export type CreateLeagueRequest = z.input<typeof CreateLeagueRequest>;
 export type LeagueSettings = z.output<typeof CreateLeagueRequest>;
 
@@ -103,8 +168,16 @@ export interface League {
   thirdRoundReversal: boolean;
   pickSeconds: number;
   draftOrder: DraftOrderMode;
-  /** Extra draftable players supplied at creation. */
-  players: { playerId: string; name?: string }[];
+  /** Extra draftable players supplied at creation (and positions for rated players). */
+  players: { playerId: string; name?: string; position?: Position }[];
+  absentPolicy: AbsentPolicy;
+  absentGraceSeconds: number;
+  /** Absent: no positions (any player fills any pick). */
+  rosterSlots?: RosterSlots;
+  /** ISO-8601: when the draft starts itself. */
+  startAt?: string;
+  quietHours?: QuietHours;
+  softTimer: boolean;
   /** In join order. */
   teams: LeagueTeam[];
   draftStatus: LeagueDraftStatus;
@@ -125,6 +198,9 @@ export interface JoinLeagueResponse {
 export interface LeagueListResponse {
   leagues: League[];
 }
+
+/** The settings added after the first leagues were stored, with their defaults (a stored league without them reads as these). */
+export const LEAGUE_SETTING_DEFAULTS = { absentPolicy: "missed-clock", absentGraceSeconds: LEAGUE_LIMITS.absentGraceSeconds.default, softTimer: false } as const satisfies Partial<League>;
 
 /** What a player is in a league, if anything. */
 export function leagueRole(league: League, playerId: string): { commissioner: boolean; team?: LeagueTeam } | undefined {

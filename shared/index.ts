@@ -3,6 +3,7 @@ export * from "./close-codes.ts";
 export * from "./validation.ts";
 export * from "./ids.ts";
 export * from "./text.ts";
+export * from "./chat.ts";
 export * from "./auth.ts";
 export * from "./http.ts";
 export * from "./cors.ts";

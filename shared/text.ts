@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHAT_LIMITS } from "./chat.ts";
 
 /**
  * The one rule for every string a person types and others see: player,
@@ -71,3 +72,9 @@ export function displayText(what: string, options: DisplayTextOptions) {
         .refine((value) => value.length === 0 || VISIBLE.test(value), { error: `${what} must contain a visible character` }),
     );
 }
+
+/**
+ * A chat line: the text rule, 1..CHAT_LIMITS.maxChatLength characters.
+ * Every room's chat (team and draft rooms) uses this schema.
+ */
+export const ChatText = displayText("chat line", { max: CHAT_LIMITS.maxChatLength });

@@ -37,6 +37,14 @@ export interface LeagueStore {
   markDraftStarted(leagueId: string): Promise<League>;
   /** Idempotent. */
   markDraftComplete(leagueId: string): Promise<League>;
+  /**
+   * Leagues whose draft is still `scheduled` and has a `startAt` at or before
+   * `now` (epoch ms), earliest first, at most `limit` ids: the drafts the
+   * scheduler must get started.
+   */
+  listDueDrafts(now: number, limit: number): Promise<string[]>;
+  /** Takes the league off the due list (its scheduled start was refused; the commissioner starts it by hand). Idempotent. */
+  clearDraftSchedule(leagueId: string): Promise<void>;
   /** Stores the snapshot unless one with the same or a newer version is there (answers whether it stored). */
   saveDraftSnapshot(leagueId: string, snapshot: DraftSnapshot): Promise<boolean>;
   loadDraftSnapshot(leagueId: string): Promise<DraftSnapshot | undefined>;

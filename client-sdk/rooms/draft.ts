@@ -101,6 +101,41 @@ export class DraftConnection extends RoomConnection<DraftContract> {
     this.setQueue([]);
   }
 
+  /** A chat line to the draft room (the text rule; rate-limited: refusals arrive as `error`). */
+  chat(text: string): void {
+    this.send("chat", { text });
+  }
+
+  /** Commissioner, before the start: `playerId` is kept by `teamId` at the cost of its own pick in `round`. */
+  setKeeper(teamId: string, playerId: string, round: number): void {
+    this.send("keeper.set", { teamId, playerId, round });
+  }
+
+  /** Commissioner, before the start: removes the team's keeper of `round`. */
+  removeKeeper(teamId: string, round: number): void {
+    this.send("keeper.remove", { teamId, round });
+  }
+
+  /** Proposes to `toTeamId`: the caller gives the pick slots `give` and gets `get` (as many each way; a slot = round + original team). */
+  proposeTrade(toTeamId: string, give: { round: number; teamId: string }[], get: { round: number; teamId: string }[]): void {
+    this.send("trade.propose", { toTeamId, give, get });
+  }
+
+  /** The receiving manager accepts (the trade executes at once). */
+  acceptTrade(tradeId: string): void {
+    this.send("trade.accept", { tradeId });
+  }
+
+  /** The receiving manager declines, or the proposer withdraws. */
+  declineTrade(tradeId: string): void {
+    this.send("trade.decline", { tradeId });
+  }
+
+  /** Commissioner: vetoes a trade still proposed. */
+  vetoTrade(tradeId: string): void {
+    this.send("trade.veto", { tradeId });
+  }
+
   /** Autopick mode for the caller's team (the commissioner may name any `teamId`). */
   setAutopick(enabled: boolean, teamId?: string): void {
     this.send("autopick.set", teamId === undefined ? { enabled } : { enabled, teamId });

@@ -1,5 +1,8 @@
-/** Named limits of the draft room (server/config.ts feeds the first two). */
-export interface DraftRoomLimits {
+import { CHAT_LIMITS } from "../../shared/index.ts";
+import type { ChatLimits } from "../chat.ts";
+
+/** Named limits of the draft room (server/config.ts feeds the first two). Chat: CHAT_LIMITS, the rule of every room chat. */
+export interface DraftRoomLimits extends ChatLimits {
   /** Most players read from the `rating` board into a draft's pool. @default 500 */
   poolLimit: number;
   /** How long a complete draft's room stays open (rosters saved) before closing with 4107. @default 120 */
@@ -13,6 +16,18 @@ export interface DraftRoomLimits {
    * this long (DRAFT_IDLE_CLOSE_SECONDS); the next join restores it. @default 600
    */
   idleCloseSeconds: number;
+  /** How often scheduled drafts that are due are looked up, to open their room (DRAFT_SCHEDULE_CHECK_MS). @default 5000 */
+  scheduleCheckMs: number;
 }
 
-export const DEFAULT_DRAFT_LIMITS: DraftRoomLimits = { poolLimit: 500, closeAfterSeconds: 120, clockTickMs: 250, maxRetryMs: 30_000, idleCloseSeconds: 600 };
+export const DEFAULT_DRAFT_LIMITS: DraftRoomLimits = {
+  poolLimit: 500,
+  closeAfterSeconds: 120,
+  clockTickMs: 250,
+  maxRetryMs: 30_000,
+  idleCloseSeconds: 600,
+  scheduleCheckMs: 5000,
+  chatHistory: CHAT_LIMITS.chatHistory,
+  chatBurst: CHAT_LIMITS.chatBurst,
+  chatPerSecond: CHAT_LIMITS.chatPerSecond,
+};

@@ -1,5 +1,13 @@
-import { AppError, fantasyStandingsBoardId, type DraftCompleteMessage, type DraftPickMessage } from "../../shared/index.ts";
-import { playerName, rostersOf, type DraftModel, type DraftPick } from "../../shared/rules/draft/index.ts";
+import { AppError, fantasyStandingsBoardId, type DraftCompleteMessage, type DraftKeeperMessage, type DraftPickMessage, type DraftTradeMessage } from "../../shared/index.ts";
+import { playerName, rostersOf, type DraftModel, type DraftPick, type DraftTrade, type Keeper } from "../../shared/rules/draft/index.ts";
+
+export function tradeMessage(trade: DraftTrade): DraftTradeMessage {
+  return { id: trade.id, fromTeamId: trade.fromTeamId, toTeamId: trade.toTeamId, give: trade.give, get: trade.get, status: trade.status };
+}
+
+export function keeperMessage(model: DraftModel, keeper: Keeper, removed: boolean): DraftKeeperMessage {
+  return { teamId: keeper.teamId, playerId: keeper.playerId, playerName: playerName(model, keeper.playerId), round: keeper.round, removed };
+}
 
 /** A pick as the room announces it (`picked`, `pickResult`, `undone`). */
 export function pickMessage(model: DraftModel, pick: DraftPick): DraftPickMessage {

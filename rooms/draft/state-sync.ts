@@ -1,6 +1,7 @@
 import type { ArraySchema } from "@colyseus/schema";
-import { DraftPickState, DraftPlayerState, DraftTeamState, type DraftState } from "../../shared/index.ts";
-import { onTheClock, remainingMs, totalPicks, type DraftModel } from "../../shared/rules/draft/model.ts";
+import { DraftPickState, DraftPlayerState, DraftSlotState, DraftTeamState, DraftTradeState, ROSTER_SLOT_NAMES, type DraftState } from "../../shared/index.ts";
+import { onTheClock, remainingMs, slotKey, slotOwner, totalPicks, type DraftModel } from "../../shared/rules/draft/model.ts";
+import { draftSlots } from "../../shared/rules/draft/order.ts";
 
 /** Schema setters only send values that changed; still, skip no-op writes to keep patches minimal. */
 function setIfChanged<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
@@ -31,6 +32,18 @@ export function syncDraftState(model: DraftModel, state: DraftState, now: number
   setIfChanged(state, "rounds", model.rules.rounds);
   setIfChanged(state, "pickSeconds", model.rules.pickSeconds);
   setIfChanged(state, "rostersSaved", model.rostersSaved);
+  setIfChanged(state, "absentPolicy", model.rules.absentPolicy);
+  setIfChanged(state, "absentGraceSeconds", model.rules.absentGraceSeconds);
+  setIfChanged(state, "softTimer", model.rules.softTimer);
+  setIfChanged(state, "startAt", model.rules.startAt ?? 0);
+  const quiet = model.rules.quietHours;
+  setIfChanged(state, "quietHours", quiet ? `${quiet.start}-${quiet.end} ${quiet.timeZone}` : "");
+  setIfChanged(state, "quiet", model.quiet);
+  for (const slot of ROSTER_SLOT_NAMES) {
+    const count = model.rules.rosterSlots?.[slot];
+    if (count === undefined) state.rosterSlots.delete(slot);
+    else if (state.rosterSlots.get(slot) !== count) state.rosterSlots.set(slot, count);
+  }
   syncStrings(state.order, model.order);
   setIfChanged(state, "totalPicks", model.status === "waiting" ? 0 : totalPicks(model));
   const slot = onTheClock(model);
@@ -51,6 +64,9 @@ export function syncDraftState(model: DraftModel, state: DraftState, now: number
     setIfChanged(view, "managerId", team.managerId);
     setIfChanged(view, "position", model.order.indexOf(team.teamId) + 1);
     setIfChanged(view, "autopick", team.autopick);
+    setIfChanged(view, "absent", team.absent !== undefined);
+    setIfChanged(view, "autopickReason", team.absent ?? (team.autopick ? "manager" : ""));
+    setIfChanged(view, "late", team.late === true);
     syncStrings(view.roster, model.picks.filter((p) => p.teamId === team.teamId).map((p) => p.playerId));
     syncStrings(view.queue, team.queue);
   }
@@ -64,8 +80,10 @@ export function syncDraftState(model: DraftModel, state: DraftState, now: number
       view.name = player.name;
       view.rating = player.rating;
       view.rank = player.rank;
+      view.position = player.position ?? "";
       state.players.set(player.playerId, view);
     }
+    setIfChanged(view, "keptBy", model.keepers.find((k) => k.playerId === player.playerId)?.teamId ?? "");
     const pick = byPlayer.get(player.playerId);
     setIfChanged(view, "draftedBy", pick?.teamId ?? "");
     setIfChanged(view, "pickNumber", pick?.number ?? 0);
@@ -84,8 +102,51 @@ export function syncDraftState(model: DraftModel, state: DraftState, now: number
     view.by = pick.by;
     view.source = pick.source ?? "";
     view.at = pick.at;
+    view.originalTeamId = pick.originalTeamId ?? pick.teamId;
+    view.slot = pick.slot ?? "";
     state.picks.push(view);
   }
+  syncSlots(model, state);
+  syncTrades(model, state);
+}
+
+/** Every pick slot (round × team) with its owner, number, keeper and pick. */
+function syncSlots(model: DraftModel, state: DraftState): void {
+  const numbers = new Map(model.order.length > 0 ? draftSlots(model.order, model.rules).map((s) => [slotKey(s.round, s.teamId), s.number]) : []);
+  const picks = new Map(model.picks.map((p) => [slotKey(p.round, p.originalTeamId ?? p.teamId), p.playerId]));
+  const keepers = new Map(model.keepers.map((k) => [slotKey(k.round, k.teamId), k.playerId]));
+  for (const team of model.teams) {
+    for (let round = 1; round <= model.rules.rounds; round++) {
+      const key = slotKey(round, team.teamId);
+      let view = state.slots.get(key);
+      if (!view) {
+        view = new DraftSlotState();
+        view.round = round;
+        view.originalTeamId = team.teamId;
+        state.slots.set(key, view);
+      }
+      setIfChanged(view, "ownerTeamId", slotOwner(model, round, team.teamId));
+      setIfChanged(view, "number", numbers.get(key) ?? 0);
+      setIfChanged(view, "keeperId", keepers.get(key) ?? "");
+      setIfChanged(view, "playerId", picks.get(key) ?? "");
+    }
+  }
+}
+
+function syncTrades(model: DraftModel, state: DraftState): void {
+  model.trades.forEach((trade, index) => {
+    let view = state.trades[index];
+    if (!view) {
+      view = new DraftTradeState();
+      view.id = trade.id;
+      view.fromTeamId = trade.fromTeamId;
+      view.toTeamId = trade.toTeamId;
+      view.give.push(...trade.give.map((r) => slotKey(r.round, r.teamId)));
+      view.get.push(...trade.get.map((r) => slotKey(r.round, r.teamId)));
+      state.trades.push(view);
+    }
+    setIfChanged(view, "status", trade.status);
+  });
 }
 
 /** The clock field alone (the room refreshes it a few times a second). */

@@ -1,38 +1,26 @@
 import type { ArraySchema } from "@colyseus/schema";
-import { AppError, TeamChatLine, type TeamMemberState } from "../../shared/index.ts";
-import { TokenBucket } from "../token-bucket.ts";
+import type { TeamChatLine, TeamMemberState } from "../../shared/index.ts";
+import { RoomChat } from "../chat.ts";
 import type { TeamChatLimits } from "./timings.ts";
 
-/** A team room's chat: one rate limit per member, a bounded history in the synchronised state. */
+/** A team room's chat: the rooms' one chat (rooms/chat.ts), lines signed with the member's name. */
 export class TeamChat {
-  readonly #buckets = new Map<string, TokenBucket>();
-  #seq = 0;
+  readonly #chat: RoomChat;
 
-  constructor(
-    private readonly lines: ArraySchema<TeamChatLine>,
-    private readonly limits: TeamChatLimits,
-  ) {}
+  constructor(lines: ArraySchema<TeamChatLine>, limits: TeamChatLimits) {
+    this.#chat = new RoomChat(lines, limits);
+  }
 
   join(sessionId: string, now: number): void {
-    this.#buckets.set(sessionId, new TokenBucket(this.limits.chatPerSecond, this.limits.chatBurst, now));
+    this.#chat.join(sessionId, now);
   }
 
   leave(sessionId: string): void {
-    this.#buckets.delete(sessionId);
+    this.#chat.leave(sessionId);
   }
 
   /** Appends a line by `member`; RATE_LIMITED past the member's budget. */
   say(sessionId: string, member: TeamMemberState, text: string, now: number): void {
-    if (!this.#buckets.get(sessionId)?.take(now)) {
-      throw new AppError("RATE_LIMITED", `Chat is limited to ${this.limits.chatBurst} lines at once, then ${this.limits.chatPerSecond} per second`);
-    }
-    const line = new TeamChatLine();
-    line.seq = ++this.#seq;
-    line.playerId = member.playerId;
-    line.name = member.name;
-    line.text = text;
-    line.at = now;
-    this.lines.push(line);
-    while (this.lines.length > this.limits.chatHistory) this.lines.shift();
+    this.#chat.say(sessionId, member, text, now);
   }
 }

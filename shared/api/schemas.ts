@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { PlayerIdentity, TokenResponse } from "../auth.ts";
 import { ErrorCodes, type ErrorBody, type ErrorCode } from "../errors.ts";
-import { DraftOrderMode, DraftType, type JoinLeagueResponse, type League, type LeagueListResponse, type LeagueTeam } from "../fantasy-leagues.ts";
+import { AbsentPolicy, DraftOrderMode, DraftType, Position, type JoinLeagueResponse, type League, type LeagueListResponse, type LeagueTeam } from "../fantasy-leagues.ts";
 import type { LeagueRostersResponse, RosterAssignResponse, RosterEntry } from "../fantasy.ts";
 import type { HealthResponse, ReadinessResponse, SdkManifestResponse } from "../http.ts";
 import type { AdminMatchResultResponse } from "../leaderboards.ts";
@@ -115,7 +115,13 @@ export const LeagueSchema = dto<League>()(
     thirdRoundReversal: z.boolean(),
     pickSeconds: Whole,
     draftOrder: DraftOrderMode,
-    players: z.array(z.strictObject({ playerId: z.string(), name: z.string().optional() })),
+    players: z.array(z.strictObject({ playerId: z.string(), name: z.string().optional(), position: Position.optional() })),
+    absentPolicy: AbsentPolicy,
+    absentGraceSeconds: Whole,
+    rosterSlots: z.strictObject({ GK: Whole.optional(), DEF: Whole.optional(), MID: Whole.optional(), FWD: Whole.optional(), BENCH: Whole.optional() }).optional(),
+    startAt: IsoTime.optional().describe("When the draft starts itself"),
+    quietHours: z.strictObject({ start: z.string(), end: z.string(), timeZone: z.string() }).optional(),
+    softTimer: z.boolean(),
     teams: z.array(LeagueTeamSchema).describe("In join order"),
     draftStatus: z.enum(["scheduled", "in-progress", "complete"]),
     standingsBoardId: z.string().describe("The leaderboard ranking the teams by fantasy points"),

@@ -16,7 +16,82 @@ export const DraftServerMessage = {
   UNDONE: "draft.undone",
   /** `DraftCompleteMessage`, to everyone, once the rosters are saved. */
   COMPLETE: "draft.complete",
+  /** `DraftStartedMessage`, to everyone, when the draft starts (by the commissioner or at its scheduled time). */
+  STARTED: "draft.started",
+  /** `DraftScheduleFailedMessage`, to everyone, when the scheduled start was refused (e.g. too few teams); not retried. */
+  SCHEDULE_FAILED: "draft.schedule.failed",
+  /** `DraftAbsentMessage`, to everyone, when a team goes on autopick because its manager is absent. */
+  ABSENT: "draft.absent",
+  /** `DraftBackMessage`, to everyone, when an absent team's manager comes back. */
+  BACK: "draft.back",
+  /** `DraftLateMessage`, to everyone, when a soft timer runs out (the team is flagged late; nothing is picked). */
+  LATE: "draft.late",
+  /** `DraftQuietMessage`, to everyone, when quiet hours stop or restart the clock. */
+  QUIET: "draft.quiet",
+  /** `DraftKeeperMessage`, to everyone, when the commissioner sets or removes a keeper. */
+  KEEPER: "draft.keeper",
+  /** `DraftTradeMessage`, to everyone, for every trade proposal and decision. */
+  TRADE: "draft.trade",
+  /** `DraftChatMessage`, to everyone, for every chat line (also kept in `state.chat`). */
+  CHAT: "draft.chat",
 } as const;
+
+export interface DraftStartedMessage {
+  /** `commissioner`: the `start` message; `schedule`: the league's `startAt`. */
+  by: "commissioner" | "schedule";
+  order: string[];
+}
+
+export interface DraftScheduleFailedMessage {
+  reason: string;
+  message: string;
+}
+
+export interface DraftAbsentMessage {
+  teamId: string;
+  reason: "missed-clock" | "disconnected";
+}
+
+export interface DraftBackMessage {
+  teamId: string;
+}
+
+export interface DraftLateMessage {
+  teamId: string;
+  pickNumber: number;
+}
+
+export interface DraftQuietMessage {
+  /** True: quiet hours began (the clock stopped); false: they ended (the clock runs again). */
+  quiet: boolean;
+  remainingMs: number;
+}
+
+export interface DraftKeeperMessage {
+  teamId: string;
+  playerId: string;
+  playerName: string;
+  round: number;
+  /** True when the keeper was removed. */
+  removed: boolean;
+}
+
+export interface DraftTradeMessage {
+  id: string;
+  fromTeamId: string;
+  toTeamId: string;
+  give: { round: number; teamId: string }[];
+  get: { round: number; teamId: string }[];
+  status: "proposed" | "accepted" | "declined" | "withdrawn" | "vetoed";
+}
+
+export interface DraftChatMessage {
+  seq: number;
+  playerId: string;
+  name: string;
+  text: string;
+  at: number;
+}
 
 export interface DraftPickMessage {
   number: number;
@@ -55,4 +130,13 @@ export interface DraftEvents {
   [DraftServerMessage.PICKED]: DraftPickMessage;
   [DraftServerMessage.UNDONE]: DraftUndoneMessage;
   [DraftServerMessage.COMPLETE]: DraftCompleteMessage;
+  [DraftServerMessage.STARTED]: DraftStartedMessage;
+  [DraftServerMessage.SCHEDULE_FAILED]: DraftScheduleFailedMessage;
+  [DraftServerMessage.ABSENT]: DraftAbsentMessage;
+  [DraftServerMessage.BACK]: DraftBackMessage;
+  [DraftServerMessage.LATE]: DraftLateMessage;
+  [DraftServerMessage.QUIET]: DraftQuietMessage;
+  [DraftServerMessage.KEEPER]: DraftKeeperMessage;
+  [DraftServerMessage.TRADE]: DraftTradeMessage;
+  [DraftServerMessage.CHAT]: DraftChatMessage;
 }

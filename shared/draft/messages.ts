@@ -3,6 +3,13 @@ import { FantasyLeagueId, FantasyTeamId } from "../fantasy.ts";
 import { OwnerId } from "../leaderboards.ts";
 import type { MessageSchemas } from "../room-protocol.ts";
 import { MAX_QUEUE_LENGTH } from "./state.ts";
+import { ChatText } from "../text.ts";
+
+const Round = z.number().int().min(1).max(255);
+/** A pick slot: its round and the team whose draft position it is. */
+const PickRef = z.strictObject({ round: Round, teamId: FantasyTeamId });
+const PickRefs = z.array(PickRef).min(1).max(30);
+const TradeId = z.string().regex(/^tr[0-9]{1,6}$/, "a trade id (tr and digits)");
 
 /** A client's id for one pick attempt: a retry with the same id never picks twice (idempotency key). */
 export const ClientPickId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "pickId: 1..64 letters, digits, _ . : -");
@@ -47,6 +54,20 @@ export const DraftClientMessages = {
   resume: z.strictObject({}),
   /** Commissioner: undoes pick `pickNumber` and every later pick (default: the last pick). The clock restarts for the team on the clock. */
   undo: z.strictObject({ pickNumber: z.number().int().min(1).max(65535).optional() }),
+  /** Commissioner, `waiting`: `playerId` is kept by `teamId` at the cost of its own pick in `round` (replaces that round's keeper). */
+  "keeper.set": z.strictObject({ teamId: FantasyTeamId, playerId: OwnerId, round: Round }),
+  /** Commissioner, `waiting`: removes the team's keeper of `round`. */
+  "keeper.remove": z.strictObject({ teamId: FantasyTeamId, round: Round }),
+  /** A manager proposes to `toTeamId`: the caller gives the slots `give`, gets the slots `get` (as many each way). */
+  "trade.propose": z.strictObject({ toTeamId: FantasyTeamId, give: PickRefs, get: PickRefs }),
+  /** The receiving manager accepts: the trade executes at once. */
+  "trade.accept": z.strictObject({ tradeId: TradeId }),
+  /** The receiving manager declines, or the proposer withdraws. */
+  "trade.decline": z.strictObject({ tradeId: TradeId }),
+  /** Commissioner: vetoes a trade that is still proposed. */
+  "trade.veto": z.strictObject({ tradeId: TradeId }),
+  /** A chat line to the draft room (the text rule, rate-limited per client, kept in the bounded `chat` history). */
+  chat: z.strictObject({ text: ChatText }),
 } satisfies MessageSchemas;
 
 export type DraftClientMessageType = keyof typeof DraftClientMessages;

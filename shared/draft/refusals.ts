@@ -26,6 +26,17 @@ export const DraftRefusals = {
   NOT_ENOUGH_PLAYERS: { code: "CONFLICT", doc: "The pool has fewer players than the draft has picks (teams × rosterSize)." },
   NOTHING_TO_UNDO: { code: "CONFLICT", doc: "No such pick to undo." },
   STARTING: { code: "CONFLICT", doc: "The draft is being started; try again in a moment." },
+  NO_OPEN_SLOT: { code: "CONFLICT", doc: "Roster slots: the team has no open slot for the player's position and no open BENCH slot." },
+  BAD_KEEPER: { code: "VALIDATION_FAILED", doc: "A keeper's round must be one of the draft's rounds." },
+  UNKNOWN_KEEPER: { code: "NOT_FOUND", doc: "The team keeps nobody in that round." },
+  PICK_NOT_OWNED: { code: "CONFLICT", doc: "The team does not own that pick slot (it was traded), so it cannot trade it or spend it on a keeper." },
+  PICK_USED: { code: "CONFLICT", doc: "That pick slot has been made already." },
+  KEEPER_PICK: { code: "CONFLICT", doc: "That pick slot is spent on a keeper and cannot be traded." },
+  BAD_TRADE: { code: "VALIDATION_FAILED", doc: "A trade needs another team, at least one pick each way, as many picks each way, no pick twice, existing rounds." },
+  UNKNOWN_TRADE: { code: "NOT_FOUND", doc: "No trade with that id in this draft." },
+  TRADE_CLOSED: { code: "CONFLICT", doc: "The trade was already accepted, declined, withdrawn or vetoed." },
+  NOT_YOUR_TRADE: { code: "FORBIDDEN", doc: "Only the receiving manager accepts a trade; only its two managers decline or withdraw it." },
+  TOO_MANY_TRADES: { code: "CONFLICT", doc: "The draft keeps at most 200 trade proposals." },
 } as const satisfies Record<string, { code: ErrorCode; doc: string }>;
 
 export type DraftRefusalReason = keyof typeof DraftRefusals;

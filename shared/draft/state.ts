@@ -1,4 +1,5 @@
 import { ArraySchema, MapSchema, Schema, type, view } from "@colyseus/schema";
+import { ChatLine } from "../chat.ts";
 
 /**
  * The `draft` room's synchronised state (docs/protocol.md "Draft room"). Server and clients import
@@ -12,8 +13,8 @@ import { ArraySchema, MapSchema, Schema, type, view } from "@colyseus/schema";
 /** `waiting` → (commissioner `start`) → `running` ⇄ `paused` → `complete`. */
 export type DraftStatus = "waiting" | "running" | "paused" | "complete";
 
-/** Who made a pick. `autopick`: the clock ran out, or the team's autopick mode is on. */
-export type DraftPickBy = "manager" | "commissioner" | "autopick";
+/** Who made a pick. `autopick`: the clock ran out, the team's autopick mode is on, or it is absent. `keeper`: a keeper's slot came up. */
+export type DraftPickBy = "manager" | "commissioner" | "autopick" | "keeper";
 
 /** The most player ids a manager's queue holds (`DraftTeamState.queue`, the `queue.set` message). */
 export const MAX_QUEUE_LENGTH = 100;
@@ -32,6 +33,12 @@ export class DraftTeamState extends Schema {
   @type("boolean") connected = false;
   /** Autopick mode: the team's picks are made for it as soon as it is on the clock. */
   @type("boolean") autopick = false;
+  /** True while the team is absent: on autopick until its manager comes back (see `autopickReason`). */
+  @type("boolean") absent = false;
+  /** Why the team is on autopick: "" (it is not), `manager` (autopick mode), `missed-clock` or `disconnected` (absent). */
+  @type("string") autopickReason: "" | "manager" | "missed-clock" | "disconnected" = "";
+  /** Soft timer: the team's clock ran out on its current pick (cleared by its next pick). */
+  @type("boolean") late = false;
   /** Player ids drafted, in pick order. */
   @type(["string"]) roster = new ArraySchema<string>();
   /** The manager's private queue (player ids, first = next). Visible to that manager only. */
@@ -49,6 +56,35 @@ export class DraftPlayerState extends Schema {
   @type("string") draftedBy = "";
   /** Overall pick number that took the player (0 while available). */
   @type("uint16") pickNumber = 0;
+  /** GK, DEF, MID, FWD, or "" (none: fills only BENCH slots in a league with roster slots). */
+  @type("string") position = "";
+  /** The team keeping the player ("" if none): the player is not draftable. */
+  @type("string") keptBy = "";
+}
+
+/** A pick slot: a round and the team whose draft position it is (`originalTeamId`), with its current owner. */
+export class DraftSlotState extends Schema {
+  @type("uint8") round = 0;
+  @type("string") originalTeamId = "";
+  /** The team that owns the slot now (trades move slots). */
+  @type("string") ownerTeamId = "";
+  /** Overall pick number once the order is known; 0 before. */
+  @type("uint16") number = 0;
+  /** The player kept with this slot ("" if none). */
+  @type("string") keeperId = "";
+  /** The player picked with this slot ("" until made). */
+  @type("string") playerId = "";
+}
+
+/** A pick trade: `give` from the proposer, `get` from the other team; slots as `"<round>:<originalTeamId>"`. */
+export class DraftTradeState extends Schema {
+  @type("string") id = "";
+  @type("string") fromTeamId = "";
+  @type("string") toTeamId = "";
+  @type(["string"]) give = new ArraySchema<string>();
+  @type(["string"]) get = new ArraySchema<string>();
+  /** `proposed`, `accepted`, `declined`, `withdrawn`, `vetoed`. */
+  @type("string") status = "proposed";
 }
 
 export class DraftPickState extends Schema {
@@ -61,6 +97,10 @@ export class DraftPickState extends Schema {
   @type("string") by: DraftPickBy = "manager";
   /** Set for autopicks. */
   @type("string") source: AutopickSource | "" = "";
+  /** The team whose draft position the slot came from (differs from `teamId` for a traded pick). */
+  @type("string") originalTeamId = "";
+  /** The roster slot filled (leagues with roster slots), else "". */
+  @type("string") slot = "";
   /** Epoch ms. */
   @type("float64") at = 0;
 }
@@ -96,4 +136,23 @@ export class DraftState extends Schema {
   @type({ map: DraftPlayerState }) players = new MapSchema<DraftPlayerState>();
   /** True once a complete draft's rosters are in the fantasy roster store (points are credited from then on). */
   @type("boolean") rostersSaved = false;
+  /** Absent managers: `missed-clock` or `disconnect-grace`. */
+  @type("string") absentPolicy = "missed-clock";
+  @type("uint16") absentGraceSeconds = 0;
+  /** Soft timer: a clock that runs out flags the team late and never autopicks. */
+  @type("boolean") softTimer = false;
+  /** Roster slots per position (GK, DEF, MID, FWD, BENCH); empty: no positions. */
+  @type({ map: "uint8" }) rosterSlots = new MapSchema<number>();
+  /** When the draft starts itself (epoch ms); 0: no schedule. */
+  @type("float64") startAt = 0;
+  /** Quiet hours as `HH:MM-HH:MM <timeZone>` ("" if none). */
+  @type("string") quietHours = "";
+  /** True while quiet hours stop the clock (`remainingMs` frozen, no autopicks). */
+  @type("boolean") quiet = false;
+  /** Every pick slot by `"<round>:<originalTeamId>"`, with its current owner. */
+  @type({ map: DraftSlotState }) slots = new MapSchema<DraftSlotState>();
+  /** Pick trades (every status), oldest first. */
+  @type([DraftTradeState]) trades = new ArraySchema<DraftTradeState>();
+  /** The newest chat lines, oldest first; bounded (CHAT_LIMITS.chatHistory). */
+  @type([ChatLine]) chat = new ArraySchema<ChatLine>();
 }

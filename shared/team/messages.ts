@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { displayText } from "../text.ts";
+import { ChatText, displayText } from "../text.ts";
+import { CHAT_LIMITS } from "../chat.ts";
 import type { MessageSchemas } from "../room-protocol.ts";
 
 /**
@@ -34,21 +35,11 @@ export const TEAM_LIMITS = {
   maxSize: 5,
   /** Team name length. */
   maxNameLength: 32,
-  /** Characters per chat line (after trimming). */
-  maxChatLength: 200,
-  /** Chat lines kept in state (new members receive them). */
-  chatHistory: 50,
-  /** Chat lines per member: burst, then this many per second. */
-  chatBurst: 5,
-  chatPerSecond: 1,
+  /** Chat: the limits every room chat shares (shared/chat.ts). */
+  ...CHAT_LIMITS,
 } as const;
 
 const TeamName = displayText("name", { max: TEAM_LIMITS.maxNameLength });
-/**
- * A chat line: the text rule (shared/text.ts), 1..maxChatLength characters.
- * Every room's chat (the draft's too, when it has one) uses this schema.
- */
-export const ChatText = displayText("chat line", { max: TEAM_LIMITS.maxChatLength });
 const TeamSize = z.number().int().min(1).max(TEAM_LIMITS.maxSize);
 
 /** Options of `client.create("team", options)`. Unknown keys are refused. */

@@ -1,4 +1,5 @@
 import { ArraySchema, MapSchema, Schema, type } from "@colyseus/schema";
+import { ChatLine as TeamChatLine } from "../chat.ts";
 
 /**
  * The `team` room's synchronised state (docs/protocol.md "Team room"). Server
@@ -54,16 +55,8 @@ export class TeamQueueState extends Schema {
   @type("string") gameRoomId = "";
 }
 
-export class TeamChatLine extends Schema {
-  /** Increases by one per line in this room. */
-  @type("uint32") seq = 0;
-  /** Sender's player id and name at the time. */
-  @type("string") playerId = "";
-  @type("string") name = "";
-  @type("string") text = "";
-  /** ms since the epoch. */
-  @type("float64") at = 0;
-}
+/** A team chat line: the one chat line class of every room (shared/chat.ts). */
+export { ChatLine as TeamChatLine } from "../chat.ts";
 
 export class TeamRoomState extends Schema {
   /** The join code (upper-case, unambiguous alphabet, 4–8 characters). */

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { AppError } from "../../shared/errors.ts";
-import { INVITE_ALPHABET, INVITE_CODE_LENGTH, type League, type LeagueTeam } from "../../shared/fantasy-leagues.ts";
+import { INVITE_ALPHABET, INVITE_CODE_LENGTH, LEAGUE_SETTING_DEFAULTS, type League, type LeagueTeam } from "../../shared/fantasy-leagues.ts";
 import { fantasyStandingsBoardId } from "../../shared/leaderboards.ts";
 import type { LeagueRecord, NewLeague } from "../leagues.ts";
 
@@ -32,9 +32,20 @@ export function leagueRecord(id: string, inviteCode: string, input: NewLeague, c
     pickSeconds: input.pickSeconds,
     draftOrder: input.draftOrder,
     players: input.players ?? [],
+    absentPolicy: input.absentPolicy,
+    absentGraceSeconds: input.absentGraceSeconds,
+    ...(input.rosterSlots ? { rosterSlots: input.rosterSlots } : {}),
+    ...(input.startAt ? { startAt: new Date(input.startAt).toISOString() } : {}),
+    ...(input.quietHours ? { quietHours: input.quietHours } : {}),
+    softTimer: input.softTimer,
     standingsBoardId: fantasyStandingsBoardId(id),
     createdAt,
   };
+}
+
+/** A stored league row; fields added since it was written read as their defaults. */
+export function withSettingDefaults(record: LeagueRecord): LeagueRecord {
+  return { ...LEAGUE_SETTING_DEFAULTS, ...record };
 }
 
 /** Team ids are `t1`, `t2`, … in join order (teams never leave a league). */

@@ -14,6 +14,7 @@ export class MemoryLeagueStore implements LeagueStore {
   readonly #leagues = new Map<string, MemoryLeague>();
   readonly #invites = new Map<string, string>();
   readonly #snapshots = new Map<string, DraftSnapshot>();
+  readonly #unscheduled = new Set<string>();
   readonly #clock: () => number;
 
   constructor(options: { clock?: () => number } = {}) {
@@ -74,6 +75,18 @@ export class MemoryLeagueStore implements LeagueStore {
     if (!league) throw unknownLeague(leagueId);
     league.status = "complete";
     return this.#view(league);
+  }
+
+  async listDueDrafts(now: number, limit: number): Promise<string[]> {
+    return [...this.#leagues.values()]
+      .filter((l) => l.status === "scheduled" && l.record.startAt !== undefined && Date.parse(l.record.startAt) <= now && !this.#unscheduled.has(l.record.id))
+      .sort((a, b) => Date.parse(a.record.startAt!) - Date.parse(b.record.startAt!) || a.record.id.localeCompare(b.record.id))
+      .slice(0, limit)
+      .map((l) => l.record.id);
+  }
+
+  async clearDraftSchedule(leagueId: string): Promise<void> {
+    this.#unscheduled.add(leagueId);
   }
 
   async saveDraftSnapshot(leagueId: string, snapshot: DraftSnapshot): Promise<boolean> {

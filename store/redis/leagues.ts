@@ -12,6 +12,7 @@ import {
   teamIdFor,
   teamNameKey,
   unknownLeague,
+  withSettingDefaults,
   type JoinRefusal,
 } from "../common/leagues.ts";
 import type { DraftSnapshot, LeagueRecord, LeagueStore, NewLeague } from "../leagues.ts";
@@ -20,7 +21,7 @@ import { luaScript as script } from "./lua.ts";
 
 
 /**
- * ARGV: prefix, id, inviteCode, recordJSON, commissionerId, teamJSON ('' = none), teamNameKey
+ * ARGV: prefix, id, inviteCode, recordJSON, commissionerId, teamJSON ('' = none), teamNameKey, startAt ms ('' = none)
  * → 1 created, 0 invite code taken (the caller draws another).
  */
 const CREATE_LEAGUE = script(
@@ -36,6 +37,7 @@ if ARGV[6] ~= '' then
   redis.call('HSET', key .. ':managers', ARGV[5], 't1')
   redis.call('HSET', key .. ':names', ARGV[7], 't1')
 end
+if ARGV[8] ~= '' then redis.call('ZADD', p .. 'league:starts', ARGV[8], id) end
 return 1
 `,
 );
@@ -76,6 +78,7 @@ local status = redis.call('HGET', key, 'status')
 if not status then return 'missing' end
 if status == 'complete' and ARGV[3] ~= 'complete' then return 'complete' end
 redis.call('HSET', key, 'status', ARGV[3])
+redis.call('ZREM', ARGV[1] .. 'league:starts', ARGV[2])
 return 'ok'
 `,
 );
@@ -97,7 +100,8 @@ return 1
  * `league:<id>:teams` (teamId → JSON), `league:<id>:managers` (playerId →
  * teamId), `league:<id>:names` (name key → teamId), `league:invite:<code>`
  * (→ id), `league:player:<playerId>` (set of ids), `league:<id>:draft` hash
- * {version, data}. Every multi-key change is one Lua script.
+ * {version, data}, `league:starts` (sorted set: scheduled drafts' ids by
+ * `startAt` ms, left when the draft starts). Every multi-key change is one Lua script.
  */
 export class RedisLeagueStore implements LeagueStore {
   readonly #redis: RedisConnection;
@@ -117,7 +121,7 @@ export class RedisLeagueStore implements LeagueStore {
       const record = leagueRecord(id, newInviteCode(), input, now);
       const team: LeagueTeam | undefined =
         input.teamName === undefined ? undefined : { teamId: teamIdFor(0), name: input.teamName, managerId: input.commissionerId, joinedAt: now };
-      const args = [this.#prefix, id, record.inviteCode, JSON.stringify(record), input.commissionerId, team ? JSON.stringify(team) : "", team ? teamNameKey(team.name) : ""];
+      const args = [this.#prefix, id, record.inviteCode, JSON.stringify(record), input.commissionerId, team ? JSON.stringify(team) : "", team ? teamNameKey(team.name) : "", record.startAt ? String(Date.parse(record.startAt)) : ""];
       if ((await this.#redis.script(CREATE_LEAGUE, args)) === 1) return { ...record, teams: team ? [team] : [], draftStatus: "scheduled" };
     }
     throw new AppError("INTERNAL", "Could not allocate a unique invite code");
@@ -154,6 +158,14 @@ export class RedisLeagueStore implements LeagueStore {
     return this.#setStatus(leagueId, "complete");
   }
 
+  async listDueDrafts(now: number, limit: number): Promise<string[]> {
+    return this.#redis.run((c) => c.zRangeByScore(`${this.#prefix}league:starts`, "-inf", now, { LIMIT: { offset: 0, count: limit } }));
+  }
+
+  async clearDraftSchedule(leagueId: string): Promise<void> {
+    await this.#redis.run((c) => c.zRem(`${this.#prefix}league:starts`, leagueId));
+  }
+
   async saveDraftSnapshot(leagueId: string, snapshot: DraftSnapshot): Promise<boolean> {
     return (await this.#redis.script(SAVE_SNAPSHOT, [this.#prefix, leagueId, snapshot.version, snapshot.data])) === 1;
   }
@@ -181,7 +193,7 @@ export class RedisLeagueStore implements LeagueStore {
     );
     return rows.map(([fields, teams]) => {
       if (!fields.record) return undefined;
-      const record = JSON.parse(fields.record) as LeagueRecord;
+      const record = withSettingDefaults(JSON.parse(fields.record) as LeagueRecord);
       return { ...record, teams: sortTeams(teams.map((t) => JSON.parse(t) as LeagueTeam)), draftStatus: fields.status as League["draftStatus"] };
     });
   }

@@ -55,4 +55,45 @@ describe("draft room restore after a restart (Redis)", () => {
     await waitFor(() => state.rostersSaved, "rosters saved");
     assert.deepEqual((await server.server.stores.rosters.league(league.id)).map((t) => t.playerIds), [["r1", "r4"], ["r2", "r3"]]);
   });
+
+  it("keepers, traded pick slots and open trades survive the restart too", async () => {
+    await server?.close();
+    server = await startTestServer({ env });
+    await seedRatings(server, Array.from({ length: 4 }, (_, i) => ({ ownerId: `r${i + 1}`, name: `Rated ${i + 1}`, score: 1900 - i })));
+    const [comm, ann, bob] = [await player(server, "Comm2"), await player(server, "Ann2"), await player(server, "Bob2")];
+    const league = await leagueWith(server, comm, [ann, bob], { rosterSize: 2, draftOrder: "manual", pickSeconds: 600 });
+    const [a, b, c] = [await joinDraft(server, ann, league.id), await joinDraft(server, bob, league.id), await joinDraft(server, comm, league.id)];
+    c.send("keeper.set", { teamId: "t2", playerId: "r4", round: 2 });
+    a.send("trade.propose", { toTeamId: "t2", give: [{ round: 2, teamId: "t1" }], get: [{ round: 1, teamId: "t2" }] });
+    await waitFor(() => b.room.state.trades.length === 1, "proposed");
+    b.send("trade.accept", { tradeId: b.room.state.trades[0].id });
+    await waitFor(() => c.room.state.slots.get("1:t2")?.ownerTeamId === "t1", "accepted");
+    b.send("trade.propose", { toTeamId: "t1", give: [{ round: 2, teamId: "t1" }], get: [{ round: 1, teamId: "t1" }] });
+    c.send("order.set", { teamIds: ["t1", "t2"] });
+    c.send("start", {});
+    await waitFor(() => a.room.state.status === "running" && a.room.state.trades.length === 2, "running, one trade open");
+    a.send("pick", { pickId: "a1", playerId: "r1" });
+    await waitFor(() => c.room.state.picks.length === 1, "one pick");
+    await draftControls(a.room.roomId).flushSnapshots();
+    await server.close();
+    await Promise.all([a, b, c].map((seat) => waitFor(() => !seat.room.connection.isOpen, "closed by the shutdown")));
+    server = await startTestServer({ env });
+
+    const ann2 = await joinDraft(server, ann, league.id);
+    const bob2 = await joinDraft(server, bob, league.id);
+    seats.push(ann2, bob2);
+    const state = ann2.room.state;
+    await waitFor(() => state.onClock === "t1", "restored: Ann owns pick 2 (t2's round-1 slot)");
+    assert.deepEqual([state.slots.get("1:t2")?.ownerTeamId, state.slots.get("2:t1")?.ownerTeamId, state.players.get("r4")?.keptBy], ["t1", "t2", "t2"]);
+    assert.deepEqual(state.trades.map((t) => t.status), ["accepted", "proposed"]);
+    ann2.send("trade.accept", { tradeId: state.trades[1].id });
+    const used = await ann2.nextError();
+    assert.equal((used.details as { reason: string }).reason, "PICK_USED", "the open trade is checked against the restored picks");
+    ann2.send("pick", { pickId: "a2", playerId: "r2" });
+    await waitFor(() => state.picks.length === 3 && state.onClock === "t2", "pick 2, then the keeper with pick 3");
+    assert.equal(state.picks[2]?.by, "keeper");
+    bob2.send("pick", { pickId: "b1", playerId: "r3" });
+    await waitFor(() => state.rostersSaved, "rosters saved");
+    assert.deepEqual((await server.server.stores.rosters.league(league.id)).map((t) => t.playerIds), [["r1", "r2"], ["r3", "r4"]]);
+  });
 });

@@ -169,7 +169,8 @@ describe("draft room (real server, stock SDK)", () => {
     );
     dropConnection(a.room.roomId, a.room.sessionId);
     await waitFor(() => c.picked.length === 6, "the draft ends", 10_000);
-    assert.equal(c.room.state.teams.get("t1")?.connected, false, "Ann is still away");
+    await waitFor(() => c.room.state.teams.get("t1")?.connected === false, "Ann is still away");
+    assert.equal(c.room.state.teams.get("t1")?.autopickReason, "missed-clock", "Ann missed her clock: on autopick since (the league's default absent policy)");
     assert.deepEqual(c.picked.slice(4).map((p) => `${p.teamId}:${p.playerId}:${p.source}`), ["t1:u1:best-available", "t2:u2:queue"]);
     await waitFor(() => c.room.state.rostersSaved, "rosters saved");
     await draftControls(c.room.roomId).flushSnapshots();

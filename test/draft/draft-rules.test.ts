@@ -4,6 +4,7 @@ import {
   createDraft,
   draftSlots,
   makePick,
+  markBack,
   onTheClock,
   pauseDraft,
   remainingMs,
@@ -21,7 +22,7 @@ import {
   type OrderRules,
   type PoolPlayer,
 } from "../../shared/rules/draft/index.ts";
-import { AppError, type League } from "../../shared/index.ts";
+import { AppError, LEAGUE_SETTING_DEFAULTS, type League } from "../../shared/index.ts";
 
 const teamsOf = (n: number) => Array.from({ length: n }, (_, i) => `t${i + 1}`);
 const letters = (order: string[], rules: OrderRules) => draftSlots(order, rules).map((s) => s.teamId);
@@ -40,6 +41,7 @@ function league(teams: number, overrides: Partial<League> = {}): League {
     pickSeconds: 30,
     draftOrder: "manual",
     players: [],
+    ...LEAGUE_SETTING_DEFAULTS,
     teams: teamsOf(teams).map((teamId, i) => ({ teamId, name: `Team ${i + 1}`, managerId: `p_m${i + 1}`, joinedAt: "2025-01-01T00:00:00.000Z" })),
     draftStatus: "scheduled",
     standingsBoardId: "fantasy-lg_test",
@@ -206,15 +208,18 @@ describe("draft rules (pure)", () => {
       const [p1] = tick(model, 30_000);
       assert.deepEqual([p1.teamId, p1.playerId, p1.by, p1.source], ["t1", "u3", "autopick", "queue"]);
       assert.deepEqual(model.teams[1].queue, ["u4"], "drafted players leave every queue");
+      assert.equal(model.teams[0].absent, "missed-clock", "the default policy: a missed clock puts the team on autopick");
+      assert.equal(markBack(model, "t1"), true, "its manager came back");
       setAutopick(model, manager(2), true);
       setQueue(model, manager(2), []);
       const made = tick(model, 30_001);
       assert.deepEqual(made.map((p) => `${p.teamId}:${p.playerId}:${p.source}`), ["t2:r1:rankings", "t2:r2:rankings"], "autopick mode picks both snake picks at once");
       assert.equal(onTheClock(model)?.teamId, "t1");
-      const [p4] = tick(model, 60_001);
-      assert.deepEqual([p4.playerId, p4.source], ["u1", "best-available"]);
       refusedWith(() => setAutopick(model, manager(1), true, "t2"), "COMMISSIONER_ONLY");
-      assert.equal(setAutopick(model, COMM, true, "t1").autopick, true);
+      assert.equal(setAutopick(model, COMM, false, "t2").autopick, false);
+      const [p4, p5] = tick(model, 60_001);
+      assert.deepEqual([p4.playerId, p4.source], ["u1", "best-available"]);
+      assert.deepEqual([model.teams[0].absent, p5.teamId, p5.number], ["missed-clock", "t1", 5], "missed again: absent, so its next pick is made at once");
     });
 
     it("refuses queue entries outside the pool and drops drafted ones", () => {

@@ -69,4 +69,41 @@ describe("fantasy leagues API", () => {
     assert.equal((await call("GET", "/v1/leagues/lg_0000000000000000", third.token)).status, 404);
     assert.equal((await call("GET", "/v1/leagues/bad!id", third.token)).status, 400);
   });
+
+  it("draft settings: absent policy, roster slots, schedule, quiet hours and the soft timer are validated and answered", async () => {
+    const body = {
+      name: "Settings",
+      absentPolicy: "disconnect-grace",
+      absentGraceSeconds: 45,
+      rosterSlots: { GK: 1, DEF: 2, MID: 2, FWD: 1, BENCH: 2 },
+      startAt: "2030-06-01T18:00:00+02:00",
+      quietHours: { start: "23:00", end: "08:00", timeZone: "Europe/London" },
+      softTimer: true,
+      players: [{ playerId: "p_gk", name: "Keeper", position: "GK" }],
+    };
+    const created = await call("POST", "/v1/leagues", commissioner.token, body);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const league = created.body as League;
+    assert.deepEqual(
+      [league.absentPolicy, league.absentGraceSeconds, league.rosterSize, league.rosterSlots, league.startAt, league.quietHours, league.softTimer, league.players],
+      ["disconnect-grace", 45, 8, body.rosterSlots, "2030-06-01T16:00:00.000Z", body.quietHours, true, body.players],
+    );
+    const plain = (await call("POST", "/v1/leagues", commissioner.token, { name: "Plain" })).body as League;
+    assert.deepEqual([plain.absentPolicy, plain.absentGraceSeconds, plain.softTimer, plain.rosterSize], ["missed-clock", 60, false, 5]);
+    for (const bad of [
+      { absentPolicy: "sometimes" },
+      { absentGraceSeconds: -1 },
+      { rosterSlots: { GK: 1 }, rosterSize: 3 },
+      { rosterSlots: { KEEPER: 1 } },
+      { rosterSlots: { BENCH: 0 } },
+      { startAt: "tomorrow" },
+      { quietHours: { start: "25:00", end: "08:00" } },
+      { quietHours: { start: "23:00", end: "08:00", timeZone: "Mars/Olympus" } },
+      { quietHours: { start: "08:00", end: "08:00" } },
+      { players: [{ playerId: "p_x", position: "GOALIE" }] },
+    ]) {
+      const refused = await call("POST", "/v1/leagues", commissioner.token, { name: "Bad", ...bad });
+      assert.deepEqual([refused.status, errorCode(refused.body)], [400, "VALIDATION_FAILED"], JSON.stringify(bad));
+    }
+  });
 });

@@ -7,6 +7,7 @@ import {
   type CreateLeagueRequest,
   type DraftClientMessages,
   type DraftCompleteMessage,
+  type DraftEvents,
   type DraftPickMessage,
   type DraftPickResult,
   type DraftUndoneMessage,
@@ -60,6 +61,8 @@ export interface DraftSeat {
   results: DraftPickResult[];
   undone: DraftUndoneMessage[];
   complete: DraftCompleteMessage[];
+  /** Every `draft.*` message heard, by type, in order (typed reads: `heardOf`). */
+  heard: Map<string, unknown[]>;
   send<K extends keyof typeof DraftClientMessages & string>(type: K, payload: MessagePayload<typeof DraftClientMessages, K>): void;
   /** Resolves with the next error after now. */
   nextError(): Promise<RoomErrorMessage>;
@@ -83,6 +86,7 @@ export function seatOf(client: Client, room: Room<any, DraftState>, who: Player)
     results: [],
     undone: [],
     complete: [],
+    heard: new Map(),
     send: (type, payload) => room.send(type, payload),
     async nextError() {
       const seen = seat.errors.length;
@@ -95,7 +99,18 @@ export function seatOf(client: Client, room: Room<any, DraftState>, who: Player)
   room.onMessage(DraftServerMessage.UNDONE, (message: DraftUndoneMessage) => seat.undone.push(message));
   room.onMessage(DraftServerMessage.COMPLETE, (message: DraftCompleteMessage) => seat.complete.push(message));
   room.onMessage(ServerMessage.AUTH_EXPIRING, () => undefined);
+  room.onMessage("*", (type, payload) => {
+    if (typeof type !== "string" || !type.startsWith("draft.")) return;
+    const list = seat.heard.get(type) ?? [];
+    list.push(payload);
+    seat.heard.set(type, list);
+  });
   return seat;
+}
+
+/** The `draft.*` events of one type a seat heard, typed by the contract. */
+export function heardOf<K extends keyof DraftEvents>(seat: DraftSeat, type: K): DraftEvents[K][] {
+  return (seat.heard.get(type) ?? []) as DraftEvents[K][];
 }
 
 /** The draft room's controls, in-process. */

@@ -139,4 +139,30 @@ describe("sdk: client.leagues and client.rooms.draft against the real server", f
     await waitFor(() => adaDraft.state?.picks.length === 1, "the pick in the state");
     assert.deepEqual([...adaDraft.state!.picks].map((p) => [p.teamId, p.playerId]), [["t1", "p2"]], "made exactly once");
   });
+
+  it("keepers, pick trades and chat through client.rooms.draft's verbs, events typed by the contract", async () => {
+    const ada = await signedIn("Ada");
+    const bob = await signedIn("Bob");
+    const league = await ada.leagues.create({ name: "SDK trades", teamCount: 2, rosterSize: 2, draftOrder: "manual", pickSeconds: 600, teamName: "Ada FC", players: pool });
+    await bob.leagues.join(league.inviteCode, "Bob FC");
+    const adaDraft = await ada.rooms.draft.join(league.id);
+    open.push(adaDraft);
+    const bobDraft = await bob.rooms.draft.join(league.id);
+    open.push(bobDraft);
+    const chat: string[] = [];
+    const trades: string[] = [];
+    bobDraft.onMessage("draft.chat", (line) => chat.push(`${line.name}: ${line.text}`));
+    bobDraft.onMessage("draft.trade", (trade) => trades.push(`${trade.id}:${trade.status}`));
+    adaDraft.chat("hello Bob");
+    await waitFor(() => chat.length === 1, "chat heard");
+    assert.deepEqual(chat, ["Ada: hello Bob"]);
+    adaDraft.setKeeper("t2", "p5", 2);
+    await waitFor(() => bobDraft.state?.players.get("p5")?.keptBy === "t2", "keeper in state");
+    adaDraft.proposeTrade("t2", [{ round: 2, teamId: "t1" }], [{ round: 1, teamId: "t2" }]);
+    await waitFor(() => trades.length === 1, "proposal");
+    bobDraft.acceptTrade(trades[0].split(":")[0]);
+    await waitFor(() => trades.length === 2, "accepted");
+    assert.deepEqual(trades, ["tr1:proposed", "tr1:accepted"]);
+    assert.equal(bobDraft.state?.slots.get("1:t2")?.ownerTeamId, "t1");
+  });
 });

@@ -198,13 +198,13 @@ export async function teamDraftLeagueTypes(): Promise<void> {
   // @ts-expect-error: no such pick option
   await draft.pick("p1", { idempotencyKey: "x" });
   draft.onMessage("draft.picked", (pick) => {
-    const by: "manager" | "commissioner" | "autopick" = pick.by;
+    const by: "manager" | "commissioner" | "autopick" | "keeper" = pick.by;
     // @ts-expect-error: no such field on a pick
     void pick.player;
     void by;
   });
   // @ts-expect-error: the draft room sends no such message
-  draft.onMessage("draft.started", () => undefined);
+  draft.onMessage("draft.begun", () => undefined);
   // @ts-expect-error: a queue is a list of player ids
   draft.setQueue("p1");
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { AppError, CreateLeagueRequest } from "../../shared/index.ts";
 import type { Stores } from "../../store/index.ts";
-import { IMPLEMENTATIONS, storeFixture } from "../helpers/store-harness.ts";
+import { createClient } from "redis";
+import { IMPLEMENTATIONS, REDIS_URL, storeFixture } from "../helpers/store-harness.ts";
 
 const settings = (body: Record<string, unknown>) => CreateLeagueRequest.parse(body);
 
@@ -76,6 +77,37 @@ for (const impl of IMPLEMENTATIONS) {
       await rejectsWith(stores.leagues.markDraftStarted("lg_missing"), "NOT_FOUND");
     });
 
+    it("lists scheduled drafts whose start is due, earliest first, until they start", async () => {
+      const base = Date.parse("2030-01-01T12:00:00Z");
+      const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
+      const late = await stores.leagues.create({ ...settings({ name: "Late", startAt: at(10) }), commissionerId: "p_sched" });
+      const early = await stores.leagues.create({ ...settings({ name: "Early", startAt: at(5) }), commissionerId: "p_sched" });
+      const unscheduled = await stores.leagues.create({ ...settings({ name: "Whenever" }), commissionerId: "p_sched" });
+      const mine = async (now: number, limit = 10) => (await stores.leagues.listDueDrafts(now, limit)).filter((id) => [late.id, early.id, unscheduled.id].includes(id));
+      assert.equal(late.startAt, at(10));
+      assert.deepEqual(await mine(base), []);
+      assert.deepEqual(await mine(base + 5 * 60_000), [early.id]);
+      assert.deepEqual(await mine(base + 60 * 60_000), [early.id, late.id]);
+      await stores.leagues.markDraftStarted(early.id);
+      assert.deepEqual(await mine(base + 60 * 60_000), [late.id], "a started draft is no longer due");
+      await stores.leagues.clearDraftSchedule(late.id);
+      assert.deepEqual(await mine(base + 60 * 60_000), [], "a cleared schedule is no longer due");
+    });
+
+    it("reads settings added later as their defaults; keeps the new ones", async () => {
+      const league = await stores.leagues.create({
+        ...settings({ name: "Options", absentPolicy: "disconnect-grace", absentGraceSeconds: 30, rosterSlots: { GK: 1, BENCH: 1 }, quietHours: { start: "23:00", end: "08:00" }, softTimer: true }),
+        commissionerId: "p_opts",
+      });
+      const read = (await stores.leagues.get(league.id))!;
+      assert.deepEqual(
+        [read.absentPolicy, read.absentGraceSeconds, read.rosterSlots, read.rosterSize, read.quietHours, read.softTimer],
+        ["disconnect-grace", 30, { GK: 1, BENCH: 1 }, 2, { start: "23:00", end: "08:00", timeZone: "UTC" }, true],
+      );
+      const plain = await stores.leagues.create({ ...settings({ name: "Plain" }), commissionerId: "p_opts" });
+      assert.deepEqual([plain.absentPolicy, plain.absentGraceSeconds, plain.softTimer, plain.rosterSlots, plain.startAt], ["missed-clock", 60, false, undefined, undefined]);
+    });
+
     it("keeps only newer draft snapshots", async () => {
       assert.equal(await stores.leagues.loadDraftSnapshot("lg_snap"), undefined);
       assert.equal(await stores.leagues.saveDraftSnapshot("lg_snap", { version: 2, data: '{"v":2}' }), true);
@@ -86,3 +118,25 @@ for (const impl of IMPLEMENTATIONS) {
     });
   });
 }
+
+describe("league store (redis): a league stored before the draft settings existed", () => {
+  const fixture = storeFixture(IMPLEMENTATIONS.find((i) => i.redisUrl)!, "leagues-old");
+  after(() => fixture.closeAll());
+
+  it("reads the missing settings as their defaults", async () => {
+    const stores = await fixture.open();
+    const league = await stores.leagues.create({ ...settings({ name: "Old" }), commissionerId: "p_old" });
+    const key = `${fixture.prefix}league:${league.id}`;
+    const client = createClient({ url: REDIS_URL });
+    await client.connect();
+    try {
+      const record = JSON.parse((await client.hGet(key, "record"))!) as Record<string, unknown>;
+      for (const field of ["absentPolicy", "absentGraceSeconds", "softTimer"]) delete record[field];
+      await client.hSet(key, "record", JSON.stringify(record));
+    } finally {
+      await client.quit();
+    }
+    const read = (await stores.leagues.get(league.id))!;
+    assert.deepEqual([read.absentPolicy, read.absentGraceSeconds, read.softTimer], ["missed-clock", 60, false]);
+  });
+});

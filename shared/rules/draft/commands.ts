@@ -1,7 +1,8 @@
 import { draftRefusal } from "../../draft/refusals.ts";
 import type { League } from "../../fantasy-leagues.ts";
 import { shuffleOrder } from "./order.ts";
-import { assertCommissioner, isCommissioner, resetClock, syncTeams, takenPlayers, teamOf, type Actor, type DraftModel, type DraftPick, type DraftTeam } from "./model.ts";
+import { advance } from "./picks.ts";
+import { assertCommissioner, isCommissioner, remainingMs, resetClock, syncTeams, withModelDefaults, takenPlayers, teamOf, type Actor, type DraftModel, type DraftPick, type DraftTeam } from "./model.ts";
 
 /** The commissioner's and managers' draft commands other than picks (picks.ts). Each throws `draftRefusal(...)` without changing anything when a rule says no. */
 
@@ -44,13 +45,14 @@ export function startDraft(model: DraftModel, actor: Actor, league: League, now:
   if (model.rules.orderMode === "random") model.order = shuffleOrder(teamIds, random);
   else model.order = [...model.order.filter((id) => teamIds.includes(id)), ...teamIds.filter((id) => !model.order.includes(id))];
   model.status = "running";
-  resetClock(model, now);
+  model.quiet = false;
+  advance(model, now);
 }
 
 export function pauseDraft(model: DraftModel, actor: Actor, now: number): void {
   assertCommissioner(model, actor, "pause the draft");
   if (model.status !== "running") throw draftRefusal(model.status === "paused" ? "PAUSED" : model.status === "complete" ? "COMPLETE" : "NOT_STARTED", `The draft is ${model.status}`);
-  model.clock = { deadline: 0, remainingMs: Math.max(0, model.clock.deadline - now) };
+  model.clock = { deadline: 0, remainingMs: remainingMs(model, now) };
   model.status = "paused";
 }
 
@@ -59,7 +61,7 @@ export function resumeDraft(model: DraftModel, actor: Actor, now: number): void 
   assertCommissioner(model, actor, "resume the draft");
   if (model.status !== "paused") throw draftRefusal(model.status === "complete" ? "COMPLETE" : "NOT_PAUSED", `The draft is ${model.status}, not paused`);
   model.status = "running";
-  resetClock(model, now);
+  resetClock(model, now); // quiet hours still stop it (the next tick restarts it once they are over)
 }
 
 /**
@@ -76,7 +78,7 @@ export function undoPicks(model: DraftModel, actor: Actor, pickNumber: number | 
     throw draftRefusal("NOTHING_TO_UNDO", model.picks.length === 0 ? "No pick has been made yet" : `Picks run from 1 to ${model.picks.length}`, { picks: model.picks.length });
   }
   const undone = model.picks.splice(from - 1);
-  resetClock(model, now);
+  advance(model, now); // keepers whose slot is on the clock again are drafted again at once
   return undone;
 }
 
@@ -113,5 +115,6 @@ export function setAutopick(model: DraftModel, actor: Actor, enabled: boolean, t
  * (the downtime must not eat it); a paused one keeps its frozen time.
  */
 export function restoreDraft(model: DraftModel, now: number): void {
+  withModelDefaults(model);
   if (model.status === "running") resetClock(model, now);
 }

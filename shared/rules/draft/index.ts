@@ -4,3 +4,8 @@ export * from "./autopick.ts";
 export * from "./model.ts";
 export * from "./commands.ts";
 export * from "./picks.ts";
+export * from "./absent.ts";
+export * from "./keepers.ts";
+export * from "./trades.ts";
+export * from "./slots.ts";
+export * from "./schedule.ts";

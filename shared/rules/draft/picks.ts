@@ -1,7 +1,11 @@
 import { draftRefusal } from "../../draft/refusals.ts";
 import type { AutopickSource, DraftPickBy } from "../../draft/state.ts";
+import { markAbsent } from "./absent.ts";
 import { chooseAutopick } from "./autopick.ts";
-import { isCommissioner, onTheClock, playerName, rankings, resetClock, takenPlayers, teamName, teamOf, totalPicks, type Actor, type DraftModel, type DraftPick } from "./model.ts";
+import { keeperInSlot, keeperPick } from "./keepers.ts";
+import { isCommissioner, onTheClock, playerName, rankings, resetClock, takenPlayers, teamName, teamOf, totalPicks, type AbsentReason, type Actor, type DraftModel, type DraftPick } from "./model.ts";
+import { updateQuietHours } from "./schedule.ts";
+import { assignSlot, fitOf, positionOf } from "./slots.ts";
 
 /** Picks: a manager's or the commissioner's, autopicks, and the clock that makes them. */
 
@@ -73,45 +77,100 @@ function applyPick(model: DraftModel, teamId: string, playerId: string, by: Draf
   if (taken) {
     throw draftRefusal("PLAYER_TAKEN", `${playerName(model, playerId)} went to ${teamName(model, taken.teamId)} at pick ${taken.number}`, { playerId, pickNumber: taken.number });
   }
-  const pick: DraftPick = { number: slot.number, round: slot.round, teamId, playerId, by, at: now };
+  const kept = model.keepers.find((k) => k.playerId === playerId);
+  if (kept) throw draftRefusal("PLAYER_TAKEN", `${playerName(model, playerId)} is kept by ${teamName(model, kept.teamId)} (round ${kept.round})`, { playerId });
+  const rosterSlot = assignSlot(model, teamId, playerId);
+  if (model.rules.rosterSlots && !rosterSlot) {
+    const position = positionOf(model, playerId);
+    throw draftRefusal("NO_OPEN_SLOT", `${teamName(model, teamId)} has no open ${position ?? "unpositioned"} or BENCH slot for ${playerName(model, playerId)}`, { playerId, position: position ?? null });
+  }
+  const pick: DraftPick = { number: slot.number, round: slot.round, teamId, playerId, by, at: now, originalTeamId: slot.originalTeamId };
+  if (rosterSlot) pick.slot = rosterSlot;
   if (source) pick.source = source;
   if (key) pick.key = key;
   model.picks.push(pick);
   if (key) model.pickKeys[key] = pick;
   for (const team of model.teams) team.queue = team.queue.filter((id) => id !== playerId);
-  if (model.picks.length >= totalPicks(model)) {
-    model.status = "complete";
-    model.clock = { deadline: 0, remainingMs: 0 };
-  } else {
-    resetClock(model, now);
-  }
+  const team = model.teams.find((t) => t.teamId === teamId);
+  if (team) delete team.late;
+  advance(model, now);
   return pick;
 }
 
-/** Autopicks for the team on the clock (queue → rankings → best available). Undefined if nobody is left. */
+/**
+ * After the pick on the clock changed: keepers whose slot comes up are
+ * drafted at once, then the draft completes or the next clock starts.
+ */
+export function advance(model: DraftModel, now: number): DraftPick[] {
+  const made: DraftPick[] = [];
+  for (;;) {
+    if (model.picks.length >= totalPicks(model)) {
+      model.status = "complete";
+      model.clock = { deadline: 0, remainingMs: 0 };
+      return made;
+    }
+    const slot = onTheClock(model);
+    const keeper = slot && keeperInSlot(model, slot.round, slot.originalTeamId);
+    if (!slot || !keeper) break;
+    const pick = keeperPick(model, keeper, slot.number, now);
+    model.picks.push(pick);
+    made.push(pick);
+  }
+  resetClock(model, now);
+  return made;
+}
+
+/** Autopicks for the team on the clock: needs first (queue → rankings → best available, for an open starting slot), then the bench. Undefined if nobody fits. */
 export function autopick(model: DraftModel, now: number): DraftPick | undefined {
   assertPicking(model);
   const slot = onTheClock(model)!;
   const team = model.teams.find((t) => t.teamId === slot.teamId)!;
-  const choice = chooseAutopick({ queue: team.queue, rankings: rankings(model), pool: model.pool.map((p) => p.playerId), taken: takenPlayers(model) });
+  const choice = chooseAutopick({
+    queue: team.queue,
+    rankings: rankings(model),
+    pool: model.pool.map((p) => p.playerId),
+    taken: takenPlayers(model),
+    ...(model.rules.rosterSlots ? { fits: (playerId: string) => fitOf(model, team.teamId, playerId) } : {}),
+  });
   if (!choice) return undefined;
   return applyPick(model, team.teamId, choice.playerId, "autopick", choice.source, now);
 }
 
+/** What the clock did besides picking, for the room to announce. */
+export type ClockNotice =
+  | { type: "absent"; teamId: string; reason: AbsentReason }
+  | { type: "late"; teamId: string; pickNumber: number }
+  | { type: "quiet"; quiet: boolean };
+
 /**
- * The clock: while running, a team in autopick mode picks at once, and a
- * team whose clock ran out (connected or not) is autopicked. Answers the
- * picks made.
+ * The clock: while running (outside quiet hours), a team in autopick mode or
+ * absent picks at once; a team whose clock ran out is autopicked (and, with
+ * the `missed-clock` policy, marked absent), or with a soft timer only
+ * flagged late. Answers the picks made (keepers included); `notices`
+ * collects the rest.
  */
-export function tick(model: DraftModel, now: number): DraftPick[] {
+export function tick(model: DraftModel, now: number, notices: ClockNotice[] = []): DraftPick[] {
   const made: DraftPick[] = [];
-  while (model.status === "running") {
+  const quiet = updateQuietHours(model, now);
+  if (quiet) notices.push({ type: "quiet", quiet: quiet === "began" });
+  while (model.status === "running" && !model.quiet) {
     const slot = onTheClock(model)!;
     const team = model.teams.find((t) => t.teamId === slot.teamId)!;
-    if (!team.autopick && now < model.clock.deadline) break;
-    const pick = autopick(model, now);
-    if (!pick) break;
-    made.push(pick);
+    const automatic = team.autopick || team.absent !== undefined;
+    if (!automatic && now < model.clock.deadline) break;
+    if (!automatic && model.rules.softTimer) {
+      if (!team.late) {
+        team.late = true;
+        notices.push({ type: "late", teamId: team.teamId, pickNumber: slot.number });
+      }
+      break;
+    }
+    if (!automatic && model.rules.absentPolicy === "missed-clock" && markAbsent(model, team.teamId, "missed-clock")) {
+      notices.push({ type: "absent", teamId: team.teamId, reason: "missed-clock" });
+    }
+    const before = model.picks.length;
+    if (!autopick(model, now)) break;
+    made.push(...model.picks.slice(before));
   }
   return made;
 }
