@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { AppError } from "../../shared/errors.ts";
-import { INVITE_ALPHABET, INVITE_CODE_LENGTH, type League, type LeagueTeam } from "../../shared/fantasy-leagues.ts";
+import { AUCTION_DEFAULTS, INVITE_ALPHABET, INVITE_CODE_LENGTH, type League, type LeagueTeam } from "../../shared/fantasy-leagues.ts";
 import { fantasyStandingsBoardId } from "../../shared/leaderboards.ts";
 import type { LeagueRecord, NewLeague } from "../leagues.ts";
 
@@ -31,10 +31,18 @@ export function leagueRecord(id: string, inviteCode: string, input: NewLeague, c
     thirdRoundReversal: input.thirdRoundReversal,
     pickSeconds: input.pickSeconds,
     draftOrder: input.draftOrder,
+    budget: input.budget,
+    nominationSeconds: input.nominationSeconds,
+    bidSeconds: input.bidSeconds,
     players: input.players ?? [],
     standingsBoardId: fantasyStandingsBoardId(id),
     createdAt,
   };
+}
+
+/** A stored league row; settings added since it was stored read as their defaults. */
+export function readLeagueRecord(record: LeagueRecord): LeagueRecord {
+  return { ...AUCTION_DEFAULTS, ...record };
 }
 
 /** Team ids are `t1`, `t2`, … in join order (teams never leave a league). */

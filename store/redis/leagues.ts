@@ -5,6 +5,7 @@ import {
   INVITE_CODE_ATTEMPTS,
   joinRefused,
   leagueRecord,
+  readLeagueRecord,
   newInviteCode,
   newLeagueId,
   sortLeagues,
@@ -181,7 +182,7 @@ export class RedisLeagueStore implements LeagueStore {
     );
     return rows.map(([fields, teams]) => {
       if (!fields.record) return undefined;
-      const record = JSON.parse(fields.record) as LeagueRecord;
+      const record = readLeagueRecord(JSON.parse(fields.record) as LeagueRecord);
       return { ...record, teams: sortTeams(teams.map((t) => JSON.parse(t) as LeagueTeam)), draftStatus: fields.status as League["draftStatus"] };
     });
   }

@@ -216,7 +216,10 @@ export async function teamDraftLeagueTypes(): Promise<void> {
   // @ts-expect-error: wrong DTO field in the request
   await client.leagues.create({ name: "x", rounds: 3 });
   // @ts-expect-error: not a draft type
-  await client.leagues.create({ name: "x", draftType: "auction" });
+  await client.leagues.create({ name: "x", draftType: "raffle" });
+  await client.leagues.create({ name: "x", draftType: "auction", budget: 100, nominationSeconds: 20, bidSeconds: 8 });
+  // @ts-expect-error: a budget is a number
+  await client.leagues.create({ name: "x", draftType: "auction", budget: "100" });
   const joined = await client.leagues.join(inviteCode, "Rovers FC");
   const created: boolean = joined.created;
   // @ts-expect-error: the join answer has no `teams` (it is `league.teams`)

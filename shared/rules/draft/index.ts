@@ -4,3 +4,5 @@ export * from "./autopick.ts";
 export * from "./model.ts";
 export * from "./commands.ts";
 export * from "./picks.ts";
+export * from "./auction-values.ts";
+export * from "./auction.ts";
