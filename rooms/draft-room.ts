@@ -15,9 +15,9 @@ import {
   type TokenClaims,
 } from "../shared/index.ts";
 import { ProjectRoom } from "./base-room.ts";
-import { isCommissioner, makePick, pauseDraft, resumeDraft, setAutopick, setOrder, setQueue, syncTeams, teamOf, tick, undoPicks, type DraftModel, type DraftPick } from "../shared/rules/draft/index.ts";
+import { auctionTick, isCommissioner, makePick, nominate, pauseDraft, placeBid, resumeDraft, setAutopick, setOrder, setQueue, syncTeams, teamOf, tick, undoPicks, type AuctionEvent, type DraftModel, type DraftPick } from "../shared/rules/draft/index.ts";
 import { loadDraft, saveRosters, startWithFinalTeams } from "./draft/league-io.ts";
-import { syncClock, syncDraftState } from "./draft/index.ts";
+import { auctionAnnouncements, syncClock, syncDraftState, withBidId } from "./draft/index.ts";
 import { DEFAULT_DRAFT_LIMITS, type DraftRoomLimits } from "./draft/limits.ts";
 import { completeMessage, pickMessage, withPickId } from "./draft/messages.ts";
 import { DraftSeats } from "./draft/seats.ts";
@@ -93,6 +93,9 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         this.#changed();
         this.#announce(DraftServerMessage.UNDONE, { fromPick: undone[0].number, undone: undone.map((p) => pickMessage(this.#model, p)) } satisfies DraftUndoneMessage);
       });
+
+      this.handle("auction.nominate", (client, request) => this.#auctioned([nominate(this.#model, this.#actor(client), request, Date.now())]));
+      this.handle("auction.bid", (client, request) => this.#auctioned(withBidId(request.bidId, () => placeBid(this.#model, this.#actor(client), request, Date.now()))));
 
       this.clock.setInterval(() => this.#tick(), limits.clockTickMs);
       this.setupProjectRoom();
@@ -184,8 +187,11 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
 
     #tick(): void {
       try {
+        const status = this.#model.status;
+        const events = this.#model.auction ? auctionTick(this.#model, Date.now()) : [];
         const picks = tick(this.#model, Date.now());
-        if (picks.length > 0) this.#picked(picks);
+        if (this.#model.auction && (events.length > 0 || this.#model.status !== status)) this.#auctioned(events);
+        else if (picks.length > 0) this.#picked(picks);
         else syncClock(this.#model, this.state, Date.now());
       } catch (error) {
         deps.logger.error({ err: error, roomId: this.roomId }, "draft clock failed");
@@ -195,6 +201,13 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     #picked(picks: DraftPick[]): void {
       this.#changed();
       for (const pick of picks) this.#announce(DraftServerMessage.PICKED, pickMessage(this.#model, pick));
+      if (this.#model.status === "complete") this.#finish();
+    }
+
+    /** Auction happenings (rules/draft/auction.ts): the change goes out, then each event; a complete auction saves its rosters. */
+    #auctioned(events: AuctionEvent[]): void {
+      this.#changed();
+      for (const { type, payload } of auctionAnnouncements(this.#model, events)) this.#announce(type, payload);
       if (this.#model.status === "complete") this.#finish();
     }
 
