@@ -56,13 +56,12 @@ export function pauseDraft(model: DraftModel, actor: Actor, now: number): void {
   model.status = "paused";
 }
 
-/** Resumes with the FULL pick time for the team on the clock (the pause may have been about them). */
+/** Resumes with the FULL clock for the team on the clock (the pause may have been about them); in an auction, the full bid clock of the open lot, else the nomination clock. */
 export function resumeDraft(model: DraftModel, actor: Actor, now: number): void {
   assertCommissioner(model, actor, "resume the draft");
   if (model.status !== "paused") throw draftRefusal(model.status === "complete" ? "COMPLETE" : "NOT_PAUSED", `The draft is ${model.status}, not paused`);
   model.status = "running";
   resetClock(model, now);
-  if (model.auction) openNominations(model, now);
 }
 
 /**
