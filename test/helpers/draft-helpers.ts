@@ -60,6 +60,8 @@ export interface DraftSeat {
   results: DraftPickResult[];
   undone: DraftUndoneMessage[];
   complete: DraftCompleteMessage[];
+  /** Auction drafts: every `draft.auction.*` event, in order. */
+  auction: { type: string; payload: unknown }[];
   send<K extends keyof typeof DraftClientMessages & string>(type: K, payload: MessagePayload<typeof DraftClientMessages, K>): void;
   /** Resolves with the next error after now. */
   nextError(): Promise<RoomErrorMessage>;
@@ -83,6 +85,7 @@ export function seatOf(client: Client, room: Room<any, DraftState>, who: Player)
     results: [],
     undone: [],
     complete: [],
+    auction: [],
     send: (type, payload) => room.send(type, payload),
     async nextError() {
       const seen = seat.errors.length;
@@ -94,6 +97,7 @@ export function seatOf(client: Client, room: Room<any, DraftState>, who: Player)
   room.onMessage(DraftServerMessage.PICK_RESULT, (result: DraftPickResult) => seat.results.push(result));
   room.onMessage(DraftServerMessage.UNDONE, (message: DraftUndoneMessage) => seat.undone.push(message));
   room.onMessage(DraftServerMessage.COMPLETE, (message: DraftCompleteMessage) => seat.complete.push(message));
+  for (const type of [DraftServerMessage.NOMINATED, DraftServerMessage.BID, DraftServerMessage.WON]) room.onMessage(type, (payload: unknown) => seat.auction.push({ type, payload }));
   room.onMessage(ServerMessage.AUTH_EXPIRING, () => undefined);
   return seat;
 }
