@@ -126,6 +126,8 @@ describe("auction draft room (real server, project SDK)", function () {
     assert.equal(state().picks[0].price, 6);
     ct.draft.bid(4, { lot: 1 });
     assert.equal(await ct.nextRefusal(), "LOT_CLOSED");
+    b.draft.nominate("r1");
+    assert.equal(await b.nextRefusal(), "PLAYER_TAKEN");
 
     c.draft.undo();
     assert.equal(await c.nextRefusal(), "AUCTION_DRAFT");
@@ -151,6 +153,20 @@ describe("auction draft room (real server, project SDK)", function () {
       assert.ok(spent <= 10);
     }
     assert.equal((await server.server.stores.leagues.get(league.id))?.draftStatus, "complete");
+  });
+
+  it("auction messages in a snake draft are refused with NOT_AUCTION", async () => {
+    const [comm, ann] = await Promise.all(["Comm", "Ann"].map(member));
+    const league = await comm.leagues.create({ name: "Snake league", teamCount: 2, teamName: "Comm FC", rosterSize: 1 });
+    await ann.leagues.join(league.inviteCode, "Ann FC");
+    const [c, a] = [await join(comm, league.id), await join(ann, league.id)];
+    c.draft.startDraft();
+    await waitFor(() => a.draft.state?.status === "running", "running");
+    a.draft.nominate("r1");
+    assert.equal(await a.nextRefusal(), "NOT_AUCTION");
+    c.draft.bid(3);
+    assert.equal(await c.nextRefusal(), "NOT_AUCTION");
+    assert.deepEqual([a.draft.state!.draftType, a.draft.state!.budget, a.draft.state!.lot.number], ["snake", 0, 0]);
   });
 
   it("an absent (autopick) manager who never connects auto-nominates and auto-bids up to the value of the player; the draft runs to completion", async () => {
