@@ -95,7 +95,10 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       });
 
       this.handle("auction.nominate", (client, request) => this.#auctioned([nominate(this.#model, this.#actor(client), request, Date.now())]));
-      this.handle("auction.bid", (client, request) => this.#auctioned(withBidId(request.bidId, () => placeBid(this.#model, this.#actor(client), request, Date.now()))));
+      this.handle("auction.bid", (client, request) => {
+        const events = withBidId(request.bidId, () => placeBid(this.#model, this.#actor(client), request, Date.now()));
+        if (events.length > 0) this.#auctioned(events); // a retried bid id changed nothing
+      });
 
       this.clock.setInterval(() => this.#tick(), limits.clockTickMs);
       this.setupProjectRoom();
@@ -189,9 +192,9 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       try {
         const status = this.#model.status;
         const events = this.#model.auction ? auctionTick(this.#model, Date.now()) : [];
-        const picks = tick(this.#model, Date.now());
-        if (this.#model.auction && (events.length > 0 || this.#model.status !== status)) this.#auctioned(events);
-        else if (picks.length > 0) this.#picked(picks);
+        const picks = this.#model.auction ? [] : tick(this.#model, Date.now());
+        if (picks.length > 0) this.#picked(picks);
+        else if (events.length > 0 || this.#model.status !== status) this.#auctioned(events);
         else syncClock(this.#model, this.state, Date.now());
       } catch (error) {
         deps.logger.error({ err: error, roomId: this.roomId }, "draft clock failed");
