@@ -18,10 +18,13 @@ import {
 import { ProjectRoom } from "./base-room.ts";
 import {
   absentAfterDisconnect,
+  auctionTick,
   isCommissioner,
   makePick,
   markBack,
+  nominate,
   pauseDraft,
+  placeBid,
   resumeDraft,
   setAutopick,
   setOrder,
@@ -31,6 +34,7 @@ import {
   teamOf,
   tick,
   undoPicks,
+  type AuctionEvent,
   type ClockNotice,
   type DraftModel,
   type DraftPick,
@@ -39,7 +43,7 @@ import { RoomChat } from "./chat.ts";
 import { DisconnectClock } from "./draft/absence.ts";
 import { DraftScheduler } from "./draft/scheduler.ts";
 import { loadDraft, saveRosters, startWithFinalTeams } from "./draft/league-io.ts";
-import { syncClock, syncDraftState } from "./draft/index.ts";
+import { auctionAnnouncements, syncClock, syncDraftState, withBidId } from "./draft/index.ts";
 import { DEFAULT_DRAFT_LIMITS, type DraftRoomLimits } from "./draft/limits.ts";
 import { completeMessage, pickMessage, withPickId } from "./draft/messages.ts";
 import { LEAGUE_COMMANDS, noticeAnnouncement, type Announcement } from "./draft/league-commands.ts";
@@ -133,6 +137,12 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         const { playerId, name } = this.claimsOf(client);
         const line = this.#chat.say(client.sessionId, { playerId, name }, text, Date.now());
         this.#announce(DraftServerMessage.CHAT, { seq: line.seq, playerId, name, text: line.text, at: line.at });
+      });
+
+      this.handle("auction.nominate", (client, request) => this.#auctioned([nominate(this.#model, this.#actor(client), request, Date.now())]));
+      this.handle("auction.bid", (client, request) => {
+        const events = withBidId(request.bidId, () => placeBid(this.#model, this.#actor(client), request, Date.now()));
+        if (events.length > 0) this.#auctioned(events); // a retried bid id changed nothing
       });
 
       this.clock.setInterval(() => this.#tick(), limits.clockTickMs);
@@ -266,10 +276,14 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         const notices: ClockNotice[] = [];
         this.#updateDisconnects(now);
         for (const teamId of absentAfterDisconnect(this.#model, this.#disconnects.since, now)) notices.push({ type: "absent", teamId, reason: "disconnected" });
-        const picks = tick(this.#model, now, notices);
-        if (picks.length > 0 || notices.length > 0) this.#changed();
+        const status = this.#model.status;
+        const picks = tick(this.#model, now, notices); // an auction's: quiet hours only
+        const events = this.#model.auction ? auctionTick(this.#model, now, notices) : [];
+        const statusChanged = this.#model.status !== status;
+        if (picks.length > 0 || notices.length > 0 || events.length > 0 || statusChanged) this.#changed();
         else syncClock(this.#model, this.state, now);
         for (const [type, payload] of notices.map((notice) => noticeAnnouncement(this.#model, notice, now))) this.#announce(type, payload);
+        if (this.#model.auction && (events.length > 0 || statusChanged)) this.#auctioned(events, false);
         if (picks.length > 0) this.#picked(picks, false);
       } catch (error) {
         deps.logger.error({ err: error, roomId: this.roomId }, "draft clock failed");
@@ -285,6 +299,13 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       if (picks.length === 0) return;
       if (changed) this.#changed();
       for (const pick of picks) this.#announce(DraftServerMessage.PICKED, pickMessage(this.#model, pick));
+      if (this.#model.status === "complete") this.#finish();
+    }
+
+    /** Auction happenings (rules/draft/auction.ts): the change goes out, then each event; a complete auction saves its rosters. */
+    #auctioned(events: AuctionEvent[], changed = true): void {
+      if (changed) this.#changed();
+      for (const { type, payload } of auctionAnnouncements(this.#model, events)) this.#announce(type, payload);
       if (this.#model.status === "complete") this.#finish();
     }
 

@@ -10,8 +10,12 @@ import { OwnerId } from "./leaderboards.ts";
  * Browser-safe: the SDK imports these validators and DTOs.
  */
 
-/** How the draft order runs each round. `snake` reverses every other round; `linear` repeats round 1's order. */
-export const DraftType = z.enum(["snake", "linear"]);
+/**
+ * How the draft runs. `snake` reverses every other round; `linear` repeats
+ * round 1's order; `auction`: teams nominate players in turn and bid on them
+ * from a `budget` (docs/protocol.md "Auction drafts").
+ */
+export const DraftType = z.enum(["snake", "linear", "auction"]);
 export type DraftType = z.infer<typeof DraftType>;
 
 /** `random`: shuffled when the commissioner starts the draft; `manual`: the commissioner sets it (`order.set`) or the join order stands. */
@@ -31,6 +35,19 @@ export const LEAGUE_LIMITS = {
   extraPlayers: { max: 500 },
   /** `disconnect-grace`: how long a disconnected manager keeps the clock. */
   absentGraceSeconds: { min: 0, max: 3600, default: 60 },
+  /** Auction drafts: each team's budget (at least $1 per roster slot). */
+  budget: { min: 1, max: 10_000, default: 200 },
+  /** Auction drafts: the clock of the team that is to nominate a player. */
+  nominationSeconds: { min: 1, max: 3600, default: 30 },
+  /** Auction drafts: the bid clock; it restarts in full on each bid, and the high bidder wins the lot when it runs out. */
+  bidSeconds: { min: 1, max: 600, default: 10 },
+} as const;
+
+/** The auction settings a league stored before they existed reads as these. */
+export const AUCTION_DEFAULTS = {
+  budget: LEAGUE_LIMITS.budget.default,
+  nominationSeconds: LEAGUE_LIMITS.nominationSeconds.default,
+  bidSeconds: LEAGUE_LIMITS.bidSeconds.default,
 } as const;
 
 const Name = displayText("name", { max: 64 });
@@ -106,6 +123,12 @@ export const CreateLeagueRequest = z
     thirdRoundReversal: z.boolean().default(false),
     pickSeconds: int(LEAGUE_LIMITS.pickSeconds).default(LEAGUE_LIMITS.pickSeconds.default),
     draftOrder: DraftOrderMode.default("random"),
+    /** Auction drafts only: each team's budget. */
+    budget: int(LEAGUE_LIMITS.budget).default(LEAGUE_LIMITS.budget.default),
+    /** Auction drafts only: the nomination clock. */
+    nominationSeconds: int(LEAGUE_LIMITS.nominationSeconds).default(LEAGUE_LIMITS.nominationSeconds.default),
+    /** Auction drafts only: the bid clock (restarts on each bid). */
+    bidSeconds: int(LEAGUE_LIMITS.bidSeconds).default(LEAGUE_LIMITS.bidSeconds.default),
     /** Also join as a manager with this team name (the commissioner's own team). */
     teamName: Name.optional(),
     /** Extra draftable players, after the `rating` board's (they rank below every rated player, in this order). */
@@ -123,9 +146,13 @@ export const CreateLeagueRequest = z
     /** Soft timer: a clock that runs out flags the team as late and never autopicks. */
     softTimer: z.boolean().default(false),
   })
-  .refine((body) => !(body.thirdRoundReversal && body.draftType === "linear"), {
+  .refine((body) => !(body.thirdRoundReversal && body.draftType !== "snake"), {
     message: "thirdRoundReversal applies to snake drafts only",
     path: ["thirdRoundReversal"],
+  })
+  .refine((body) => body.draftType !== "auction" || body.budget >= (body.rosterSlots ? rosterSlotsTotal(body.rosterSlots) : (body.rosterSize ?? LEAGUE_LIMITS.rosterSize.default)), {
+    message: "an auction budget must hold at least $1 per roster slot (budget >= rosterSize)",
+    path: ["budget"],
   })
   .refine((body) => !body.players || new Set(body.players.map((p) => p.playerId)).size === body.players.length, {
     message: "players must not repeat a playerId",
@@ -168,8 +195,6 @@ export interface League {
   thirdRoundReversal: boolean;
   pickSeconds: number;
   draftOrder: DraftOrderMode;
-  /** Extra draftable players supplied at creation (and positions for rated players). */
-  players: { playerId: string; name?: string; position?: Position }[];
   absentPolicy: AbsentPolicy;
   absentGraceSeconds: number;
   /** Absent: no positions (any player fills any pick). */
@@ -178,6 +203,14 @@ export interface League {
   startAt?: string;
   quietHours?: QuietHours;
   softTimer: boolean;
+  /** Auction drafts: each team's budget (read as the default for leagues stored before the setting existed). */
+  budget: number;
+  /** Auction drafts: the nomination clock. */
+  nominationSeconds: number;
+  /** Auction drafts: the bid clock. */
+  bidSeconds: number;
+  /** Extra draftable players supplied at creation (and positions for rated players). */
+  players: { playerId: string; name?: string; position?: Position }[];
   /** In join order. */
   teams: LeagueTeam[];
   draftStatus: LeagueDraftStatus;
@@ -200,7 +233,12 @@ export interface LeagueListResponse {
 }
 
 /** The settings added after the first leagues were stored, with their defaults (a stored league without them reads as these). */
-export const LEAGUE_SETTING_DEFAULTS = { absentPolicy: "missed-clock", absentGraceSeconds: LEAGUE_LIMITS.absentGraceSeconds.default, softTimer: false } as const satisfies Partial<League>;
+export const LEAGUE_SETTING_DEFAULTS = {
+  absentPolicy: "missed-clock",
+  absentGraceSeconds: LEAGUE_LIMITS.absentGraceSeconds.default,
+  softTimer: false,
+  ...AUCTION_DEFAULTS,
+} as const satisfies Partial<League>;
 
 /** What a player is in a league, if anything. */
 export function leagueRole(league: League, playerId: string): { commissioner: boolean; team?: LeagueTeam } | undefined {

@@ -201,6 +201,25 @@ export class DraftConnection extends RoomConnection<DraftContract> {
     this.send("resume", {});
   }
 
+  /**
+   * Auction drafts: nominates `playerId` for the caller's team (on the
+   * nomination clock) with an opening bid (default 1). Refusals arrive as
+   * `error` events (`details.reason`: NOT_YOUR_NOMINATION, LOT_OPEN, …).
+   */
+  nominate(playerId: string, bid?: number): void {
+    this.send("auction.nominate", bid === undefined ? { playerId } : { playerId, bid });
+  }
+
+  /**
+   * Auction drafts: bids `amount` on the open lot. `lot` (default: the lot
+   * open in the state now) keeps a late bid off the next player; `bidId`
+   * makes a resend safe. Refusals carry `details.bidId` when one was sent.
+   */
+  bid(amount: number, options: { lot?: number; bidId?: string } = {}): void {
+    const lot = options.lot ?? (this.state?.lot.number || undefined);
+    this.send("auction.bid", { amount, ...(lot === undefined ? {} : { lot }), ...(options.bidId === undefined ? {} : { bidId: options.bidId }) });
+  }
+
   /** Commissioner: undoes pick `pickNumber` (default: the last) and every later pick. */
   undo(pickNumber?: number): void {
     this.send("undo", pickNumber === undefined ? {} : { pickNumber });

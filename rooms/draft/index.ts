@@ -1,2 +1,3 @@
 export * from "./pool.ts";
 export * from "./state-sync.ts";
+export * from "./auction.ts";

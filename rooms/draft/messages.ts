@@ -19,6 +19,7 @@ export function pickMessage(model: DraftModel, pick: DraftPick): DraftPickMessag
     playerName: playerName(model, pick.playerId),
     by: pick.by,
     ...(pick.source ? { source: pick.source } : {}),
+    ...(pick.price !== undefined ? { price: pick.price } : {}),
   };
 }
 

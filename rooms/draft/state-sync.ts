@@ -2,6 +2,7 @@ import type { ArraySchema } from "@colyseus/schema";
 import { DraftPickState, DraftPlayerState, DraftSlotState, DraftTeamState, DraftTradeState, ROSTER_SLOT_NAMES, type DraftState } from "../../shared/index.ts";
 import { onTheClock, remainingMs, slotKey, slotOwner, totalPicks, type DraftModel } from "../../shared/rules/draft/model.ts";
 import { draftSlots } from "../../shared/rules/draft/order.ts";
+import { budgetLeft, maxBid } from "../../shared/rules/draft/auction-values.ts";
 
 /** Schema setters only send values that changed; still, skip no-op writes to keep patches minimal. */
 function setIfChanged<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
@@ -44,12 +45,14 @@ export function syncDraftState(model: DraftModel, state: DraftState, now: number
     if (count === undefined) state.rosterSlots.delete(slot);
     else if (state.rosterSlots.get(slot) !== count) state.rosterSlots.set(slot, count);
   }
+  syncAuction(model, state);
   syncStrings(state.order, model.order);
   setIfChanged(state, "totalPicks", model.status === "waiting" ? 0 : totalPicks(model));
-  const slot = onTheClock(model);
-  setIfChanged(state, "currentPick", slot?.number ?? 0);
+  const slot = model.auction ? undefined : onTheClock(model);
+  const live = model.status === "running" || model.status === "paused";
+  setIfChanged(state, "currentPick", model.auction ? (live ? model.picks.length + 1 : 0) : (slot?.number ?? 0));
   setIfChanged(state, "currentRound", slot?.round ?? 0);
-  setIfChanged(state, "onClock", slot?.teamId ?? "");
+  setIfChanged(state, "onClock", model.auction ? (live ? model.auction.nominator : "") : (slot?.teamId ?? ""));
   setIfChanged(state, "deadlineAt", model.status === "running" ? model.clock.deadline : 0);
   syncClock(model, state, now);
 
@@ -69,6 +72,8 @@ export function syncDraftState(model: DraftModel, state: DraftState, now: number
     setIfChanged(view, "late", team.late === true);
     syncStrings(view.roster, model.picks.filter((p) => p.teamId === team.teamId).map((p) => p.playerId));
     syncStrings(view.queue, team.queue);
+    setIfChanged(view, "budgetLeft", model.auction ? budgetLeft(model, team.teamId) : 0);
+    setIfChanged(view, "maxBid", model.auction ? maxBid(model, team.teamId) : 0);
   }
 
   const byPlayer = new Map(model.picks.map((p) => [p.playerId, p]));
@@ -104,6 +109,7 @@ export function syncDraftState(model: DraftModel, state: DraftState, now: number
     view.at = pick.at;
     view.originalTeamId = pick.originalTeamId ?? pick.teamId;
     view.slot = pick.slot ?? "";
+    view.price = pick.price ?? 0;
     state.picks.push(view);
   }
   syncSlots(model, state);
@@ -147,6 +153,21 @@ function syncTrades(model: DraftModel, state: DraftState): void {
     }
     setIfChanged(view, "status", trade.status);
   });
+}
+
+/** Auction drafts: the settings and the open lot (all zero in other drafts). */
+function syncAuction(model: DraftModel, state: DraftState): void {
+  const auction = model.auction;
+  setIfChanged(state, "budget", auction?.budget ?? 0);
+  setIfChanged(state, "nominationSeconds", auction?.nominationSeconds ?? 0);
+  setIfChanged(state, "bidSeconds", auction?.bidSeconds ?? 0);
+  const lot = auction?.lot;
+  setIfChanged(state.lot, "number", lot?.number ?? 0);
+  setIfChanged(state.lot, "playerId", lot?.playerId ?? "");
+  setIfChanged(state.lot, "nominator", lot?.nominator ?? "");
+  setIfChanged(state.lot, "highBid", lot?.highBid ?? 0);
+  setIfChanged(state.lot, "highBidder", lot?.highBidder ?? "");
+  setIfChanged(state.lot, "bids", lot?.bids ?? 0);
 }
 
 /** The clock field alone (the room refreshes it a few times a second). */

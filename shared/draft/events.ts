@@ -34,6 +34,12 @@ export const DraftServerMessage = {
   TRADE: "draft.trade",
   /** `DraftChatMessage`, to everyone, for every chat line (also kept in `state.chat`). */
   CHAT: "draft.chat",
+  /** `AuctionNominatedMessage`, to everyone: a player was nominated; the lot is open with the nominator's opening bid. */
+  NOMINATED: "draft.auction.nominated",
+  /** `AuctionBidMessage`, to everyone, for every accepted bid (the bid clock restarted). */
+  BID: "draft.auction.bid",
+  /** `AuctionWonMessage`, to everyone: the bid clock ran out and the high bidder won the lot (then `draft.picked` for the roster entry). */
+  WON: "draft.auction.won",
 } as const;
 
 export interface DraftStartedMessage {
@@ -101,6 +107,46 @@ export interface DraftPickMessage {
   playerName: string;
   by: DraftPickBy;
   source?: AutopickSource;
+  /** Auction drafts: what the team paid. */
+  price?: number;
+}
+
+/** Who acted in an auction: the team's manager, or the room for a team in autopick mode (or whose nomination clock ran out). */
+export type AuctionBidBy = "manager" | "autopick";
+
+export interface AuctionNominatedMessage {
+  /** The lot number (1-based; one lot per player auctioned). */
+  lot: number;
+  playerId: string;
+  playerName: string;
+  /** The nominating team, holding the opening bid. */
+  teamId: string;
+  bid: number;
+  by: AuctionBidBy;
+  /** Where an automatic nomination came from. */
+  source?: AutopickSource;
+  /** When the bid clock runs out (epoch ms, server clock). */
+  deadlineAt: number;
+}
+
+export interface AuctionBidMessage {
+  lot: number;
+  playerId: string;
+  teamId: string;
+  amount: number;
+  by: AuctionBidBy;
+  deadlineAt: number;
+}
+
+export interface AuctionWonMessage {
+  lot: number;
+  playerId: string;
+  playerName: string;
+  teamId: string;
+  price: number;
+  by: AuctionBidBy;
+  /** The winner's budget left after paying. */
+  budgetLeft: number;
 }
 
 export interface DraftPickResult {
@@ -139,4 +185,7 @@ export interface DraftEvents {
   [DraftServerMessage.KEEPER]: DraftKeeperMessage;
   [DraftServerMessage.TRADE]: DraftTradeMessage;
   [DraftServerMessage.CHAT]: DraftChatMessage;
+  [DraftServerMessage.NOMINATED]: AuctionNominatedMessage;
+  [DraftServerMessage.BID]: AuctionBidMessage;
+  [DraftServerMessage.WON]: AuctionWonMessage;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FantasyLeagueId, FantasyTeamId } from "../fantasy.ts";
+import { LEAGUE_LIMITS } from "../fantasy-leagues.ts";
 import { OwnerId } from "../leaderboards.ts";
 import type { MessageSchemas } from "../room-protocol.ts";
 import { MAX_QUEUE_LENGTH } from "./state.ts";
@@ -13,6 +14,9 @@ const TradeId = z.string().regex(/^tr[0-9]{1,6}$/, "a trade id (tr and digits)")
 
 /** A client's id for one pick attempt: a retry with the same id never picks twice (idempotency key). */
 export const ClientPickId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "pickId: 1..64 letters, digits, _ . : -");
+
+/** An auction amount in whole dollars. */
+export const AuctionAmount = z.number().int().min(1).max(LEAGUE_LIMITS.budget.max);
 
 /**
  * Join options of the `draft` room (joinOrCreate sends one object for create
@@ -68,7 +72,17 @@ export const DraftClientMessages = {
   "trade.veto": z.strictObject({ tradeId: TradeId }),
   /** A chat line to the draft room (the text rule, rate-limited per client, kept in the bounded `chat` history). */
   chat: z.strictObject({ text: ChatText }),
+  /** Auction drafts: the team on the nomination clock puts a player up, with its opening bid (default 1). */
+  "auction.nominate": z.strictObject({ playerId: OwnerId, bid: AuctionAmount.optional() }),
+  /**
+   * Auction drafts: a bid on the open lot, above the high bid and at most the
+   * team's max bid. `lot` (optional) names the lot meant, so a late bid never
+   * lands on the next player; `bidId` (optional) makes a retry safe.
+   */
+  "auction.bid": z.strictObject({ amount: AuctionAmount, lot: z.number().int().min(1).max(65535).optional(), bidId: ClientPickId.optional() }),
 } satisfies MessageSchemas;
 
 export type DraftClientMessageType = keyof typeof DraftClientMessages;
 export type DraftPickRequest = z.output<(typeof DraftClientMessages)["pick"]>;
+export type AuctionNominateRequest = z.output<(typeof DraftClientMessages)["auction.nominate"]>;
+export type AuctionBidRequest = z.output<(typeof DraftClientMessages)["auction.bid"]>;

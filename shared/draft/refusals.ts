@@ -37,6 +37,17 @@ export const DraftRefusals = {
   TRADE_CLOSED: { code: "CONFLICT", doc: "The trade was already accepted, declined, withdrawn or vetoed." },
   NOT_YOUR_TRADE: { code: "FORBIDDEN", doc: "Only the receiving manager accepts a trade; only its two managers decline or withdraw it." },
   TOO_MANY_TRADES: { code: "CONFLICT", doc: "The draft keeps at most 200 trade proposals." },
+  // Auction drafts (docs/protocol.md "Auction drafts").
+  NOT_AUCTION: { code: "CONFLICT", doc: "`auction.*` messages need an auction draft (`draftType: auction`)." },
+  AUCTION_DRAFT: { code: "CONFLICT", doc: "An auction draft fills rosters by nominations and bids: `pick` and `undo` are not offered." },
+  NOT_YOUR_NOMINATION: { code: "CONFLICT", doc: "Another team is on the nomination clock." },
+  LOT_OPEN: { code: "CONFLICT", doc: "A player is being auctioned; the next nomination waits until that lot is won." },
+  NO_LOT: { code: "CONFLICT", doc: "No player is being auctioned: the team on the nomination clock nominates one first." },
+  LOT_CLOSED: { code: "CONFLICT", doc: "The bid names a lot that is no longer open (it was won meanwhile)." },
+  BID_TOO_LOW: { code: "CONFLICT", doc: "A bid must exceed the current high bid (an opening bid is at least 1)." },
+  ABOVE_MAX_BID: { code: "CONFLICT", doc: "Above the team's max bid: budget left − $1 × the empty roster slots after this one." },
+  ALREADY_HIGH_BIDDER: { code: "CONFLICT", doc: "The team already holds the high bid on this lot." },
+  BID_ID_REUSED: { code: "CONFLICT", doc: "This bid id already placed a different bid; use a new id for a new bid." },
 } as const satisfies Record<string, { code: ErrorCode; doc: string }>;
 
 export type DraftRefusalReason = keyof typeof DraftRefusals;

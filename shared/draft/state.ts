@@ -43,6 +43,23 @@ export class DraftTeamState extends Schema {
   @type(["string"]) roster = new ArraySchema<string>();
   /** The manager's private queue (player ids, first = next). Visible to that manager only. */
   @view() @type(["string"]) queue = new ArraySchema<string>();
+  /** Auction drafts: budget left (0 in other drafts). */
+  @type("uint16") budgetLeft = 0;
+  /** Auction drafts: the most this team may bid now (budget left − $1 × empty slots after this one; 0 when its roster is full). */
+  @type("uint16") maxBid = 0;
+}
+
+/** Auction drafts: the player being auctioned (`number` 0 while none is). */
+export class AuctionLotState extends Schema {
+  /** Lot number, 1-based; 0: no lot open. */
+  @type("uint16") number = 0;
+  @type("string") playerId = "";
+  /** The team that nominated the player. */
+  @type("string") nominator = "";
+  @type("uint16") highBid = 0;
+  @type("string") highBidder = "";
+  /** Bids on this lot so far, the opening bid included. */
+  @type("uint16") bids = 0;
 }
 
 export class DraftPlayerState extends Schema {
@@ -103,6 +120,8 @@ export class DraftPickState extends Schema {
   @type("string") slot = "";
   /** Epoch ms. */
   @type("float64") at = 0;
+  /** Auction drafts: what the team paid (0 in other drafts). */
+  @type("uint16") price = 0;
 }
 
 export class DraftState extends Schema {
@@ -134,6 +153,14 @@ export class DraftState extends Schema {
   @type([DraftPickState]) picks = new ArraySchema<DraftPickState>();
   /** The draftable pool, keyed by player id, in ranking order (rated by rank, then supplied players). */
   @type({ map: DraftPlayerState }) players = new MapSchema<DraftPlayerState>();
+  /** Auction drafts: each team's starting budget (0 in other drafts). */
+  @type("uint16") budget = 0;
+  /** Auction drafts: the nomination clock. */
+  @type("uint16") nominationSeconds = 0;
+  /** Auction drafts: the bid clock, restarted by every bid. */
+  @type("uint16") bidSeconds = 0;
+  /** Auction drafts: the open lot (`lot.number` 0 while the team on the clock, `onClock`, is to nominate). */
+  @type(AuctionLotState) lot = new AuctionLotState();
   /** True once a complete draft's rosters are in the fantasy roster store (points are credited from then on). */
   @type("boolean") rostersSaved = false;
   /** Absent managers: `missed-clock` or `disconnect-grace`. */

@@ -31,6 +31,9 @@ export function leagueRecord(id: string, inviteCode: string, input: NewLeague, c
     thirdRoundReversal: input.thirdRoundReversal,
     pickSeconds: input.pickSeconds,
     draftOrder: input.draftOrder,
+    budget: input.budget,
+    nominationSeconds: input.nominationSeconds,
+    bidSeconds: input.bidSeconds,
     players: input.players ?? [],
     absentPolicy: input.absentPolicy,
     absentGraceSeconds: input.absentGraceSeconds,
@@ -43,7 +46,7 @@ export function leagueRecord(id: string, inviteCode: string, input: NewLeague, c
   };
 }
 
-/** A stored league row; fields added since it was written read as their defaults. */
+/** A stored league row; settings added since it was stored read as their defaults. */
 export function withSettingDefaults(record: LeagueRecord): LeagueRecord {
   return { ...LEAGUE_SETTING_DEFAULTS, ...record };
 }

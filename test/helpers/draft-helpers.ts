@@ -63,6 +63,8 @@ export interface DraftSeat {
   complete: DraftCompleteMessage[];
   /** Every `draft.*` message heard, by type, in order (typed reads: `heardOf`). */
   heard: Map<string, unknown[]>;
+  /** Auction drafts: every `draft.auction.*` event, in order. */
+  auction: { type: string; payload: unknown }[];
   send<K extends keyof typeof DraftClientMessages & string>(type: K, payload: MessagePayload<typeof DraftClientMessages, K>): void;
   /** Resolves with the next error after now. */
   nextError(): Promise<RoomErrorMessage>;
@@ -87,6 +89,7 @@ export function seatOf(client: Client, room: Room<any, DraftState>, who: Player)
     undone: [],
     complete: [],
     heard: new Map(),
+    auction: [],
     send: (type, payload) => room.send(type, payload),
     async nextError() {
       const seen = seat.errors.length;
@@ -104,6 +107,7 @@ export function seatOf(client: Client, room: Room<any, DraftState>, who: Player)
     const list = seat.heard.get(type) ?? [];
     list.push(payload);
     seat.heard.set(type, list);
+    if (type.startsWith("draft.auction.")) seat.auction.push({ type, payload });
   });
   return seat;
 }

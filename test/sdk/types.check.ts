@@ -207,6 +207,20 @@ export async function teamDraftLeagueTypes(): Promise<void> {
   draft.onMessage("draft.begun", () => undefined);
   // @ts-expect-error: a queue is a list of player ids
   draft.setQueue("p1");
+  // Auction drafts.
+  draft.nominate("p1", 3);
+  draft.bid(5, { bidId: "b1" });
+  draft.send("auction.bid", { amount: 5, lot: 1 });
+  // @ts-expect-error: an amount is a number
+  draft.bid("5");
+  // @ts-expect-error: a bid has an amount, not a price
+  draft.send("auction.bid", { price: 5 });
+  draft.onMessage("draft.auction.won", (won) => {
+    const price: number = won.price;
+    // @ts-expect-error: no such field on a won lot
+    void won.amount;
+    void price;
+  });
 
   // Leagues: DTOs from shared/fantasy-leagues.
   const league = await client.leagues.create({ name: "Friday league", teamCount: 4, draftType: "snake" });
@@ -216,7 +230,10 @@ export async function teamDraftLeagueTypes(): Promise<void> {
   // @ts-expect-error: wrong DTO field in the request
   await client.leagues.create({ name: "x", rounds: 3 });
   // @ts-expect-error: not a draft type
-  await client.leagues.create({ name: "x", draftType: "auction" });
+  await client.leagues.create({ name: "x", draftType: "raffle" });
+  await client.leagues.create({ name: "x", draftType: "auction", budget: 100, nominationSeconds: 20, bidSeconds: 8 });
+  // @ts-expect-error: a budget is a number
+  await client.leagues.create({ name: "x", draftType: "auction", budget: "100" });
   const joined = await client.leagues.join(inviteCode, "Rovers FC");
   const created: boolean = joined.created;
   // @ts-expect-error: the join answer has no `teams` (it is `league.teams`)

@@ -1,5 +1,6 @@
 import { draftRefusal } from "../../draft/refusals.ts";
 import type { League } from "../../fantasy-leagues.ts";
+import { openNominations } from "./auction.ts";
 import { shuffleOrder } from "./order.ts";
 import { advance } from "./picks.ts";
 import { assertCommissioner, isCommissioner, remainingMs, resetClock, syncTeams, withModelDefaults, takenPlayers, teamOf, type Actor, type DraftModel, type DraftPick, type DraftTeam } from "./model.ts";
@@ -46,7 +47,10 @@ export function startDraft(model: DraftModel, actor: Actor, league: League, now:
   else model.order = [...model.order.filter((id) => teamIds.includes(id)), ...teamIds.filter((id) => !model.order.includes(id))];
   model.status = "running";
   model.quiet = false;
-  advance(model, now);
+  if (model.auction) {
+    resetClock(model, now);
+    openNominations(model, now);
+  } else advance(model, now);
 }
 
 export function pauseDraft(model: DraftModel, actor: Actor, now: number): void {
@@ -56,7 +60,7 @@ export function pauseDraft(model: DraftModel, actor: Actor, now: number): void {
   model.status = "paused";
 }
 
-/** Resumes with the FULL pick time for the team on the clock (the pause may have been about them). */
+/** Resumes with the FULL clock for the team on the clock (the pause may have been about them); in an auction, the full bid clock of the open lot, else the nomination clock. */
 export function resumeDraft(model: DraftModel, actor: Actor, now: number): void {
   assertCommissioner(model, actor, "resume the draft");
   if (model.status !== "paused") throw draftRefusal(model.status === "complete" ? "COMPLETE" : "NOT_PAUSED", `The draft is ${model.status}, not paused`);
@@ -73,6 +77,7 @@ export function undoPicks(model: DraftModel, actor: Actor, pickNumber: number | 
   assertCommissioner(model, actor, "undo picks");
   if (model.status === "complete") throw draftRefusal("COMPLETE", "The draft is complete; rosters are final");
   if (model.status === "waiting") throw draftRefusal("NOT_STARTED", "The draft has not started");
+  if (model.auction) throw draftRefusal("AUCTION_DRAFT", "Undo is not offered in auction drafts: a won lot has moved a budget and the nomination turn; pause the draft instead");
   const from = pickNumber ?? model.picks.length;
   if (from < 1 || from > model.picks.length) {
     throw draftRefusal("NOTHING_TO_UNDO", model.picks.length === 0 ? "No pick has been made yet" : `Picks run from 1 to ${model.picks.length}`, { picks: model.picks.length });

@@ -9,3 +9,5 @@ export * from "./keepers.ts";
 export * from "./trades.ts";
 export * from "./slots.ts";
 export * from "./schedule.ts";
+export * from "./auction-values.ts";
+export * from "./auction.ts";

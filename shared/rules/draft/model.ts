@@ -1,7 +1,7 @@
 import { draftRefusal } from "../../draft/refusals.ts";
 import type { AutopickSource, DraftPickBy, DraftStatus } from "../../draft/state.ts";
 import type { AbsentPolicy, DraftOrderMode, Position, QuietHours, RosterSlot, RosterSlots } from "../../fantasy-leagues.ts";
-import type { League } from "../../fantasy-leagues.ts";
+import { AUCTION_DEFAULTS, type League } from "../../fantasy-leagues.ts";
 import { slotOf, type OrderRules, type PickSlot } from "./order.ts";
 import type { DraftTrade } from "./trades.ts";
 
@@ -61,6 +61,37 @@ export interface DraftPick {
   originalTeamId?: string;
   /** The roster slot the player fills (leagues with roster slots). */
   slot?: RosterSlot;
+  /** Auction drafts: what the team paid for the player. */
+  price?: number;
+}
+
+/** Auction drafts: the player being auctioned. */
+export interface AuctionLot {
+  /** 1-based, one per player auctioned (= the pick number the lot becomes). */
+  number: number;
+  playerId: string;
+  nominator: string;
+  highBid: number;
+  highBidder: string;
+  /** Who placed the high bid (the pick's `by` if it wins). */
+  highBy: "manager" | "autopick";
+  bids: number;
+}
+
+/** Auction drafts' part of the model (absent in snake and linear drafts). */
+export interface AuctionModel {
+  budget: number;
+  nominationSeconds: number;
+  bidSeconds: number;
+  /** The team on the nomination clock ("" while a lot is open or before the start). */
+  nominator: string;
+  /** Position in `order` where the search for the next nominator starts. */
+  nextIndex: number;
+  lot?: AuctionLot;
+  /** Spent so far, by team id. */
+  spent: Record<string, number>;
+  /** Accepted client bids by `<actor playerId>:<bidId>` (idempotency): the lot and amount. */
+  bidKeys: Record<string, { lot: number; amount: number }>;
 }
 
 export interface DraftRules extends OrderRules {
@@ -104,6 +135,8 @@ export interface DraftModel {
   quiet: boolean;
   /** A scheduled start was tried and refused (not retried; the commissioner may start by hand). */
   scheduleFailed?: boolean;
+  /** Auction drafts only (`rules.draftType` "auction"). */
+  auction?: AuctionModel;
 }
 
 export interface Actor {
@@ -143,6 +176,19 @@ export function createDraft(league: League, pool: PoolPlayer[]): DraftModel {
     trades: [],
     tradeSeq: 0,
     quiet: false,
+    ...(league.draftType === "auction"
+      ? {
+          auction: {
+            budget: league.budget ?? AUCTION_DEFAULTS.budget,
+            nominationSeconds: league.nominationSeconds ?? AUCTION_DEFAULTS.nominationSeconds,
+            bidSeconds: league.bidSeconds ?? AUCTION_DEFAULTS.bidSeconds,
+            nominator: "",
+            nextIndex: 0,
+            spent: {},
+            bidKeys: {},
+          },
+        }
+      : {}),
   };
 }
 
@@ -233,9 +279,16 @@ export function teamName(model: DraftModel, teamId: string): string {
   return model.teams.find((t) => t.teamId === teamId)?.name ?? teamId;
 }
 
+/** The full clock now: the pick clock, or in an auction the bid clock while a lot is open, else the nomination clock. */
+export function clockSeconds(model: DraftModel): number {
+  const auction = model.auction;
+  if (!auction) return model.rules.pickSeconds;
+  return auction.lot ? auction.bidSeconds : auction.nominationSeconds;
+}
+
 /** A full clock for the team on the clock; frozen (no deadline) unless running outside quiet hours. */
 export function resetClock(model: DraftModel, now: number): void {
-  const full = model.rules.pickSeconds * 1000;
+  const full = clockSeconds(model) * 1000;
   model.clock = model.status === "running" && !model.quiet ? { deadline: now + full, remainingMs: full } : { deadline: 0, remainingMs: full };
 }
 

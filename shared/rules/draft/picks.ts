@@ -39,6 +39,7 @@ export function makePick(model: DraftModel, actor: Actor, request: PickRequest, 
     }
     return { pick: earlier, replayed: true, undone: !model.picks.some((p) => p.key === key) };
   }
+  if (model.auction) throw draftRefusal("AUCTION_DRAFT", "This is an auction draft: nominate players and bid on them (auction.nominate, auction.bid)");
   const commissioner = isCommissioner(model, actor);
   // The commissioner may fix picks while the draft is paused (e.g. redo an undone pick); managers wait.
   assertPicking(model, commissioner);
@@ -153,6 +154,7 @@ export function tick(model: DraftModel, now: number, notices: ClockNotice[] = []
   const made: DraftPick[] = [];
   const quiet = updateQuietHours(model, now);
   if (quiet) notices.push({ type: "quiet", quiet: quiet === "began" });
+  if (model.auction) return made; // an auction's clock is auctionTick (auction.ts)
   while (model.status === "running" && !model.quiet) {
     const slot = onTheClock(model)!;
     const team = model.teams.find((t) => t.teamId === slot.teamId)!;

@@ -47,6 +47,7 @@ export function proposeTrade(model: DraftModel, actor: Actor, proposal: TradePro
   const from = teamOf(model, actor.playerId);
   if (!from) throw draftRefusal("NOT_A_MANAGER", "You have no team in this league, so no picks to trade");
   if (model.status === "complete") throw draftRefusal("COMPLETE", "The draft is complete");
+  if (model.auction) throw draftRefusal("AUCTION_DRAFT", "An auction draft has no picks to trade: players are won by bidding");
   if (!model.teams.some((t) => t.teamId === proposal.toTeamId)) throw draftRefusal("UNKNOWN_TEAM", `No team ${proposal.toTeamId} in this league`);
   if (proposal.toTeamId === from.teamId) throw draftRefusal("BAD_TRADE", "A trade needs another team");
   if (proposal.give.length === 0 || proposal.give.length !== proposal.get.length) {
