@@ -56,6 +56,9 @@ export const ROUTES = {
   "POST /v1/leagues/join": { auth: "required", kind: "json" },
   "GET /v1/leagues": { auth: "required", kind: "json" },
   "GET /v1/leagues/:id": { auth: "required", kind: "json" },
+  "GET /v1/leagues/:id/standings": { auth: "required", kind: "json" },
+  "GET /v1/leagues/:id/standings/stream": { auth: "optional", kind: "sse" },
+  "GET /v1/leagues/:id/draft/stream": { auth: "optional", kind: "sse" },
 
   "POST /v1/admin/leaderboards": { auth: "admin", kind: "json" },
   "PATCH /v1/admin/leaderboards/:id": { auth: "admin", kind: "json" },
