@@ -44,6 +44,17 @@ export { MatchFeed, MatchesClient, type MatchFeedIteratorOptions, type WaitForRe
 export { SseParser, readSseBody, type SseEvent } from "./sse.ts";
 export { SpectateConnection, type SpectateEvents, type SpectateHandler, type SpectateMessage, type SpectateOptions, type SpectateRetryEvent } from "./spectate.ts";
 export { LeaguesClient } from "./leagues.ts";
+export {
+  DraftFeedSubscription,
+  StandingsSubscription,
+  type DraftFeedEvent,
+  type DraftFeedEvents,
+  type LeagueStreamOptions,
+  type LeagueStreamRetryEvent,
+  type StandingsEvents,
+} from "./league-streams.ts";
+/** The draft board's pure helpers (browser-safe): what `draftFeed` keeps its board with. */
+export { applyDraftEvent, waitingBoard, DRAFT_CLOCK_EVENT } from "../shared/draft/board.ts";
 export { DEFAULT_BACKOFF, backoffCeiling, backoffDelay, parseRetryAfter, retryDelay, type BackoffOptions } from "./backoff.ts";
 export {
   CONNECTION_TRANSITIONS,
