@@ -54,7 +54,7 @@ export {
   type StandingsEvents,
 } from "./league-streams.ts";
 /** The draft board's pure helpers (browser-safe): what `draftFeed` keeps its board with. */
-export { applyDraftEvent, waitingBoard, DRAFT_CLOCK_EVENT } from "../shared/draft/board.ts";
+export { applyDraftEvent, waitingBoard, DRAFT_CLOCK_EVENT, DRAFT_ORDER_EVENT } from "../shared/draft/board.ts";
 export { DEFAULT_BACKOFF, backoffCeiling, backoffDelay, parseRetryAfter, retryDelay, type BackoffOptions } from "./backoff.ts";
 export {
   CONNECTION_TRANSITIONS,

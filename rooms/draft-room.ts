@@ -20,7 +20,7 @@ import { loadDraft, saveRosters, startWithFinalTeams } from "./draft/league-io.t
 import { syncClock, syncDraftState } from "./draft/index.ts";
 import { DEFAULT_DRAFT_LIMITS, type DraftRoomLimits } from "./draft/limits.ts";
 import { completeMessage, pickMessage, withPickId } from "./draft/messages.ts";
-import { draftBoard, draftClock } from "./draft/feed-board.ts";
+import { draftBoard, draftClock, draftOrder } from "./draft/feed-board.ts";
 import { FeedWriter } from "./draft/feed-writer.ts";
 import { DraftSeats } from "./draft/seats.ts";
 import { SnapshotWriter } from "./draft/snapshot-writer.ts";
@@ -81,6 +81,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         feed: deps.stores.draftFeed,
         board: () => draftBoard(this.#model, Date.now()),
         clock: () => draftClock(this.#model, Date.now()),
+        order: () => draftOrder(this.#model),
         logger: deps.logger.child({ roomId: this.roomId, leagueId }),
       });
       this.#feed.start();

@@ -1,4 +1,4 @@
-import type { DraftBoard, DraftClock } from "../../shared/index.ts";
+import type { DraftBoard, DraftClock, DraftOrderMessage } from "../../shared/index.ts";
 import { draftSlots, onTheClock, remainingMs, type DraftModel } from "../../shared/rules/draft/index.ts";
 import { pickMessage } from "./messages.ts";
 
@@ -20,6 +20,15 @@ export function clockKey(clock: DraftClock): string {
   return `${clock.status}|${clock.pickNumber}|${clock.teamId}|${clock.endsAt ?? ""}|${clock.endsAt === null ? clock.remainingMs : ""}`;
 }
 
+/** The board's teams, order and slots (the `draft.order` event). */
+export function draftOrder(model: DraftModel): DraftOrderMessage {
+  return {
+    teams: model.teams.map((t) => ({ teamId: t.teamId, name: t.name, managerId: t.managerId, autopick: t.autopick })),
+    order: [...model.order],
+    slots: model.order.length > 0 ? draftSlots(model.order, model.rules).map((s) => ({ number: s.number, round: s.round, teamId: s.teamId })) : [],
+  };
+}
+
 /** The draft board of the stream's `board` snapshot, from the room's model. */
 export function draftBoard(model: DraftModel, now: number): DraftBoard {
   return {
@@ -29,9 +38,7 @@ export function draftBoard(model: DraftModel, now: number): DraftBoard {
     draftType: model.rules.draftType,
     rounds: model.rules.rounds,
     pickSeconds: model.rules.pickSeconds,
-    teams: model.teams.map((t) => ({ teamId: t.teamId, name: t.name, managerId: t.managerId, autopick: t.autopick })),
-    order: [...model.order],
-    slots: model.order.length > 0 ? draftSlots(model.order, model.rules).map((s) => ({ number: s.number, round: s.round, teamId: s.teamId })) : [],
+    ...draftOrder(model),
     picks: model.picks.map((p) => pickMessage(model, p)),
     clock: draftClock(model, now),
     ts: now,

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { DRAFT_CLOCK_EVENT, type DraftBoard, type DraftClock } from "../../shared/index.ts";
+import { DRAFT_CLOCK_EVENT, DRAFT_ORDER_EVENT, type DraftBoard, type DraftClock, type DraftOrderMessage } from "../../shared/index.ts";
 import type { DraftFeed } from "../../store/draft-feed.ts";
 import { clockKey } from "./feed-board.ts";
 
@@ -12,6 +12,8 @@ export interface FeedWriterOptions {
   /** The board and clock of the model as it is now. */
   board: () => DraftBoard;
   clock: () => DraftClock;
+  /** The board's teams, order and slots now. */
+  order: () => DraftOrderMessage;
   logger: Logger;
   /** Pause before retrying a failed write. @default 1000 */
   retryMs?: number;
@@ -26,7 +28,8 @@ interface Item {
 
 /**
  * The room's side of the draft feed (store/draft-feed.ts): every announced
- * event, plus a `draft.clock` event whenever who is on the clock or the
+ * event, plus a `draft.order` event whenever the board's teams, order or
+ * slots change and a `draft.clock` event whenever who is on the clock or the
  * clock's end changes, appended in order, one write in flight at a time,
  * retried while the store is down. After each synchronous batch of changes
  * (a handler, a tick) the board as of the batch's last event goes with it, so
@@ -38,6 +41,7 @@ export class FeedWriter {
   readonly #queue: Item[] = [];
   #boardOnly: DraftBoard | undefined;
   #lastClock = "";
+  #lastOrder = "";
   #observing = false;
   #running: Promise<void> | undefined;
   #stopped = false;
@@ -51,6 +55,7 @@ export class FeedWriter {
   /** The room's first board (its clock state is the baseline of later `draft.clock` events). */
   start(): void {
     this.#lastClock = clockKey(this.#options.clock());
+    this.#lastOrder = JSON.stringify(this.#options.order());
     this.#boardOnly = this.#options.board();
     this.#run();
   }
@@ -88,6 +93,12 @@ export class FeedWriter {
     queueMicrotask(() => {
       this.#observing = false;
       if (this.#stopped) return;
+      const order = this.#options.order();
+      const orderKey = JSON.stringify(order);
+      if (orderKey !== this.#lastOrder) {
+        this.#lastOrder = orderKey;
+        this.#queue.push({ type: DRAFT_ORDER_EVENT, data: order });
+      }
       const clock = this.#options.clock();
       const key = clockKey(clock);
       if (key !== this.#lastClock) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { DraftBoard, DraftClock } from "../draft/board.ts";
+import type { DraftBoard, DraftClock, DraftOrderMessage } from "../draft/board.ts";
 import type { DraftCompleteMessage, DraftPickMessage, DraftUndoneMessage } from "../draft/events.ts";
 import type { LeagueStandings, LeagueStandingsRow } from "../fantasy-standings.ts";
 import { dto } from "./dto.ts";
@@ -53,6 +53,10 @@ const DraftClockSchema = dto<DraftClock>()(
     .describe("Who is on the clock and until when"),
 );
 
+const DraftTeamsSchema = z.array(z.strictObject({ teamId: z.string(), name: z.string(), managerId: z.string(), autopick: z.boolean() })).describe("In join order");
+const DraftOrderSchema = z.array(z.string()).describe("Round 1's order (team ids); empty until set or the draft starts");
+const DraftSlotsSchema = z.array(z.strictObject({ number: Whole, round: Whole, teamId: z.string() })).describe("Every pick slot in order: which team picks at each overall number");
+
 export const DraftBoardSchema = dto<DraftBoard>()(
   z
     .strictObject({
@@ -62,9 +66,9 @@ export const DraftBoardSchema = dto<DraftBoard>()(
       draftType: z.string(),
       rounds: Whole,
       pickSeconds: Whole,
-      teams: z.array(z.strictObject({ teamId: z.string(), name: z.string(), managerId: z.string(), autopick: z.boolean() })).describe("In join order"),
-      order: z.array(z.string()).describe("Round 1's order (team ids); empty until set or the draft starts"),
-      slots: z.array(z.strictObject({ number: Whole, round: Whole, teamId: z.string() })).describe("Every pick slot in order"),
+      teams: DraftTeamsSchema,
+      order: DraftOrderSchema,
+      slots: DraftSlotsSchema,
       picks: z.array(DraftPickSchema).describe("The picks so far, in order"),
       clock: DraftClockSchema,
       ts: z.number(),
@@ -80,6 +84,7 @@ export const DraftStreamEventSchemas = {
   board: DraftBoardSchema,
   "draft.picked": DraftPickSchema,
   "draft.undone": dto<DraftUndoneMessage>()(z.strictObject({ fromPick: Whole, undone: z.array(DraftPickSchema) })),
+  "draft.order": dto<DraftOrderMessage>()(z.strictObject({ teams: DraftTeamsSchema, order: DraftOrderSchema, slots: DraftSlotsSchema }).describe("The board's teams, order or slots changed")),
   "draft.clock": DraftClockSchema,
   "draft.complete": dto<DraftCompleteMessage>()(
     z.strictObject({ leagueId: z.string(), standingsBoardId: z.string(), rosters: z.array(z.strictObject({ teamId: z.string(), name: z.string(), playerIds: z.array(z.string()) })) }),

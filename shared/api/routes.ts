@@ -73,6 +73,7 @@ export const ROUTES = {
   "GET /": { auth: "none", kind: "page" },
   "GET /leaderboards/:id": { auth: "none", kind: "page" },
   "GET /matches/:id": { auth: "none", kind: "page" },
+  "GET /leagues/:id/draft": { auth: "none", kind: "page" },
   "GET /favicon.ico": { auth: "none", kind: "asset" },
   "GET /web/:file": { auth: "none", kind: "asset" },
   "GET /sdk/manifest.json": { auth: "none", kind: "asset" },

@@ -49,6 +49,14 @@ export interface DraftBoard {
   ts: number;
 }
 
+/**
+ * The `draft.order` feed event: the board's teams, order or slots changed
+ * (the order set or drawn at the start, a team joined, autopick switched, a
+ * slot changed hands). The whole of those three fields.
+ */
+export const DRAFT_ORDER_EVENT = "draft.order";
+export type DraftOrderMessage = Pick<DraftBoard, "teams" | "order" | "slots">;
+
 /** The `draft.clock` feed event: the clock's state changed (who is on it, its end, paused/resumed, complete). Not sent per tick. */
 export const DRAFT_CLOCK_EVENT = "draft.clock";
 export type DraftClockMessage = DraftClock;
@@ -73,7 +81,7 @@ export function waitingBoard(league: { id: string; name: string; draftType: stri
 
 /**
  * Applies one feed event to a board (the SDK's `draftFeed` and the page keep
- * their board with it): picks, undos, clock changes and completion. Other
+ * their board with it): picks, undos, the order, clock changes and completion. Other
  * events leave the board as it is (the stream's next `board` snapshot, on a
  * reconnect, carries whatever they changed). Returns a new board.
  */
@@ -87,6 +95,10 @@ export function applyDraftEvent(board: DraftBoard, type: string, data: unknown):
     case "draft.undone": {
       const { fromPick } = data as DraftUndoneMessage;
       return { ...board, picks: board.picks.filter((p) => p.number < fromPick) };
+    }
+    case DRAFT_ORDER_EVENT: {
+      const { teams, order, slots } = data as DraftOrderMessage;
+      return { ...board, teams, order, slots };
     }
     case DRAFT_CLOCK_EVENT: {
       const clock = data as DraftClock;

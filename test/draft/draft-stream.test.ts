@@ -85,7 +85,15 @@ describe("draft stream: the board, then every pick and clock change, for members
     assert.equal(clocks.map((k) => `${k.status}:${k.pickNumber}`).join(","), "running:1,running:2,paused:2,running:2,running:3,running:4,complete:0", "a clock event per pick on the clock, pause and resume, never per tick");
     assert.equal(clocks.at(-1)!.status, "complete");
 
+    // The start drew the order: one draft.order event with the order and every slot, before the first clock event.
+    const orders = feed.filter((e) => e.event === "draft.order");
+    assert.equal(orders.length, 1);
+    assert.deepEqual([...(orders[0].data as DraftBoard).order].sort(), league.teams.map((t) => t.teamId).sort());
+    assert.equal((orders[0].data as DraftBoard).slots.length, 4);
+    assert.ok(feed.indexOf(orders[0]) < feed.findIndex((e) => e.event === "draft.clock"));
+
     const board = replay(stream.events)!;
+    assert.deepEqual(board.slots, (orders[0].data as DraftBoard).slots);
     assert.equal(board.status, "complete");
     assert.deepEqual(board.picks.map((p) => `${p.number}:${p.teamId}:${p.playerId}`), roomPicks);
 
