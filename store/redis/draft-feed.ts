@@ -56,6 +56,7 @@ export class RedisDraftFeed implements DraftFeed {
   readonly #prefix: string;
   readonly #channel: string;
   readonly #retained: number;
+  readonly #clock: () => number;
 
   constructor(redis: RedisConnection, keys: { prefix: string; channel: string }, options: { clock: () => number; retained?: number }) {
     this.#redis = redis;
@@ -64,8 +65,6 @@ export class RedisDraftFeed implements DraftFeed {
     this.#retained = options.retained ?? DRAFT_FEED_RETAINED;
     this.#clock = options.clock;
   }
-
-  readonly #clock: () => number;
 
   #keys(leagueId: string): { list: string; meta: string } {
     const list = `${this.#prefix}draftfeed:${leagueId}`;
