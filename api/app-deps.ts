@@ -69,7 +69,7 @@ export interface AppDeps {
    * stores). Without them (unit tests of the app shell) the leaderboard and
    * admin routes are not mounted.
    */
-  stores?: Pick<Stores, "leaderboards" | "results" | "rosters" | "notifications" | "spectators"> & Partial<Pick<Stores, "leagues">>;
+  stores?: Pick<Stores, "leaderboards" | "results" | "rosters" | "notifications" | "spectators"> & Partial<Pick<Stores, "leagues" | "draftFeed">>;
   /** `X-Admin-Key` for /v1/admin/*. Required with `stores`. */
   adminKey?: string;
 }

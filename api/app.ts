@@ -76,7 +76,7 @@ function routers(deps: AppDeps, throttle: LogThrottle, joinLimit: Koa.Middleware
       adminRoutes({ adminKey: deps.adminKey, leaderboards: stores.leaderboards, rosters: stores.rosters, results: stores.results }),
       ...liveRoutes(deps, stores, throttle),
     );
-    if (stores.leagues) list.push(leagueRoutes({ leagues: stores.leagues, tokens: deps.tokens, joinLimit }));
+    if (stores.leagues) list.push(leagueRoutes({ leagues: stores.leagues, leaderboards: stores.leaderboards, tokens: deps.tokens, joinLimit }));
   }
   if (deps.options.webRoot) list.push(webRoutes(deps.options.webRoot));
   if (deps.options.sdkRoot) list.push(sdkRoutes(deps.options.sdkRoot));

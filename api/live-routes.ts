@@ -8,12 +8,13 @@ import { ConnectionBudget } from "./limits/connection-budget.ts";
 import type { LogThrottle } from "./logging/log-throttle.ts";
 import { adminKeyCheck } from "./middleware/auth.ts";
 import { leaderboardStreamRoutes } from "./routes/leaderboard-streams.ts";
+import { leagueStreamRoutes } from "./routes/league-streams.ts";
 import { matchResultRoutes } from "./routes/match-results.ts";
 import { spectateRoutes } from "./routes/spectate.ts";
 
 type LiveStores = NonNullable<AppDeps["stores"]>;
 
-/** SSE leaderboard streams and their long-poll twin, spectating, and match-result long polls. */
+/** SSE leaderboard streams and their long-poll twin, spectating, the leagues' standings and draft streams, and match-result long polls. */
 export function liveRoutes(deps: AppDeps, stores: LiveStores, throttle: LogThrottle): Router<ApiState>[] {
   // Every publisher of every board fails at once while the store is down: one line per kind and minute is enough.
   const onError = (error: unknown) => throttle.warn("live-update-failed", { err: error }, "live update failed");
@@ -34,7 +35,7 @@ export function liveRoutes(deps: AppDeps, stores: LiveStores, throttle: LogThrot
   return routers;
 }
 
-/** The leaderboard streams (and `/changes`) and spectating: one admission budget, one publisher hub. */
+/** The leaderboard streams (and `/changes`), spectating and the league streams: one admission budget, one publisher hub. */
 function streamRoutes(deps: AppDeps, streams: NonNullable<ApiOptions["streams"]>, stores: LiveStores, onError: (error: unknown) => void): Router<ApiState>[] {
   const { history, perIp, max, publishersMax, publisherLingerMs, ...options } = streams;
   const admission = new ConnectionBudget({
@@ -72,7 +73,12 @@ function streamRoutes(deps: AppDeps, streams: NonNullable<ApiOptions["streams"]>
   deps.lifecycle.onDrain(() => hub.close());
   const { spectators, results, notifications } = stores;
   const spectate = spectateRoutes({ spectators, results, notifications, tokens: deps.tokens, lifecycle: deps.lifecycle, admission, options });
-  return [boards, spectate];
+  const routers = [boards, spectate];
+  const { leagues, leaderboards, draftFeed } = stores;
+  if (leagues && draftFeed) {
+    routers.push(leagueStreamRoutes({ leagues, leaderboards, draftFeed, notifications, hub, admission, tokens: deps.tokens, lifecycle: deps.lifecycle, options, onError }));
+  }
+  return routers;
 }
 
 export function boardAccess(stores: LiveStores): BoardAccess {

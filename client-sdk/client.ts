@@ -26,7 +26,7 @@ export interface ClientOptions<Rooms extends Record<string, RoomEntry> = {}> ext
 
 export interface ArenaClient<Rooms extends Record<string, RoomEntry>> extends BaseClient {
   readonly rooms: ClientRooms<Rooms>;
-  /** Fantasy leagues: create, join by invite code, list mine, get one. */
+  /** Fantasy leagues: create, join by invite code, list mine, get one, standings (also live), the draft board live. */
   readonly leagues: LeaguesClient;
   /** A live, typed listing of public games and teams (the `lobby` room), with add/remove events and filters. */
   lobby(options?: LobbyOptions, control?: RoomConnectOptions): Promise<LobbyConnection>;
@@ -64,7 +64,7 @@ export function createClient<Rooms extends Record<string, RoomEntry> = {}>(optio
   return {
     ...base,
     rooms: rooms as ClientRooms<ProjectRoomContracts & Rooms>,
-    leagues: new LeaguesClient(base.http),
+    leagues: new LeaguesClient(base.http, { tokens: base.auth, fetch: base.platform.fetch, backoff: options.backoff, network: base.platform.network, onListenerError }),
     lobby: (lobbyOptions, control) => LobbyConnection.open(core, lobbyOptions, control),
     roomHandle: (contract) => new RoomHandle(core, contract),
   };

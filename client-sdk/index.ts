@@ -19,6 +19,17 @@ export { joinErrorFrom } from "./rooms/join-room.ts";
 export type { LeaderboardChangesResponse } from "../shared/leaderboard-table.ts";
 export { LeaguesClient } from "./leagues.ts";
 export { IllegalTransitionError, JoinError, RoomClosedError, RoomMessageError } from "./errors.ts";
+export {
+  DraftFeedSubscription,
+  StandingsSubscription,
+  type DraftFeedEvent,
+  type DraftFeedEvents,
+  type LeagueStreamOptions,
+  type LeagueStreamRetryEvent,
+  type StandingsEvents,
+} from "./league-streams.ts";
+/** The draft board's pure helpers (browser-safe): what `draftFeed` keeps its board with. */
+export { applyDraftEvent, waitingBoard, DRAFT_CLOCK_EVENT, DRAFT_ORDER_EVENT } from "../shared/draft/board.ts";
 export { Emitter } from "./emitter.ts";
 export type { WebSocketConstructor, WebSocketLike } from "./platform.ts";
 export { defineRoom, type AnyRoomContract, type EventType, type EventsOf, type JoinOptionsOf, type MessageType, type PayloadOf, type RoomContract, type StateOf } from "../shared/rooms/define.ts";

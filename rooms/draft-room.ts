@@ -47,6 +47,8 @@ import { auctionAnnouncements, syncClock, syncDraftState, withBidId } from "./dr
 import { DEFAULT_DRAFT_LIMITS, type DraftRoomLimits } from "./draft/limits.ts";
 import { completeMessage, pickMessage, withPickId } from "./draft/messages.ts";
 import { LEAGUE_COMMANDS, noticeAnnouncement, type Announcement } from "./draft/league-commands.ts";
+import { draftBoard, draftClock, draftOrder } from "./draft/feed-board.ts";
+import { FeedWriter } from "./draft/feed-writer.ts";
 import { DraftSeats } from "./draft/seats.ts";
 import { SnapshotWriter } from "./draft/snapshot-writer.ts";
 import { parseOrRefuse, refusal } from "./refusal.ts";
@@ -77,6 +79,8 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     protected readonly messageSchemas = DraftClientMessages;
     #model!: DraftModel;
     #writer!: SnapshotWriter;
+    /** The league's draft feed (the draft stream of every process reads it). */
+    #feed!: FeedWriter;
     readonly #seats = new DraftSeats();
     readonly #disconnects = new DisconnectClock();
     #chat!: RoomChat;
@@ -102,6 +106,15 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       this.state = new DraftState();
       this.#chat = new RoomChat(this.state.chat, limits);
       syncDraftState(this.#model, this.state, Date.now());
+      this.#feed = new FeedWriter({
+        leagueId,
+        feed: deps.stores.draftFeed,
+        board: () => draftBoard(this.#model, Date.now()),
+        clock: () => draftClock(this.#model, Date.now()),
+        order: () => draftOrder(this.#model),
+        logger: deps.logger.child({ roomId: this.roomId, leagueId }),
+      });
+      this.#feed.start();
 
       this.#on("start", async (client) => this.#start(client));
       this.#on("order.set", (client, { teamIds }) => this.#apply(client, (actor) => setOrder(this.#model, actor, teamIds)));
@@ -205,14 +218,17 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       if (!this.#writer) return; // onCreate refused
       await this.#writer.flush();
       this.#writer.stop();
+      await this.#feed?.flush();
+      this.#feed?.stop();
     }
 
     get model(): DraftModel {
       return this.#model;
     }
 
-    flushSnapshots(): Promise<void> {
-      return this.#writer.flush();
+    async flushSnapshots(): Promise<void> {
+      await this.#writer.flush();
+      await this.#feed.flush();
     }
 
     #actor(client: Client) {
@@ -311,10 +327,12 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
 
     /**
      * Every draft event to everyone goes out here, after the patch that shows
-     * it: the one place the draft's happenings leave the room.
+     * it: the one place the draft's happenings leave the room. Each also
+     * goes to the league's draft feed (the draft stream over HTTP).
      */
     #announce<K extends keyof DraftEvents>(type: K, payload: DraftEvents[K]): void {
       this.broadcast(type, payload, { afterNextPatch: true });
+      this.#feed.event(type, payload);
     }
 
     /** After every change: version, state, snapshot, listing. */
@@ -323,6 +341,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       syncDraftState(this.#model, this.state, Date.now());
       this.#syncConnected();
       this.#writer.write({ version: this.#model.version, data: JSON.stringify(this.#model) });
+      this.#feed.changed();
       this.#updateListing();
     }
 
@@ -410,6 +429,6 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
 /** What the draft room offers beyond Colyseus's Room (tests and operations reach it in-process). */
 export interface DraftRoomControls {
   readonly model: DraftModel;
-  /** Resolves once every snapshot so far is in the store. */
+  /** Resolves once every snapshot (and draft feed event) so far is in the store. */
   flushSnapshots(): Promise<void>;
 }

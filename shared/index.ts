@@ -19,6 +19,7 @@ export * from "./team/index.ts";
 export * from "./leaderboards.ts";
 export * from "./fantasy.ts";
 export * from "./fantasy-leagues.ts";
+export * from "./fantasy-standings.ts";
 export * from "./draft/index.ts";
 export * from "./rooms/index.ts";
 export * from "./rooms/schemas.ts";

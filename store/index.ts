@@ -7,6 +7,7 @@ import { upsertBoard } from "./common/board-setup.ts";
 import { ResultPipeline } from "./common/result-pipeline.ts";
 import { ResultRecorder } from "./common/result-recorder.ts";
 import type { StoreParts } from "./common/store-parts.ts";
+import type { DraftFeed } from "./draft-feed.ts";
 import type { LeaderboardStore } from "./leaderboards.ts";
 import type { LeagueStore } from "./leagues.ts";
 import type { ResultRejection, ResultsFront } from "./match-results.ts";
@@ -36,6 +37,8 @@ export type { MatchmakingStore, QueueTicket } from "./matchmaking.ts";
 export type { TeamMembershipStore, TeamMembership, MembershipClaim } from "./team-memberships.ts";
 export type { ChangeNotifications, StoreEvent, StoreEventListener } from "./notifications.ts";
 export type { SpectatorFeed } from "./spectator-feed.ts";
+export type { DraftFeed, DraftFeedEntry, DraftFeedBoard } from "./draft-feed.ts";
+export { DRAFT_FEED_RETAINED } from "./common/draft-feed.ts";
 export type { ResultPipeline } from "./common/result-pipeline.ts";
 export { RedisUnavailableError } from "./redis/connection.ts";
 export { LeaderboardFileError } from "./common/leaderboard-file.ts";
@@ -61,6 +64,8 @@ export interface Stores {
   readonly pipeline: ResultPipeline;
   /** Live match frames from game rooms to SSE spectators (pub/sub, never stored). */
   readonly spectators: SpectatorFeed;
+  /** Each league draft's event feed and board, from its room to the draft streams of every process. */
+  readonly draftFeed: DraftFeed;
   /** Team join codes and the team matchmaking queue. */
   readonly matchmaking: MatchmakingStore;
   /** Which team room each player is in (one at a time, across processes). */
@@ -157,6 +162,7 @@ export async function createStores(options: CreateStoresOptions): Promise<Stores
     ratings: parts.ratings,
     notifications: parts.notifications,
     spectators: parts.spectators,
+    draftFeed: parts.draftFeed,
     matchmaking: parts.matchmaking,
     teamMemberships: parts.teamMemberships,
     pipeline,

@@ -12,6 +12,8 @@ export type StoreEvent =
   | { type: "leaderboard-config"; boardId: string; revision: number }
   /** A match result was recorded; `seq` is its place in the results feed (strictly increasing, no holes). */
   | { type: "result"; matchId: string; seq: number }
+  /** A league's draft feed moved: an event was appended (`seq`) or the board stored. */
+  | { type: "draft-feed"; leagueId: string; seq: number }
   /**
    * Local only: this process may have missed events (the Redis subscription
    * was down). Listeners should re-read what they serve.

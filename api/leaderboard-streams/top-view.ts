@@ -100,6 +100,11 @@ export class TopView {
     return this.#subscribers.size;
   }
 
+  /** The rows this view shows now (its top N), best first. */
+  get records(): readonly LeaderboardRecord[] {
+    return this.#shown.records;
+  }
+
   get cursor(): { epoch: string; version: number } {
     return { epoch: this.#shown.epoch, version: this.#emittedVersion };
   }

@@ -1,13 +1,17 @@
 import type Router from "@koa/router";
 import type { Middleware } from "koa";
 import { AppError, LeagueId, leagueRole, parseOrThrow, type TokenClaims, type TokenVerifier } from "../../shared/index.ts";
+import type { LeaderboardStore } from "../../store/leaderboards.ts";
 import type { LeagueStore } from "../../store/leagues.ts";
+import { memberLeague, readStandings } from "../league-standings.ts";
 import type { ApiState } from "../context.ts";
 import { contractRouter } from "../contract-router.ts";
 import { requireAuth } from "../middleware/auth.ts";
 
 export interface LeagueRoutesDeps {
   leagues: LeagueStore;
+  /** The standings boards (`GET /v1/leagues/:id/standings`). */
+  leaderboards: Pick<LeaderboardStore, "top">;
   tokens: TokenVerifier;
   /** Join-attempt rate limit (invite codes are guessable only this fast); none when unset. */
   joinLimit?: Middleware<ApiState>;
@@ -15,7 +19,8 @@ export interface LeagueRoutesDeps {
 
 /**
  * Fantasy leagues: create (the caller is the commissioner), join by invite
- * code (one team per player per league), list mine, read one. Every route
+ * code (one team per player per league), list mine, read one, its
+ * standings (a row per team). Every route
  * needs a player token. The draft itself happens in the `draft` room.
  */
 export function leagueRoutes(deps: LeagueRoutesDeps): Router<ApiState> {
@@ -40,6 +45,10 @@ export function leagueRoutes(deps: LeagueRoutesDeps): Router<ApiState> {
         if (!league) throw new AppError("NOT_FOUND", `No league ${id}`);
         if (!leagueRole(league, player(ctx.state).playerId)) throw new AppError("FORBIDDEN", "Only the league's commissioner and managers may read it; join with its invite code");
         return league;
+      },
+      "GET /v1/leagues/:id/standings": async (ctx, request) => {
+        const league = await memberLeague(leagues, request.params.id, player(ctx.state));
+        return readStandings(deps.leaderboards, league);
       },
     },
     {

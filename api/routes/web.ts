@@ -5,16 +5,18 @@ import { AppError } from "../../shared/index.ts";
 import type { ApiContext, ApiState } from "../context.ts";
 import { contractRouter } from "../contract-router.ts";
 
-/** The page's own files: plain ES modules and style sheets at the top of web/ (web/dist is the SDK build, served by sdk.ts). */
+/** The pages' own files: plain ES modules and style sheets at the top of web/ (web/dist is the SDK build, served by sdk.ts). */
 const ASSET = /^[a-z][a-z0-9-]*\.(js|css)$/;
 
 /**
  * The bundled watch page (web/): `/`, `/leaderboards/:id` and `/matches/:id`
  * serve the same shell (the page routes on the path itself), `/web/<file>`
- * its scripts and style sheet. Files are read once at start-up.
+ * its scripts and style sheet. `/leagues/:id/draft` serves the draft board
+ * page (web/draft.html). Files are read once at start-up.
  */
 export function webRoutes(webRoot: string): Router<ApiState> {
   const page = readFileSync(join(webRoot, "index.html"));
+  const draftPage = readFileSync(join(webRoot, "draft.html"));
   const assets = new Map<string, Buffer>();
   for (const name of readdirSync(webRoot)) if (ASSET.test(name)) assets.set(name, readFileSync(join(webRoot, name)));
   const headers = {
@@ -32,6 +34,11 @@ export function webRoutes(webRoot: string): Router<ApiState> {
     "GET /": servePage,
     "GET /leaderboards/:id": servePage,
     "GET /matches/:id": servePage,
+    "GET /leagues/:id/draft": (ctx) => {
+      ctx.set(headers);
+      ctx.type = "text/html; charset=utf-8";
+      ctx.body = draftPage;
+    },
     // Browsers ask for it on every page: no icon, and nothing to ask again for a day (not a JSON 404).
     "GET /favicon.ico": (ctx) => {
       ctx.set("Cache-Control", "public, max-age=86400");

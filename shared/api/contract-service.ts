@@ -76,6 +76,13 @@ export const SERVICE_CONTRACT = {
     contentType: "text/html; charset=utf-8",
     errors: [],
   },
+  "GET /leagues/:id/draft": {
+    tag: "Pages and files",
+    summary: "The live draft board of a league (members only: the page takes a player token from `#token=` or localStorage)",
+    params: z.object({ id: z.string() }),
+    contentType: "text/html; charset=utf-8",
+    errors: [],
+  },
   "GET /favicon.ico": {
     tag: "Pages and files",
     summary: "No icon (204, cached for a day)",

@@ -56,6 +56,9 @@ export const ROUTES = {
   "POST /v1/leagues/join": { auth: "required", kind: "json" },
   "GET /v1/leagues": { auth: "required", kind: "json" },
   "GET /v1/leagues/:id": { auth: "required", kind: "json" },
+  "GET /v1/leagues/:id/standings": { auth: "required", kind: "json" },
+  "GET /v1/leagues/:id/standings/stream": { auth: "optional", kind: "sse" },
+  "GET /v1/leagues/:id/draft/stream": { auth: "optional", kind: "sse" },
 
   "POST /v1/admin/leaderboards": { auth: "admin", kind: "json" },
   "PATCH /v1/admin/leaderboards/:id": { auth: "admin", kind: "json" },
@@ -70,6 +73,7 @@ export const ROUTES = {
   "GET /": { auth: "none", kind: "page" },
   "GET /leaderboards/:id": { auth: "none", kind: "page" },
   "GET /matches/:id": { auth: "none", kind: "page" },
+  "GET /leagues/:id/draft": { auth: "none", kind: "page" },
   "GET /favicon.ico": { auth: "none", kind: "asset" },
   "GET /web/:file": { auth: "none", kind: "asset" },
   "GET /sdk/manifest.json": { auth: "none", kind: "asset" },

@@ -1,3 +1,4 @@
+import type { DraftFeed } from "../draft-feed.ts";
 import type { LeaderboardStore } from "../leaderboards.ts";
 import type { LeagueStore } from "../leagues.ts";
 import type { ResultStore } from "../match-results.ts";
@@ -26,6 +27,7 @@ export interface StoreParts {
   available: () => boolean;
   onReconnect?: (listener: () => void) => void;
   spectators: SpectatorFeed;
+  draftFeed: DraftFeed;
   matchmaking: MatchmakingStore;
   teamMemberships: TeamMembershipStore;
   close: () => Promise<void>;

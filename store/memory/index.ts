@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { LocalNotifications } from "../common/local-notifications.ts";
 import type { PartsOptions, StoreParts } from "../common/store-parts.ts";
+import { MemoryDraftFeed } from "./draft-feed.ts";
 import { MemoryLeaderboardStore } from "./leaderboards.ts";
 import { MemoryLeagueStore } from "./leagues.ts";
 import { MemoryMatchResultStore } from "./match-results.ts";
@@ -28,6 +29,7 @@ export function createMemoryParts(logger: Logger, options: PartsOptions): StoreP
     ping: async () => ({ ok: true }),
     available: () => true,
     spectators: new MemorySpectatorFeed(logger),
+    draftFeed: new MemoryDraftFeed(notifications, { clock }),
     matchmaking: new MemoryMatchmakingStore({ clock }),
     teamMemberships: new MemoryTeamMembershipStore({ clock }),
     close: async () => undefined,

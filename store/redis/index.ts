@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { PartsOptions, StoreParts } from "../common/store-parts.ts";
 import { RedisConnection } from "./connection.ts";
+import { RedisDraftFeed } from "./draft-feed.ts";
 import { RedisLeaderboardStore } from "./leaderboards.ts";
 import { RedisLeagueStore } from "./leagues.ts";
 import { RedisMatchResultStore } from "./match-results.ts";
@@ -46,6 +47,7 @@ export async function createRedisParts(logger: Logger, options: RedisPartsOption
       available: () => redis.available,
       onReconnect: (listener) => redis.onReady(listener),
       spectators: new RedisSpectatorFeed(redis, prefix, logger),
+      draftFeed: new RedisDraftFeed(redis, keys, { clock }),
       matchmaking: new RedisMatchmakingStore(redis, keys),
       teamMemberships: new RedisTeamMembershipStore(redis, keys),
       close: () => redis.close(),

@@ -20,6 +20,7 @@ const SUITES: Record<string, string> = {
   notifications: "notifications.test.ts",
   pipeline: "pipeline.test.ts",
   spectators: "spectator-feed.test.ts",
+  draftFeed: "draft-feed.test.ts",
   matchmaking: "matchmaking.test.ts",
   teamMemberships: "match-claims.test.ts",
 };
