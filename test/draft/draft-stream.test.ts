@@ -30,7 +30,8 @@ describe("draft stream: the board, then every pick and clock change, for members
   it("a waiting board before the room exists; picks, clock changes (start, each pick, pause, resume, end) and completion as they happen; Last-Event-ID replays the gap", async () => {
     await seedRatings(server, Array.from({ length: 8 }, (_, i) => ({ ownerId: `d${i + 1}`, name: `Drafted ${i + 1}`, score: 1900 - i })));
     const [comm, ann, bob, eve] = await Promise.all(["Comm", "Ann", "Bob", "Eve"].map((name) => player(server, name)));
-    const league = await leagueWith(server, comm, [ann, bob], { teamCount: 2, rosterSize: 2, pickSeconds: 1 });
+    const league = await leagueWith(server, comm, [ann, bob], { teamCount: 2, rosterSize: 2, pickSeconds: 1, absentPolicy: "disconnect-grace", absentGraceSeconds: 3600 });
+    // Every pick takes its full clock (no manager becomes absent), so the stream shows one clock event per pick.
     const path = `/v1/leagues/${league.id}/draft/stream`;
 
     // Members and the commissioner only.
