@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   createClient,
+  eventEpoch,
   HttpError,
   type LeaderboardRetryEvent,
   type LeaderboardStreamMessage,
@@ -49,11 +50,11 @@ function assertNoGap(messages: LeaderboardStreamMessage[]) {
   let epoch: string | undefined;
   for (const message of messages) {
     if (message.event === "delta") {
-      assert.equal(message.data.epoch, epoch, `delta ${message.id} in another epoch`);
+      assert.equal(eventEpoch(message.id), epoch, `delta ${message.id} in another epoch`);
       assert.equal(message.data.prevVersion, version, `delta ${message.id} does not follow ${epoch}:${version}`);
     }
     version = message.data.version;
-    epoch = message.data.epoch;
+    epoch = eventEpoch(message.id);
   }
 }
 
