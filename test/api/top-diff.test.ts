@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { diffTop } from "../../api/leaderboard-streams/top-diff.ts";
-import { applyLeaderboardOps, LeaderboardGapError, type LeaderboardOp, type LeaderboardRecord } from "../../shared/index.ts";
+import { applyLeaderboardOps, LeaderboardGapError, type LeaderboardDeltaEvent, type LeaderboardOp, type LeaderboardRecord } from "../../shared/index.ts";
 
 /** A row as the store reads it (rank = position). */
 function row(ownerId: string, rank: number, score: number, extra: Partial<LeaderboardRecord> = {}): LeaderboardRecord {
@@ -55,24 +56,25 @@ describe("leaderboard delta ops (diffTop and applyLeaderboardOps)", () => {
     assert.deepEqual(diffTop(table("abc"), table("abc")), []);
   });
 
-  it("the worked example of docs/protocol.md applies as documented", () => {
-    // Previous top 5: a..e. e's new score takes it to the top, a newcomer f enters at rank 3 and d drops
-    // out; b's name changed.
-    const previous = table("abcde");
-    const ops: LeaderboardOp[] = [
-      ["remove", 4],
-      ["move", 4, 1],
-      ["insert", 3, { ownerId: "f", name: "F", score: 97, subscore: 0, numScore: 1, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z" }],
-      ["update", 1, { score: 120, numScore: 2 }],
-      ["update", 4, { name: "Bobby" }],
+  it("the worked example of docs/protocol.md applies as documented, and is what the server sends for that change", () => {
+    const doc = readFileSync(new URL("../../docs/protocol.md", import.meta.url), "utf8");
+    const block = /```\n {2}event: delta\n {2}id: k3x9ZpQa:42\n {2}data: ([^`]*)```/.exec(doc);
+    assert.ok(block, "docs/protocol.md has the worked example");
+    const data = JSON.parse(block[1]!.split("\n").map((line) => line.trim()).join("")) as LeaderboardDeltaEvent;
+    assert.deepEqual([data.prevVersion, data.version, data.total], [41, 42, 6]);
+    const at = (time: string) => `2026-01-05T10:00:0${time}.000Z`;
+    const rec = (ownerId: string, rank: number, score: number, extra: Partial<LeaderboardRecord> = {}) =>
+      row(ownerId, rank, score, { name: ownerId[0]!.toUpperCase() + ownerId.slice(1), createdAt: at("0"), updatedAt: at("0"), ...extra });
+    const previous = [rec("ann", 1, 500), rec("bob", 2, 400), rec("cy", 3, 300), rec("dee", 4, 200), rec("eve", 5, 100)];
+    const next = [
+      rec("eve", 1, 600, { numScore: 2, updatedAt: at("1") }),
+      rec("ann", 2, 500),
+      rec("bob", 3, 400, { name: "Bobby" }),
+      rec("fay", 4, 350, { createdAt: at("2"), updatedAt: at("2") }),
+      rec("cy", 5, 300),
     ];
-    const rows = applyWire(previous, ops);
-    assert.deepEqual(diffTop(previous, rows), ops, "what the server sends for that change");
-    assert.deepEqual(
-      rows.map((r) => `${r.rank}:${r.ownerId}:${r.score}:${r.name}`),
-      ["1:e:120:E", "2:a:100:A", "3:f:97:F", "4:b:99:Bobby", "5:c:98:C"],
-    );
-    assert.deepEqual(rows.map((r) => r.ownerId), ["e", "a", "f", "b", "c"]);
+    assert.deepEqual(applyWire(previous, data.ops), next, "the new table the doc states");
+    assert.deepEqual(diffTop(previous, next), data.ops, "the ops the server sends");
   });
 
   it("ops that do not fit the table are a gap (the client asks for a snapshot), never a corrupt table", () => {
