@@ -69,8 +69,8 @@ describe("leaderboard delta ops (diffTop and applyLeaderboardOps)", () => {
     const next = [
       rec("eve", 1, 600, { numScore: 2, updatedAt: at("1") }),
       rec("ann", 2, 500),
-      rec("bob", 3, 400, { name: "Bobby" }),
-      rec("fay", 4, 350, { createdAt: at("2"), updatedAt: at("2") }),
+      rec("bob", 3, 450, { numScore: 2, updatedAt: at("1") }),
+      rec("fay", 4, 350, { createdAt: at("1"), updatedAt: at("1") }),
       rec("cy", 5, 300),
     ];
     assert.deepEqual(applyWire(previous, data.ops), next, "the new table the doc states");
