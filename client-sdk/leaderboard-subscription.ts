@@ -1,4 +1,4 @@
-import { applyLeaderboardEvent, LeaderboardGapError, type LeaderboardStreamMessage, type LeaderboardTable } from "../shared/leaderboard-table.ts";
+import { applyLeaderboardEvent, eventEpoch, LeaderboardGapError, type LeaderboardStreamMessage, type LeaderboardTable } from "../shared/leaderboard-table.ts";
 import { resolveBackoff, retryDelay } from "./backoff.ts";
 import type { ConnectionState } from "./connection-state.ts";
 import { Emitter } from "./emitter.ts";
@@ -149,7 +149,7 @@ export class LeaderboardSubscription {
   /** Applies one event (duplicates are skipped); a gap drops the cursor so the next connect brings a snapshot. */
   #apply(message: LeaderboardStreamMessage): void {
     const table = this.#table;
-    if (message.event === "delta" && table && message.data.epoch === table.epoch && message.data.version <= table.version) {
+    if (message.event === "delta" && table && eventEpoch(message.id) === table.epoch && message.data.version <= table.version) {
       return; // already applied (defensive: the server never repeats)
     }
     let next: LeaderboardTable | undefined;

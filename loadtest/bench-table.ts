@@ -126,10 +126,11 @@ export function benchRows(runs: Runs, sizes: BenchSizes): TableRow[] {
     perConn: (o) => o <= 64,
     bytes: (_o, _n, ratio) => ratio !== undefined && ratio <= 0.4,
   });
-  scenarioRows(table, "sse", `sse: ${sizes.sse.subscribers} subscribers, 10 changes/s`, { p99: "≤ naive", cpu: "≤ naive", perConn: "≤ 16 KB", bytes: "" }, {
+  scenarioRows(table, "sse", `sse: ${sizes.sse.subscribers} subscribers, 10 changes/s`, { p99: "≤ naive", cpu: "≤ naive", perConn: "≤ 16 KB", bytes: "≤ 0.25× naive" }, {
     p99: (o, n) => n !== undefined && o <= n,
     cpu: (o, n) => n !== undefined && o <= n,
     perConn: (o) => o <= 16,
+    bytes: (_o, _n, ratio) => ratio !== undefined && ratio <= 0.25,
   });
   const longpollLabel = `longpoll: ${sizes.longpoll.polls} parked polls`;
   scenarioRows(table, "longpoll", longpollLabel, { p99: "≤ naive", cpu: "", perConn: "≤ 16 KB", bytes: "" }, { p99: (o, n) => n !== undefined && o <= n, perConn: (o) => o <= 16 });

@@ -1,11 +1,14 @@
+import { applyLeaderboardOps, LeaderboardGapError, type LeaderboardOp } from "./leaderboard-ops.ts";
 import type { LeaderboardRecord } from "./leaderboards.ts";
+
+export * from "./leaderboard-ops.ts";
 
 /**
  * Live leaderboard stream events and the table they build (docs/protocol.md
  * "Leaderboard streams").
  * Every event has the id `epoch:version`; `snapshot` replaces the
  * client's table, `delta` is the change of the visible top N from
- * `prevVersion` to `version`. Pure and dependency-free (no zod), so the
+ * `prevVersion` to `version`, as ops (leaderboard-ops.ts). Pure and dependency-free (no zod), so the
  * SDK's leaderboards bundle can import it; the request validators live in
  * leaderboard-stream.ts. Browser-safe.
  */
@@ -14,28 +17,32 @@ export const LeaderboardStreamEvent = {
   DELTA: "delta",
 } as const satisfies Record<string, keyof LeaderboardStreamEvents>;
 
-interface StreamEventBase {
+export interface LeaderboardSnapshotEvent {
   boardId: string;
   period: string;
   epoch: string;
   version: number;
+  top: number;
+  rows: LeaderboardRecord[];
+  total: number;
   /** Server time (ms since the epoch) when the event was made: fan-out latency. */
   ts: number;
 }
 
-export interface LeaderboardSnapshotEvent extends StreamEventBase {
-  top: number;
-  rows: LeaderboardRecord[];
-  total: number;
-}
-
-export interface LeaderboardDeltaEvent extends StreamEventBase {
+/**
+ * The change of the visible top N from `prevVersion` to `version`, within the
+ * epoch and period of the snapshot it follows (a new epoch or period is always
+ * a snapshot): its id says the epoch.
+ */
+export interface LeaderboardDeltaEvent {
+  /** The version this delta applies to (the previous event's); anything else is a gap. */
   prevVersion: number;
-  /** Rows that entered the top N or changed (score, rank, name…), with their new values. */
-  upserts: LeaderboardRecord[];
-  /** Owners that left the top N. */
-  removes: string[];
+  version: number;
+  /** Applied in order to the previous table (leaderboard-ops.ts). */
+  ops: LeaderboardOp[];
   total: number;
+  /** Server time (ms since the epoch) when the event was made: fan-out latency. */
+  ts: number;
 }
 
 /** A leaderboard stream's SSE events: event name → payload (`data`). The server's writer and the SDK's reader are typed by it. */
@@ -66,10 +73,17 @@ export interface LeaderboardTable {
   rows: LeaderboardRecord[];
 }
 
+/** The epoch of an event id `epoch:version`. */
+export function eventEpoch(id: string): string {
+  const colon = id.lastIndexOf(":");
+  return colon === -1 ? "" : id.slice(0, colon);
+}
+
 /**
  * Applies one event to a table (pure). A delta must follow the table's
- * version exactly; anything else is a gap, which the caller treats as "needs
- * a snapshot" (the server never sends one, so this catches bugs).
+ * epoch and version exactly, and its ops must fit the table; anything else
+ * is a {@link LeaderboardGapError}, which the caller treats as "needs a
+ * snapshot" (the server never sends one, so this catches bugs).
  */
 export function applyLeaderboardEvent(table: LeaderboardTable | undefined, message: LeaderboardStreamMessage): LeaderboardTable | undefined {
   if (message.event === "snapshot") {
@@ -77,23 +91,9 @@ export function applyLeaderboardEvent(table: LeaderboardTable | undefined, messa
     return { boardId, period, epoch, version, total, rows: [...rows].sort((a, b) => a.rank - b.rank) };
   }
   const delta = message.data;
-  if (!table || table.epoch !== delta.epoch || table.version !== delta.prevVersion) {
-    throw new LeaderboardGapError(table, delta);
+  const epoch = eventEpoch(message.id);
+  if (!table || table.epoch !== epoch || table.version !== delta.prevVersion) {
+    throw new LeaderboardGapError(`delta ${epoch}:${delta.prevVersion}->${delta.version} does not follow ${table ? `${table.epoch}:${table.version}` : "an empty table"}`);
   }
-  const removed = new Set(delta.removes);
-  const byOwner = new Map(table.rows.filter((row) => !removed.has(row.ownerId)).map((row) => [row.ownerId, row]));
-  for (const row of delta.upserts) byOwner.set(row.ownerId, row);
-  return {
-    ...table,
-    version: delta.version,
-    total: delta.total,
-    rows: [...byOwner.values()].sort((a, b) => a.rank - b.rank),
-  };
-}
-
-export class LeaderboardGapError extends Error {
-  override readonly name = "LeaderboardGapError";
-  constructor(table: LeaderboardTable | undefined, delta: LeaderboardDeltaEvent) {
-    super(`delta ${delta.epoch}:${delta.prevVersion}->${delta.version} does not follow ${table ? `${table.epoch}:${table.version}` : "an empty table"}`);
-  }
+  return { ...table, version: delta.version, total: delta.total, rows: applyLeaderboardOps(table.rows, delta.ops) };
 }

@@ -1,6 +1,7 @@
 import { TopView, type TopState, type ViewEvent } from "./top-view.ts";
 
-export { diffTop, type BoardSink } from "./top-view.ts";
+export { type BoardSink } from "./top-view.ts";
+export { diffTop } from "./top-diff.ts";
 
 /** What a publisher reads: one consistent top-`limit` page with its period state. */
 export interface TopReader {

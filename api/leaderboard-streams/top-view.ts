@@ -1,6 +1,7 @@
 import type { LeaderboardDeltaEvent, LeaderboardSnapshotEvent, LeaderboardStreamMessage } from "../../shared/index.ts";
 import type { LeaderboardRecord } from "../../shared/leaderboards.ts";
 import { formatEvent } from "../sse/event-format.ts";
+import { diffTop } from "./top-diff.ts";
 
 /** One consistent top-N read of a board period, as publishers and plain reads see it. */
 export interface TopState {
@@ -157,24 +158,15 @@ export class TopView {
       this.#notifyChange();
       return;
     }
-    const delta = diffTop(previous.records, shown.records);
+    const ops = diffTop(previous.records, shown.records);
     // A change outside the top N that leaves the visible table (rows and total)
     // identical sends nothing: the cursor stays at the last visible version.
-    if (delta.upserts.length === 0 && delta.removes.length === 0 && previous.total === next.total) return;
+    if (ops.length === 0 && previous.total === next.total) return;
+    // Boards, period and epoch are the snapshot's (a new period or epoch is a snapshot; the id carries the epoch).
     const encoded = encode({
       event: "delta",
       id: `${next.epoch}:${next.version}`,
-      data: {
-        boardId: this.#boardId,
-        period: next.period,
-        epoch: next.epoch,
-        version: next.version,
-        prevVersion: this.#emittedVersion,
-        upserts: delta.upserts,
-        removes: delta.removes,
-        total: next.total,
-        ts: Date.now(),
-      } satisfies LeaderboardDeltaEvent,
+      data: { prevVersion: this.#emittedVersion, version: next.version, ops, total: next.total, ts: Date.now() } satisfies LeaderboardDeltaEvent,
     });
     this.#history.push({ prevVersion: this.#emittedVersion, version: next.version, delta: encoded });
     if (this.#history.length > this.#historyLimit) this.#history.shift();
@@ -236,18 +228,4 @@ export class TopView {
     subscriber.sink.write(bytes, event);
     return true;
   }
-}
-
-/** The change of a top-N view: rows that entered or changed, owners that left. */
-export function diffTop(previous: LeaderboardRecord[], next: LeaderboardRecord[]): { upserts: LeaderboardRecord[]; removes: string[] } {
-  const before = new Map(previous.map((row) => [row.ownerId, row]));
-  const upserts: LeaderboardRecord[] = [];
-  for (const row of next) {
-    const old = before.get(row.ownerId);
-    before.delete(row.ownerId);
-    if (!old || old.rank !== row.rank || old.score !== row.score || old.subscore !== row.subscore || old.name !== row.name || old.updatedAt !== row.updatedAt) {
-      upserts.push(row);
-    }
-  }
-  return { upserts, removes: [...before.keys()] };
 }

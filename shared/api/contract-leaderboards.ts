@@ -66,7 +66,8 @@ export const LEADERBOARD_CONTRACT = {
     tag: TAG,
     summary: "Stream a leaderboard's top N (SSE)",
     description:
-      `${SSE_NOTE}\n\nEvents: \`snapshot\` (replaces the client's table) and \`delta\` (the change of the top N from \`prevVersion\`), each with ` +
+      `${SSE_NOTE}\n\nEvents: \`snapshot\` (replaces the client's table) and \`delta\` (the change of the top N from \`prevVersion\` as \`ops\`, applied in order: ` +
+      "`remove`, `move`, `insert`, `update`; docs/protocol.md has a worked example), each with " +
       "the id `epoch:version`. A reconnect with `Last-Event-ID` (or `?since=` on the first connect) resumes: the missed deltas, or a snapshot " +
       "when they are no longer kept. A malformed cursor is 400 `BAD_CURSOR`. The SDK's `leaderboards.subscribe` falls back to `/changes` when SSE is buffered or blocked.",
     params: Board,

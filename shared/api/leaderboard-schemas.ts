@@ -10,7 +10,7 @@ import type {
   ScoreWriteResponse,
 } from "../leaderboards.ts";
 import { LeaderboardOperator, LeaderboardSort, LeaderboardVisibility } from "../leaderboards.ts";
-import type { LeaderboardChangesResponse, LeaderboardDeltaEvent, LeaderboardSnapshotEvent, LeaderboardStreamMessage } from "../leaderboard-table.ts";
+import type { LeaderboardChangesResponse, LeaderboardDeltaEvent, LeaderboardOp, LeaderboardSnapshotEvent, LeaderboardStreamMessage } from "../leaderboard-table.ts";
 import { dto } from "./dto.ts";
 
 /**
@@ -73,28 +73,55 @@ export const ScoreWriteResponseSchema = dto<ScoreWriteResponse>()(
   z.strictObject({ ...periodState, changed: z.array(LeaderboardRecordSchema).describe("The records the submission changed, with their ranks after it") }),
 );
 
-const streamEventBase = {
-  boardId: z.string(),
-  period: z.string(),
-  epoch: z.string(),
-  version: Whole,
-  ts: z.number().describe("Server time (ms since the epoch) the event was made"),
-};
 export const LeaderboardSnapshotEventSchema = dto<LeaderboardSnapshotEvent>()(
   z
-    .strictObject({ ...streamEventBase, top: Whole, rows: z.array(LeaderboardRecordSchema), total: Whole })
+    .strictObject({
+      boardId: z.string(),
+      period: z.string(),
+      epoch: z.string(),
+      version: Whole,
+      top: Whole,
+      rows: z.array(LeaderboardRecordSchema),
+      total: Whole,
+      ts: z.number().describe("Server time (ms since the epoch) the event was made"),
+    })
     .describe("Replaces the client's table: the top N rows of the period"),
+);
+
+const Rank = z.number().int().min(1).describe("A position in the table as the ops before this one left it (1-based)");
+const LeaderboardRowSchema = LeaderboardRecordSchema.omit({ rank: true }).describe("A record without `rank` (its position says it)");
+const LeaderboardRowChangeSchema = z
+  .strictObject({
+    ownerId: z.string().nullable().optional(),
+    name: z.string().nullable().optional(),
+    score: Whole.nullable().optional(),
+    subscore: Whole.nullable().optional(),
+    numScore: Whole.nullable().optional(),
+    metadata: Metadata.nullable().optional(),
+    createdAt: IsoTime.nullable().optional(),
+    updatedAt: IsoTime.nullable().optional(),
+  })
+  .describe("Only the fields that changed, with their new values; null: the field is gone");
+export const LeaderboardOpSchema = dto<LeaderboardOp>()(
+  z
+    .union([
+      z.tuple([z.literal("remove"), Rank]).describe("`[\"remove\", rank]`: the row at rank left the top N; the rows below move up one"),
+      z.tuple([z.literal("move"), Rank, Rank]).describe("`[\"move\", from, to]`: the row at `from` moves to `to`; the rows between shift by one toward `from`"),
+      z.tuple([z.literal("insert"), Rank, LeaderboardRowSchema]).describe("`[\"insert\", rank, row]`: a row enters at rank; the rows from there move down one"),
+      z.tuple([z.literal("update"), Rank, LeaderboardRowChangeSchema]).describe("`[\"update\", rank, fields]`: the row at rank has new values for these fields"),
+    ])
+    .describe("One change of the table; ops apply in order"),
 );
 export const LeaderboardDeltaEventSchema = dto<LeaderboardDeltaEvent>()(
   z
     .strictObject({
-      ...streamEventBase,
       prevVersion: Whole.describe("The version this delta applies to; anything else is a gap (reconnect for a snapshot)"),
-      upserts: z.array(LeaderboardRecordSchema).describe("Rows that entered the top N or changed"),
-      removes: z.array(z.string()).describe("Owners that left the top N"),
+      version: Whole,
+      ops: z.array(LeaderboardOpSchema).describe("Applied in order to the previous table; then each row's rank is its position"),
       total: Whole,
+      ts: z.number().describe("Server time (ms since the epoch) the event was made"),
     })
-    .describe("The change of the visible top N from `prevVersion` to `version`"),
+    .describe("The change of the visible top N from `prevVersion` to `version` (the id's epoch: the snapshot's)"),
 );
 
 /** The stream's events by name: the `text/event-stream` events and the `/changes` answer's `events`. */

@@ -33,16 +33,21 @@ class RecordingSink implements BoardSink {
 
 const TOP = 5;
 
+/** A table's rows, every field (key order aside): what a rebuilt table must equal exactly. */
 function tableView(table: LeaderboardTable | undefined) {
-  return table?.rows.map((r) => `${r.rank}:${r.ownerId}:${r.score}`).join(",");
+  return table && JSON.stringify(table.rows.map((r) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)))));
 }
 
 describe("leaderboard board publisher", () => {
-  it("diffTop reports rows that entered or changed and owners that left", () => {
+  it("diffTop: a row that overtakes others is one move, a row that leaves one remove, a newcomer one insert", () => {
     const row = (ownerId: string, rank: number, score: number) => ({ ownerId, name: ownerId, rank, score, subscore: 0, numScore: 1, createdAt: "t", updatedAt: `t${score}` });
-    const diff = diffTop([row("a", 1, 10), row("b", 2, 5), row("c", 3, 1)], [row("a", 1, 10), row("c", 2, 7), row("d", 3, 6)]);
-    assert.deepEqual(diff.upserts.map((r) => r.ownerId), ["c", "d"]);
-    assert.deepEqual(diff.removes, ["b"]);
+    const ops = diffTop([row("a", 1, 10), row("b", 2, 5), row("c", 3, 1)], [row("c", 1, 17), row("a", 2, 10), row("d", 3, 6)]);
+    assert.deepEqual(ops, [
+      ["remove", 2],
+      ["move", 2, 1],
+      ["insert", 3, { ownerId: "d", name: "d", score: 6, subscore: 0, numScore: 1, createdAt: "t", updatedAt: "t6" }],
+      ["update", 1, { score: 17, updatedAt: "t17" }],
+    ]);
   });
 
   it("property: a client that disconnects at random points and resumes rebuilds the server's top N at every version — no gap, no duplicate", async () => {

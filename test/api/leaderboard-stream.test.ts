@@ -63,6 +63,52 @@ describe("leaderboard streams over SSE", () => {
     }
   });
 
+  it("a delta on the wire is ops: a row overtaking four others is one move and one update, a newcomer one remove and one insert; /changes answers the same", async () => {
+    await createBoard(server, "moves");
+    await submit(server, "moves", [60, 50, 40, 30, 20, 10].map((score, i) => ({ ownerId: `o${i + 1}`, score })));
+    const client = new RawSseClient(`${server.httpUrl}/v1/leaderboards/moves/stream?top=5`);
+    try {
+      await waitFor(() => client.events.length >= 1, "the first snapshot");
+      const snapshot = client.events[0]!;
+      assert.equal(snapshot.event, "snapshot");
+      assert.deepEqual(snapshot.data.rows.map((r: { ownerId: string }) => r.ownerId), ["o1", "o2", "o3", "o4", "o5"]);
+      const epoch = snapshot.id!.split(":")[0];
+
+      const moved = (await submit(server, "moves", [{ ownerId: "o5", score: 100 }])).changed[0];
+      await waitFor(() => client.events.length >= 2, "the move");
+      const move = client.events[1]!;
+      assert.equal(move.event, "delta");
+      assert.deepEqual(move.data, {
+        prevVersion: snapshot.data.version,
+        version: snapshot.data.version + 1,
+        ops: [
+          ["move", 5, 1],
+          ["update", 1, { score: 100, numScore: 2, updatedAt: moved.updatedAt }],
+        ],
+        total: 6,
+        ts: move.data.ts,
+      });
+      assert.equal(move.id, `${epoch}:${move.data.version}`, "the id carries the snapshot's epoch");
+
+      const entered = (await submit(server, "moves", [{ ownerId: "o6", score: 200 }])).changed[0];
+      await waitFor(() => client.events.length >= 3, "the newcomer");
+      const { rank: _rank, ...row } = entered;
+      assert.deepEqual(client.events[2]!.data.ops, [
+        ["remove", 5],
+        ["insert", 1, row],
+      ]);
+
+      let table: LeaderboardTable | undefined;
+      for (const event of client.events) table = applyLeaderboardEvent(table, event as LeaderboardStreamMessage);
+      assert.equal(view(table?.rows), view((await top(server, "moves", 5)).records));
+
+      const changes = await (await fetch(`${server.httpUrl}/v1/leaderboards/moves/changes?top=5&after=${snapshot.id}`)).json();
+      assert.deepEqual(changes.events, client.events.slice(1).map(({ event, id, data }) => ({ event, id, data })), "the long-poll twin replays the same deltas");
+    } finally {
+      client.destroy();
+    }
+  });
+
   it("resume: hundreds of forced disconnects while scores change; the rebuilt table equals the server's at every version, with no gap and no duplicate", async function () {
     this.timeout(60_000);
     await createBoard(server, "resume", "set");

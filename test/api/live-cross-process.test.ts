@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { createClient } from "redis";
-import type { MatchFeedResponse, MatchResultPollResponse, RecordedMatchResult } from "../../shared/index.ts";
+import { applyLeaderboardEvent, type LeaderboardStreamMessage, type LeaderboardTable, type MatchFeedResponse, type MatchResultPollResponse, type RecordedMatchResult } from "../../shared/index.ts";
 import { createStores, type Stores } from "../../store/index.ts";
 import { deleteKeys, makeResult, REDIS_URL, silentLogger, uniquePrefix } from "../helpers/store-harness.ts";
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
@@ -149,14 +149,20 @@ describe("live updates across two server processes sharing Redis", function () {
       const result = resultWithNewPlayers();
       await record(a, result);
       const winner = result.players.find((p) => p.side === "home")!.playerId;
-      const delta = await waitFor(
-        () => stream.events.find((e) => e.event === "delta" && (e.data.upserts as { ownerId: string }[]).some((row) => row.ownerId === winner)),
+      // The table the events build (snapshot, then deltas' ops) shows A's winner.
+      const row = await waitFor(
+        () => {
+          let table: LeaderboardTable | undefined;
+          for (const e of stream.events) table = applyLeaderboardEvent(table, e as LeaderboardStreamMessage);
+          return table?.rows.find((r) => r.ownerId === winner);
+        },
         "B's stream to show A's winner",
         10_000,
       );
-      assert.equal(delta.data.boardId, "wins");
-      assert.equal(delta.id, `${delta.data.epoch}:${delta.data.version}`);
-      const row = (delta.data.upserts as { ownerId: string; score: number }[]).find((r) => r.ownerId === winner)!;
+      const snapshot = stream.events[0]!;
+      assert.equal(snapshot.data.boardId, "wins");
+      const delta = stream.events.find((e) => e.event === "delta")!;
+      assert.equal(delta.id, `${snapshot.data.epoch}:${delta.data.version}`, "a delta's id: the snapshot's epoch, its version");
       assert.equal(row.score, 1);
     } finally {
       stream.close();

@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { formatCursor, formatEvent, parseCursor } from "../../api/sse/event-format.ts";
 import { SseStream, type SseCloseReason, type SseStreamOptions } from "../../api/sse/sse-stream.ts";
+import type { LeaderboardDeltaEvent } from "../../shared/leaderboard-table.ts";
 import type { SpectateStateEvent } from "../../shared/spectate.ts";
 import { waitFor } from "../helpers/wait.ts";
 
@@ -60,7 +61,7 @@ function read(url: string) {
 
 describe("SSE stream", () => {
   it("formats events once as WHATWG SSE and round-trips cursors", () => {
-    const delta = { boardId: "b", period: "all", epoch: "e1", version: 7, ts: 1, prevVersion: 6, upserts: [], removes: ["x\ny"], total: 0 };
+    const delta: LeaderboardDeltaEvent = { prevVersion: 6, version: 7, ops: [["update", 1, { name: "x\ny" }]], total: 1, ts: 1 };
     assert.equal(formatEvent("delta", "e1:7", delta).toString(), `event: delta\nid: e1:7\ndata: ${JSON.stringify(delta)}\n\n`);
     assert.doesNotMatch(JSON.stringify(delta), /\n/, "one data: line: JSON escapes the newline");
     assert.deepEqual(parseCursor("abc-1:42"), { epoch: "abc-1", offset: 42 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createClient, type LeaderboardSubscription, type LeaderboardTable, type MatchFeed, type SdkError } from "../../client-sdk/index.ts";
-import { applyLeaderboardEvent, type LeaderboardPage, type LeaderboardStreamMessage, type MatchResult, type RecordedMatchResult } from "../../shared/index.ts";
+import { applyLeaderboardEvent, eventEpoch, type LeaderboardPage, type LeaderboardStreamMessage, type MatchResult, type RecordedMatchResult } from "../../shared/index.ts";
 import { RedisChild } from "../helpers/redis-child.ts";
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
@@ -335,10 +335,10 @@ function assertChain(messages: LeaderboardStreamMessage[], boardId: string): voi
   for (const message of messages) {
     if (message.event === "delta") {
       assert.ok(previous, `${boardId}: a delta before any snapshot`);
-      assert.equal(message.data.epoch, previous.epoch, `${boardId}: delta ${message.id} in another epoch`);
+      assert.equal(eventEpoch(message.id), previous.epoch, `${boardId}: delta ${message.id} in another epoch`);
       assert.equal(message.data.prevVersion, previous.version, `${boardId}: delta ${message.id} does not follow ${previous.epoch}:${previous.version}`);
     }
-    previous = { epoch: message.data.epoch, version: message.data.version };
+    previous = { epoch: eventEpoch(message.id), version: message.data.version };
   }
 }
 

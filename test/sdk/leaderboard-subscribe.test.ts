@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   createClient,
+  eventEpoch,
   HttpError,
   type LeaderboardRetryEvent,
   type LeaderboardStreamMessage,
@@ -49,11 +50,11 @@ function assertNoGap(messages: LeaderboardStreamMessage[]) {
   let epoch: string | undefined;
   for (const message of messages) {
     if (message.event === "delta") {
-      assert.equal(message.data.epoch, epoch, `delta ${message.id} in another epoch`);
+      assert.equal(eventEpoch(message.id), epoch, `delta ${message.id} in another epoch`);
       assert.equal(message.data.prevVersion, version, `delta ${message.id} does not follow ${epoch}:${version}`);
     }
     version = message.data.version;
-    epoch = message.data.epoch;
+    epoch = eventEpoch(message.id);
   }
 }
 
@@ -301,6 +302,48 @@ describe("sdk: client.leaderboards.subscribe", function () {
         assert.equal(seen.retries[0]?.error.code, "TIMEOUT");
         assert.ok(seen.states.some((s) => s.from === "open" && s.to === "reconnecting" && s.reason === "transport-lost"));
         assert.deepEqual(rowsOf(sub.table), ["1:p_x:3"]);
+      } finally {
+        sub.close();
+        await fake.close();
+      }
+    });
+
+    it("applies a delta's ops to its table; a delta whose ops do not fit drops the cursor, and the reconnect's snapshot repairs the table", async () => {
+      const delta = (prevVersion: number, ops: unknown[]) =>
+        `id: e1:${prevVersion + 1}\nevent: delta\ndata: ${JSON.stringify({ prevVersion, version: prevVersion + 1, ops, total: 3, ts: Date.now() })}\n\n`;
+      const rows = [
+        { ownerId: "p_a", score: 30 },
+        { ownerId: "p_b", score: 20 },
+        { ownerId: "p_c", score: 10 },
+      ];
+      const fake = await fakeStreamServer([
+        (_req, res) => {
+          res.writeHead(200, sseHeaders);
+          res.write(snapshotEvent(1, rows));
+          res.write(delta(1, [["move", 3, 1], ["update", 1, { score: 40 }]])); // p_c overtakes both
+          res.write(delta(2, [["remove", 7]])); // does not fit a table of 3 rows
+        },
+        (_req, res) => {
+          res.writeHead(200, sseHeaders);
+          res.write(snapshotEvent(5, [{ ownerId: "p_c", score: 40 }, { ownerId: "p_b", score: 20 }, { ownerId: "p_a", score: 15 }]));
+        },
+      ]);
+      const seen = recorder();
+      const client = createClient({ url: fake.url, backoff: { minMs: 10, maxMs: 20 } });
+      const tables = new Map<string, string[]>();
+      const sub = seen.watch(
+        client.leaderboards.subscribe("fake", {}, (message, table) => {
+          tables.set(message.id, rowsOf(table));
+          seen.handler(message, table);
+        }),
+      );
+      try {
+        await waitFor(() => fake.seen.length >= 2 && sub.table?.version === 5, "the reconnect's snapshot");
+        assert.deepEqual(tables.get("e1:2"), ["1:p_c:40", "2:p_a:30", "3:p_b:20"], "one move: p_c to the top, the rows between shifted down");
+        assert.equal(seen.messages.some((m) => m.id === "e1:3"), false, "the misfit delta never reached the handler");
+        assert.equal(fake.seen[1]!.lastEventId, undefined, "the reconnect asks for a snapshot (no Last-Event-ID)");
+        assert.equal(seen.retries[0]?.error.code, "BAD_RESPONSE");
+        assert.deepEqual(rowsOf(sub.table), ["1:p_c:40", "2:p_b:20", "3:p_a:15"]);
       } finally {
         sub.close();
         await fake.close();

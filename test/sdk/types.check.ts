@@ -9,6 +9,7 @@ import {
   defineRoom,
   transition,
   type ClientErrorCode,
+  type LeaderboardOp,
   type ConnectionState,
   type RoomConnection,
   type SdkErrorCode,
@@ -256,10 +257,15 @@ export async function liveTypes(): Promise<void> {
   const sub = client.leaderboards.subscribe("rating", { top: 10 }, (message, table) => {
     const rows: number = table.rows.length;
     if (message.event === "delta") {
-      const removes: string[] = message.data.removes;
-      void removes;
-      // @ts-expect-error: a delta has upserts, not rows
+      const ops: LeaderboardOp[] = message.data.ops;
+      if (ops[0]?.[0] === "move") {
+        const to: number = ops[0][2];
+        void to;
+      }
+      // @ts-expect-error: a delta has ops, not rows
       void message.data.rows;
+      // @ts-expect-error: the id carries a delta's epoch
+      void message.data.epoch;
     } else {
       const top: number = message.data.top;
       void top;
