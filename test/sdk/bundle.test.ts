@@ -82,6 +82,20 @@ describe("sdk: packaging", function () {
     }
   });
 
+  it("the README's size table says what the build measures (within 2 KiB or 5%)", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    for (const name of Object.keys(SDK_SIZE_CEILINGS) as (keyof typeof SDK_SIZE_CEILINGS)[]) {
+      const row = readme.match(new RegExp(`^\\| \`/sdk/${name}\\.js\` \\|.*\\| (\\d+) KiB / (\\d+) KiB \\(ceiling (\\d+) KiB\\) \\|$`, "m"));
+      assert.ok(row, `README has a size row for /sdk/${name}.js`);
+      const entry = result.manifest.entries[name];
+      const [minified, gzipped, ceiling] = row.slice(1).map(Number);
+      const near = (stated: number, bytes: number) => Math.abs(stated * 1024 - bytes) <= Math.max(2048, bytes * 0.05);
+      assert.ok(near(minified, entry.bytes), `README says ${minified} KiB minified for ${name}; the build is ${(entry.bytes / 1024).toFixed(1)} KiB`);
+      assert.ok(near(gzipped, entry.gzipBytes), `README says ${gzipped} KiB gzipped for ${name}; the build is ${(entry.gzipBytes / 1024).toFixed(1)} KiB`);
+      assert.equal(ceiling * 1024, SDK_SIZE_CEILINGS[name], `README's ceiling for ${name}`);
+    }
+  });
+
   it("the leaderboards entry holds no Colyseus, schema, msgpack or zod; neither entry holds zod", () => {
     const lb = result.manifest.entries.leaderboards.inputs;
     assert.ok(lb.some((input) => input.startsWith("client-sdk/leaderboard-subscription.ts")), "sanity: the subscription is in it");
