@@ -1,6 +1,7 @@
 import type { LeaderboardDeltaEvent, LeaderboardSnapshotEvent, LeaderboardStreamMessage } from "../../shared/index.ts";
 import type { LeaderboardRecord } from "../../shared/leaderboards.ts";
 import { formatEvent } from "../sse/event-format.ts";
+import { wroteFanOutEvent } from "./fan-out-clock.ts";
 
 /** One consistent top-N read of a board period, as publishers and plain reads see it. */
 export interface TopState {
@@ -229,6 +230,7 @@ export class TopView {
       return false;
     }
     subscriber.sink.write(bytes, event);
+    wroteFanOutEvent();
     return true;
   }
 }
