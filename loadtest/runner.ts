@@ -166,7 +166,8 @@ class LoadRun {
     const mainMonitor = this.#threads.inProcess ? undefined : new ThreadMonitor("main");
     const processCpu = process.cpuUsage();
     const machineStart = machineCpuTicks();
-    const windowStart = await this.#probe.sample();
+    // With /metrics (ours): the server-side latency histograms at the window's start.
+    const windowStart = await this.#probe.sample({ heap: true });
     const startedAt = performance.now();
     const window: WriterWindow = { startedAt, endsAt: startedAt + options.durationSeconds * 1000 };
     const loop = new LoopDelaySampler(this.#probe, () => this.#watch.phase === "measure");
@@ -221,7 +222,7 @@ class LoadRun {
   #report(idle: ServerSample, window: WindowResult, after: ServerSample): RunReport {
     const { windowStart, windowEnd, partReports } = window;
     const server = this.#probe.available
-      ? serverReport({ source: this.#probe.local ? "proc" : "metrics", idle, windowStart, windowEnd, after, peakRssBytes: this.#watch.peakRssBytes, loopDelays: window.loopDelays, connections: window.connections, timeline: this.#watch.timeline })
+      ? serverReport({ source: this.#probe.local ? "proc" : "metrics", idle, windowStart, windowEnd, after, peakRssBytes: this.#watch.peakRssBytes, loopDelays: window.loopDelays, connections: window.connections, timeline: this.#watch.timeline, parts: [...this.#aggregates.keys()] })
       : undefined;
     const serverCpu = this.#probe.local ? cpuPercentBetween(windowStart, windowEnd) : undefined;
     const generator = generatorReport(this.#threads.count, window.windowSeconds, window.processCpuUsed, this.#threadStats, serverCpu, window.machineUsed);

@@ -1,4 +1,5 @@
 import { procStats } from "./spawn-server.ts";
+import { parseHistograms, SERVER_LATENCY_METRIC, type HistogramReading } from "./server-latency.ts";
 
 /** One reading of the server process. Fields are missing when the source does not have them. */
 export interface ServerSample {
@@ -14,6 +15,8 @@ export interface ServerSample {
    */
   loopDelayP99Ms?: number;
   loopDelayMaxMs?: number;
+  /** The server-side latency histograms (server-latency.ts), when /metrics was read. */
+  histograms?: Record<string, HistogramReading>;
 }
 
 /**
@@ -51,6 +54,7 @@ export class ServerProbe {
         sample.heapUsedBytes = metrics?.heapUsedBytes;
         sample.loopDelayP99Ms = metrics?.loopDelayP99Ms;
         sample.loopDelayMaxMs = metrics?.loopDelayMaxMs;
+        sample.histograms = metrics?.histograms;
       }
       return sample;
     }
@@ -86,6 +90,7 @@ export function parseProcessMetrics(text: string): Omit<ServerSample, "at"> {
     heapUsedBytes: value("nodejs_heap_size_used_bytes"),
     loopDelayP99Ms: ms(value("nodejs_eventloop_lag_p99_seconds")),
     loopDelayMaxMs: ms(value("nodejs_eventloop_lag_max_seconds")),
+    histograms: parseHistograms(text, Object.values(SERVER_LATENCY_METRIC)),
   };
 }
 
