@@ -65,7 +65,8 @@ export class ServerProbe {
   async #metrics(): Promise<Omit<ServerSample, "at"> | undefined> {
     if (!this.#metricsUrl) return undefined;
     try {
-      const response = await fetch(this.#metricsUrl, { signal: AbortSignal.timeout(5000) });
+      // Generous: on a saturated machine a scrape can take seconds, and the window needs both ends.
+      const response = await fetch(this.#metricsUrl, { signal: AbortSignal.timeout(15_000) });
       if (!response.ok) {
         await response.arrayBuffer();
         return undefined;
