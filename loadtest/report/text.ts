@@ -115,6 +115,8 @@ export function comparisonRows(ours: RunReport, naive: RunReport): Row[] {
     row("p99 latency", o.latency.p99, n.latency.p99, "ms"),
     ...(ours.server?.latency?.[part] ? [[`server-side p99 (${ours.server.latency[part]!.metric})`, `${num(ours.server.latency[part]!.p99Ms)} ms (ours only: the naive server has no histogram)`] as Row] : []),
     row("server CPU", ours.server?.cpuPercentOfOneCore, naive.server?.cpuPercentOfOneCore, "% of one core"),
+    // The offered load: a lagging generator sends fewer inputs to one side than to the other, and the server's CPU follows.
+    ...(part === "arena" ? [row("inputs sent per second (the load each server got)", o.sent / ours.windowSeconds, n.sent / naive.windowSeconds, "/s")] : []),
     row("server peak RSS", ours.server?.peakRssMB, naive.server?.peakRssMB, "MB"),
     row("RSS per connection", ours.server?.rssPerConnectionKB, naive.server?.rssPerConnectionKB, "KB"),
     row("bytes per client per second", o.bytesPerClientPerSecond, n.bytesPerClientPerSecond, "B/s"),
