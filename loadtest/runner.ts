@@ -224,6 +224,9 @@ class LoadRun {
     const server = this.#probe.available
       ? serverReport({ source: this.#probe.local ? "proc" : "metrics", idle, windowStart, windowEnd, after, peakRssBytes: this.#watch.peakRssBytes, loopDelays: window.loopDelays, connections: window.connections, timeline: this.#watch.timeline, parts: [...this.#aggregates.keys()] })
       : undefined;
+    if (this.#options.target === "ours" && (!windowStart.histograms || !windowEnd.histograms)) {
+      this.#notes.push(`no server-side latency: /metrics could not be read at the window's ${windowStart.histograms ? "end" : "start"} (${this.#probe.lastError ?? "unknown error"})`);
+    }
     const serverCpu = this.#probe.local ? cpuPercentBetween(windowStart, windowEnd) : undefined;
     const generator = generatorReport(this.#threads.count, window.windowSeconds, window.processCpuUsed, this.#threadStats, serverCpu, window.machineUsed);
     const errors = Object.values(partReports).reduce((n, p) => n + p!.errors, 0) + this.#writerErrors;

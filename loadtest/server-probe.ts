@@ -30,6 +30,8 @@ export interface ServerSample {
  */
 export class ServerProbe {
   readonly local: boolean;
+  /** Why the last /metrics read failed (for the report's notes). */
+  lastError?: string;
   readonly #pid?: number;
   readonly #metricsUrl?: string;
 
@@ -69,10 +71,12 @@ export class ServerProbe {
       const response = await fetch(this.#metricsUrl, { signal: AbortSignal.timeout(15_000) });
       if (!response.ok) {
         await response.arrayBuffer();
+        this.lastError = `HTTP ${response.status}`;
         return undefined;
       }
       return parseProcessMetrics(await response.text());
-    } catch {
+    } catch (error) {
+      this.lastError = String((error as Error)?.cause ?? (error as Error)?.message ?? error);
       return undefined;
     }
   }
