@@ -145,6 +145,7 @@ export function serverReport(input: {
     connections,
     rssPerConnectionKB: rssPerConnectionKB(idle, windowEnd, connections),
     rssPerConnectionMarginalKB: input.timeline ? marginalRssKB(input.timeline, connections, mb(windowEnd.rssBytes)) : undefined,
-    latency: input.parts && windowEnd.histograms ? serverLatencies(input.parts, input.windowStart.histograms, windowEnd.histograms) : undefined,
+    // Both ends, or nothing: a missing start would count the whole run as the window.
+    latency: input.parts && input.windowStart.histograms && windowEnd.histograms ? serverLatencies(input.parts, input.windowStart.histograms, windowEnd.histograms) : undefined,
   };
 }
