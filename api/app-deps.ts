@@ -9,6 +9,11 @@ import type { HttpObserver } from "./middleware/request-context.ts";
 import type { TrustProxy } from "./middleware/client-ip.ts";
 import type { StreamOptions } from "./routes/leaderboard-streams.ts";
 
+/** Somewhere to put one latency, in seconds (a histogram of the composition root's). */
+export interface LatencyRecorder {
+  observe(seconds: number): void;
+}
+
 /** A raw Node handler mounted under a path prefix (e.g. Colyseus's `/matchmake/`). */
 export interface RawMount {
   prefix: string;
@@ -59,6 +64,11 @@ export interface AppDeps {
   newPlayerId: () => string;
   registry: Registry;
   http: HttpObserver;
+  /**
+   * Where streams and polls record their server-side latencies (server/metrics.ts):
+   * `sse_change_to_write_seconds`, `longpoll_result_to_answer_seconds`. Unset: not measured.
+   */
+  latency?: { sseChangeToWrite?: LatencyRecorder; longPollResultToAnswer?: LatencyRecorder };
   readiness: () => Promise<ReadinessResponse>;
   /** Draining state and drain hooks (streams and polls register theirs). */
   lifecycle: Lifecycle;

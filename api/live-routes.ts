@@ -28,6 +28,7 @@ export function liveRoutes(deps: AppDeps, stores: LiveStores, throttle: LogThrot
       registry: deps.registry,
       options: deps.options.polls,
       onError,
+      latency: deps.latency?.longPollResultToAnswer,
     });
     routers.push(polls.router);
     deps.lifecycle.onDrain(() => polls.close());
@@ -59,6 +60,7 @@ function streamRoutes(deps: AppDeps, streams: NonNullable<ApiOptions["streams"]>
     lingerMs: publisherLingerMs ?? 60_000,
     maxPublishers: publishersMax ?? 1000,
     onError,
+    latency: deps.latency?.sseChangeToWrite,
   });
   const boards = leaderboardStreamRoutes({
     hub,

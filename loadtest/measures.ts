@@ -2,6 +2,8 @@ import { cpus } from "node:os";
 import { GENERATOR_SATURATED_PERCENT, machineCpuTicks, round1, type ThreadStats } from "./gen-cpu.ts";
 import type { GeneratorReport, RunOptions, RunReport, ServerReport, TimelinePoint } from "./run-report.ts";
 import { cpuPercentBetween, type ServerSample } from "./server-probe.ts";
+import { serverLatencies } from "./server-latency.ts";
+import type { PartName } from "./client-host.ts";
 
 /** The numbers of a report computed from samples: the generator's health, the server's CPU and memory, the machine. */
 
@@ -124,6 +126,8 @@ export function serverReport(input: {
   connections: number;
   /** The per-second points for the marginal RSS per connection; without it (no per-part points) there is none. */
   timeline?: TimelinePoint[];
+  /** The parts whose server-side histograms to report (from windowStart and windowEnd's /metrics). */
+  parts?: PartName[];
 }): ServerReport {
   const { idle, windowEnd, after, loopDelays, connections } = input;
   return {
@@ -141,5 +145,7 @@ export function serverReport(input: {
     connections,
     rssPerConnectionKB: rssPerConnectionKB(idle, windowEnd, connections),
     rssPerConnectionMarginalKB: input.timeline ? marginalRssKB(input.timeline, connections, mb(windowEnd.rssBytes)) : undefined,
+    // Both ends, or nothing: a missing start would count the whole run as the window.
+    latency: input.parts && input.windowStart.histograms && windowEnd.histograms ? serverLatencies(input.parts, input.windowStart.histograms, windowEnd.histograms) : undefined,
   };
 }

@@ -1,6 +1,7 @@
 import type { PartPoint, PartReport } from "./aggregate.ts";
 import type { PartName, Phase, Target } from "./client-host.ts";
 import type { ThreadStats } from "./gen-cpu.ts";
+import type { ServerLatency } from "./server-latency.ts";
 
 /** What a load-test run is asked to do (RunOptions) and what it reports (RunReport): the JSON of `--json`. */
 
@@ -75,6 +76,11 @@ export interface ServerReport {
   rssPerConnectionKB?: number;
   /** The slope of RSS over connections while they ramped up (least squares over the per-second points): the marginal cost of one more connection. Needs a ramp. */
   rssPerConnectionMarginalKB?: number;
+  /**
+   * Each part's latency as the server measured it over the window (ours:
+   * the /metrics histograms' delta, quantiles interpolated within buckets).
+   */
+  latency?: Partial<Record<PartName, ServerLatency>>;
 }
 
 export interface GeneratorReport {

@@ -118,6 +118,7 @@ class LoadRun {
     const plan = planClients(this.#options, this.#threads.count, this.#url, sse?.boardId);
     this.#aggregates = plan.aggregates;
     this.#watch.start();
+    this.#keepMetricsWarm();
     plan.tasks.forEach((tasks, thread) => this.#threads.send(thread, { type: "start", tasks, startAt: Date.now() + 100, rampMs: this.#options.rampSeconds * 1000 }));
     await this.#connected();
     const window = await this.#measure(sse?.write);
@@ -125,9 +126,31 @@ class LoadRun {
     return this.#report(idle, window, after);
   }
 
+  #warmTimer?: NodeJS.Timeout;
+  #warmRead: Promise<unknown> = Promise.resolve();
+
+  /**
+   * While the clients connect, reads /metrics every 2 s (ours) so that the
+   * window's first read reuses a kept-alive connection: during a join storm
+   * a new connection to the server can wait in its accept queue longer than
+   * the read's timeout, and the window would have no server-side latency.
+   */
+  #keepMetricsWarm(): void {
+    if (this.#options.target !== "ours") return;
+    this.#warmTimer = setInterval(() => {
+      this.#warmRead = this.#warmRead.then(() => this.#probe.sample({ heap: true }));
+    }, 2000);
+  }
+
+  async #stopWarming(): Promise<void> {
+    clearInterval(this.#warmTimer);
+    await this.#warmRead.catch(() => undefined);
+  }
+
   /** Stops whatever is still running (after a failure too). */
   async abort(): Promise<void> {
     this.#watch.stop();
+    clearInterval(this.#warmTimer);
     await this.#threads.stop(ABORT_STOP_MS).catch(() => undefined);
   }
 
@@ -157,6 +180,7 @@ class LoadRun {
   /** The window: the writers write, the clients count, the server is sampled at both ends. */
   async #measure(writeScore: (() => Promise<void>) | undefined): Promise<WindowResult> {
     const options = this.#options;
+    await this.#stopWarming();
     this.#threads.broadcast({ type: "phase", phase: "measure" });
     this.#watch.phase = "measure";
     for (const agg of this.#aggregates.values()) {
@@ -166,7 +190,8 @@ class LoadRun {
     const mainMonitor = this.#threads.inProcess ? undefined : new ThreadMonitor("main");
     const processCpu = process.cpuUsage();
     const machineStart = machineCpuTicks();
-    const windowStart = await this.#probe.sample();
+    // With /metrics (ours): the server-side latency histograms at the window's start.
+    const windowStart = await this.#probe.sample({ heap: true });
     const startedAt = performance.now();
     const window: WriterWindow = { startedAt, endsAt: startedAt + options.durationSeconds * 1000 };
     const loop = new LoopDelaySampler(this.#probe, () => this.#watch.phase === "measure");
@@ -221,8 +246,11 @@ class LoadRun {
   #report(idle: ServerSample, window: WindowResult, after: ServerSample): RunReport {
     const { windowStart, windowEnd, partReports } = window;
     const server = this.#probe.available
-      ? serverReport({ source: this.#probe.local ? "proc" : "metrics", idle, windowStart, windowEnd, after, peakRssBytes: this.#watch.peakRssBytes, loopDelays: window.loopDelays, connections: window.connections, timeline: this.#watch.timeline })
+      ? serverReport({ source: this.#probe.local ? "proc" : "metrics", idle, windowStart, windowEnd, after, peakRssBytes: this.#watch.peakRssBytes, loopDelays: window.loopDelays, connections: window.connections, timeline: this.#watch.timeline, parts: [...this.#aggregates.keys()] })
       : undefined;
+    if (this.#options.target === "ours" && (!windowStart.histograms || !windowEnd.histograms)) {
+      this.#notes.push(`no server-side latency: /metrics could not be read at the window's ${windowStart.histograms ? "end" : "start"} (${this.#probe.lastError ?? "unknown error"})`);
+    }
     const serverCpu = this.#probe.local ? cpuPercentBetween(windowStart, windowEnd) : undefined;
     const generator = generatorReport(this.#threads.count, window.windowSeconds, window.processCpuUsed, this.#threadStats, serverCpu, window.machineUsed);
     const errors = Object.values(partReports).reduce((n, p) => n + p!.errors, 0) + this.#writerErrors;

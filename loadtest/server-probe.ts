@@ -1,4 +1,5 @@
 import { procStats } from "./spawn-server.ts";
+import { parseHistograms, SERVER_LATENCY_METRIC, type HistogramReading } from "./server-latency.ts";
 
 /** One reading of the server process. Fields are missing when the source does not have them. */
 export interface ServerSample {
@@ -14,6 +15,8 @@ export interface ServerSample {
    */
   loopDelayP99Ms?: number;
   loopDelayMaxMs?: number;
+  /** The server-side latency histograms (server-latency.ts), when /metrics was read. */
+  histograms?: Record<string, HistogramReading>;
 }
 
 /**
@@ -27,6 +30,8 @@ export interface ServerSample {
  */
 export class ServerProbe {
   readonly local: boolean;
+  /** Why the last /metrics read failed (for the report's notes). */
+  lastError?: string;
   readonly #pid?: number;
   readonly #metricsUrl?: string;
 
@@ -51,6 +56,7 @@ export class ServerProbe {
         sample.heapUsedBytes = metrics?.heapUsedBytes;
         sample.loopDelayP99Ms = metrics?.loopDelayP99Ms;
         sample.loopDelayMaxMs = metrics?.loopDelayMaxMs;
+        sample.histograms = metrics?.histograms;
       }
       return sample;
     }
@@ -61,13 +67,16 @@ export class ServerProbe {
   async #metrics(): Promise<Omit<ServerSample, "at"> | undefined> {
     if (!this.#metricsUrl) return undefined;
     try {
-      const response = await fetch(this.#metricsUrl, { signal: AbortSignal.timeout(5000) });
+      // Generous: on a saturated machine a scrape can take seconds, and the window needs both ends.
+      const response = await fetch(this.#metricsUrl, { signal: AbortSignal.timeout(15_000) });
       if (!response.ok) {
         await response.arrayBuffer();
+        this.lastError = `HTTP ${response.status}`;
         return undefined;
       }
       return parseProcessMetrics(await response.text());
-    } catch {
+    } catch (error) {
+      this.lastError = String((error as Error)?.cause ?? (error as Error)?.message ?? error);
       return undefined;
     }
   }
@@ -86,6 +95,7 @@ export function parseProcessMetrics(text: string): Omit<ServerSample, "at"> {
     heapUsedBytes: value("nodejs_heap_size_used_bytes"),
     loopDelayP99Ms: ms(value("nodejs_eventloop_lag_p99_seconds")),
     loopDelayMaxMs: ms(value("nodejs_eventloop_lag_max_seconds")),
+    histograms: parseHistograms(text, Object.values(SERVER_LATENCY_METRIC)),
   };
 }
 

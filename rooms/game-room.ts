@@ -71,6 +71,8 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
     #ticksSincePatch = 0;
     readonly #ticksPerPatch = Math.max(1, Math.round(deps.tickRateHz / deps.patchRateHz));
     readonly #ticksPerFrame = Math.max(1, Math.round(deps.tickRateHz / deps.spectateRateHz));
+    /** When each input since the last patch was accepted (performance.now()), for `room_input_to_patch_seconds`. */
+    readonly #inputTimes = deps.latency ? new InputClock(deps.latency.inputToPatch) : undefined;
 
     static override async onAuth(token: string): Promise<TokenClaims> {
       return verifyRoomToken(deps.tokens, token);
@@ -103,6 +105,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       this.handle("input", (client, input) => {
         this.#assertPlayer(client);
         acceptInput(this.#world, client.sessionId, input);
+        this.#inputTimes?.accepted();
       });
       this.handle("ready", (client, { ready }) => {
         this.#assertPlayer(client);
@@ -243,6 +246,7 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
       this.#ticksSincePatch = 0;
       try {
         this.broadcastPatch();
+        this.#inputTimes?.patched();
       } catch (error) {
         this.#tickFailed(error, "patch failed");
       }
@@ -288,6 +292,38 @@ export function gameRoom(deps: RoomDeps): RoomDefinition {
     }
   }
   return { name: gameContract.name, room: GameRoom, filterBy: ["teamSize", "friendly"], realtimeListing: true, serverOnlyOptions: ["matchId"] };
+}
+
+/**
+ * The acceptance times of the inputs a room has not patched yet, in a
+ * reused Float64Array (grown by doubling, never per input): at each patch,
+ * one observation per input, of the time from its acceptance to the end of
+ * `broadcastPatch` (which has written the patch to every client's socket).
+ * An input accepted before a patch step is applied by that step, so the
+ * patch right after is the first that carries it.
+ */
+class InputClock {
+  #times = new Float64Array(32);
+  #count = 0;
+  constructor(readonly recorder: { observe(seconds: number): void }) {}
+
+  accepted(): void {
+    if (this.#count === this.#times.length) {
+      const grown = new Float64Array(this.#times.length * 2);
+      grown.set(this.#times);
+      this.#times = grown;
+    }
+    this.#times[this.#count++] = performance.now();
+  }
+
+  patched(): void {
+    const count = this.#count;
+    if (count === 0) return;
+    const now = performance.now();
+    const times = this.#times;
+    for (let i = 0; i < count; i++) this.recorder.observe((now - times[i]) / 1000);
+    this.#count = 0;
+  }
 }
 
 /** What the game room offers beyond Colyseus's Room (tests and operations reach it in-process). */

@@ -13,6 +13,11 @@ export interface RoomDeps {
    * down) and `results.expect(matchId, ttl)` when a match starts.
    */
   stores: Stores;
+  /**
+   * Where the game room records `room_input_to_patch_seconds` (server/metrics.ts):
+   * per input, accepted by the input handler → the patch carrying it written. Unset: not measured.
+   */
+  latency?: { inputToPatch: LatencyRecorder };
   tickRateHz: number;
   patchRateHz: number;
   /** Frames per second published to SSE spectators (`GET /v1/matches/:id/spectate`). */
@@ -35,6 +40,11 @@ export interface RoomDeps {
   matchmaking?: MatchmakingDeps;
   /** Draft room limits; defaults in rooms/draft/limits.ts when unset. */
   draft?: { poolLimit: number; closeAfterSeconds: number; idleCloseSeconds: number; scheduleCheckMs?: number };
+}
+
+/** Somewhere to put one latency, in seconds (a histogram of the composition root's). */
+export interface LatencyRecorder {
+  observe(seconds: number): void;
 }
 
 /** A room type to register with the matchmaker. */

@@ -98,6 +98,7 @@ async function composeServer(options: CreateServerOptions, release: () => void):
     newPlayerId,
     registry: metrics.registry,
     http: metrics,
+    latency: { sseChangeToWrite: metrics.latency.sseChangeToWrite, longPollResultToAnswer: metrics.latency.longPollResultToAnswer },
     readiness: () => readiness(colyseus, stores, lifecycle),
     lifecycle,
     startedAt,
@@ -107,7 +108,7 @@ async function composeServer(options: CreateServerOptions, release: () => void):
   });
   httpServer.on("request", app.callback());
 
-  const roomDeps = roomDepsFrom(config, { tokens, stores, logger: logger.child({ component: "rooms" }) });
+  const roomDeps = roomDepsFrom(config, { tokens, stores, logger: logger.child({ component: "rooms" }), latency: { inputToPatch: metrics.latency.roomInputToPatch } });
   const definitions = (options.rooms ?? projectRooms)(roomDeps);
   applyMatchmakerPatches({ corsOrigins: config.corsOrigins, serverOnlyOptions: definitions.flatMap((definition) => definition.serverOnlyOptions ?? []) });
   edge = createMatchmakeEdge(definitions, tokens);
@@ -193,7 +194,7 @@ function apiOptions(config: Config, sdkRoot: string | undefined): ApiOptions {
 }
 
 /** What rooms get: the shared services and their limits from the configuration. */
-function roomDepsFrom(config: Config, services: Pick<RoomDeps, "tokens" | "stores" | "logger">): RoomDeps {
+function roomDepsFrom(config: Config, services: Pick<RoomDeps, "tokens" | "stores" | "logger" | "latency">): RoomDeps {
   return {
     ...services,
     tickRateHz: config.tickRateHz,

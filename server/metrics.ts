@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { HttpObserver } from "../api/middleware/request-context.ts";
+import { LatencyHistogram } from "./latency-histogram.ts";
 
 /**
  * One Prometheus registry per server instance (no global registry, so tests
@@ -13,6 +14,12 @@ export interface ServerMetrics extends HttpObserver {
   roomsCreated: Counter<"room">;
   /** Match results the store refused (`reason`: inconsistent, different-result, match-live; `source`: room, admin). */
   matchResultsRejected: Counter<"reason" | "source">;
+  /** Server-side latencies, seconds (docs/operations.md "Metrics"; what each measures is in its help text). */
+  latency: {
+    roomInputToPatch: LatencyHistogram;
+    sseChangeToWrite: LatencyHistogram;
+    longPollResultToAnswer: LatencyHistogram;
+  };
   close(): void;
 }
 
@@ -51,8 +58,27 @@ export function createMetrics(options: { wsClients: () => number }): ServerMetri
     registers: [registry],
   });
 
+  const latency = {
+    roomInputToPatch: new LatencyHistogram({
+      name: "room_input_to_patch_seconds",
+      help: "Game rooms: from an input message accepted by the room's input handler (decoded, validated, rate-limited) to the end of writing the patch that first carries it to every client's socket; one observation per input",
+      registry,
+    }),
+    sseChangeToWrite: new LatencyHistogram({
+      name: "sse_change_to_write_seconds",
+      help: "Leaderboard SSE: from this process receiving a board's change notification to the delta or snapshot event that shows it written to a subscriber's socket (re-read, diff and serialisation included); one observation per subscriber written",
+      registry,
+    }),
+    longPollResultToAnswer: new LatencyHistogram({
+      name: "longpoll_result_to_answer_seconds",
+      help: "Match-result long polls: from this process receiving the result-recorded notification to a parked poll's answer written (store read included); one observation per poll woken",
+      registry,
+    }),
+  };
+
   return {
     registry,
+    latency,
     roomsOpen,
     roomClients,
     roomsCreated,

@@ -1,3 +1,4 @@
+import { fanOut } from "./fan-out-clock.ts";
 import { TopView, type TopState, type ViewEvent } from "./top-view.ts";
 
 export { type BoardSink } from "./top-view.ts";
@@ -16,6 +17,8 @@ export interface BoardPublisherOptions {
   onEvent?: (kind: ViewEvent, count: number) => void;
   /** Errors of re-reads after a change (store unreachable); the publisher retries on the next change. */
   onError?: (error: unknown) => void;
+  /** `sse_change_to_write_seconds`: change notification received → each event that shows it written. */
+  latency?: { observe(seconds: number): void };
 }
 
 /**
@@ -36,6 +39,8 @@ export class BoardPublisher {
   #loadedSize = 0;
   #refreshing: Promise<unknown> | null = null;
   #dirty = false;
+  /** When the oldest change notification not yet covered by a read arrived (performance.now(); 0: none). */
+  #changedAt = 0;
 
   constructor(options: BoardPublisherOptions) {
     this.#options = options;
@@ -76,8 +81,12 @@ export class BoardPublisher {
     return view;
   }
 
-  /** A change was announced: re-read once (concurrent announcements coalesce into one more read). Never rejects. */
-  async refresh(): Promise<void> {
+  /**
+   * A change was announced (at `changedAt`, performance.now()): re-read once
+   * (concurrent announcements coalesce into one more read). Never rejects.
+   */
+  async refresh(changedAt = performance.now()): Promise<void> {
+    if (this.#changedAt === 0) this.#changedAt = changedAt;
     await this.#run();
   }
 
@@ -106,6 +115,9 @@ export class BoardPublisher {
 
   async #readAndPublish(): Promise<void> {
     const size = Math.max(this.#size, 1);
+    // A change announced during this read is covered by the next one (the loop reads again).
+    const changedAt = this.#changedAt;
+    this.#changedAt = 0;
     const next = await this.#options.read(size);
     const previous = this.#current;
     if (previous && next.epoch === previous.epoch && next.period === previous.period && next.version <= previous.version) {
@@ -118,6 +130,8 @@ export class BoardPublisher {
     }
     this.#current = next;
     this.#loadedSize = size;
-    for (const view of this.#views.values()) view.publish(next);
+    fanOut(changedAt, this.#options.latency, () => {
+      for (const view of this.#views.values()) view.publish(next);
+    });
   }
 }

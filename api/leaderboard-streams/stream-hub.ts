@@ -21,6 +21,8 @@ export interface StreamHubDeps {
   /** Live publishers at most (STREAM_PUBLISHERS_MAX); past it, and with none idle, acquire throws 503 SERVER_BUSY. */
   maxPublishers: number;
   onError: (error: unknown) => void;
+  /** `sse_change_to_write_seconds` (BoardPublisher). */
+  latency?: { observe(seconds: number): void };
 }
 
 interface Entry {
@@ -102,6 +104,7 @@ export class StreamHub {
           else this.metrics.events.inc({ event: kind }, count);
         },
         onError: this.#deps.onError,
+        latency: this.#deps.latency,
       });
       entry = { boardId, publisher, users: 0 };
       this.#publishers.set(key, entry);
@@ -177,8 +180,9 @@ export class StreamHub {
 
   /** `boardId: "*"` (after a lost pub/sub connection) re-reads every publisher. */
   #onChange(change: BoardChange): void {
+    const at = performance.now();
     for (const entry of this.#publishers.values()) {
-      if (change.boardId === "*" || entry.boardId === change.boardId) void entry.publisher.refresh();
+      if (change.boardId === "*" || entry.boardId === change.boardId) void entry.publisher.refresh(at);
     }
   }
 }

@@ -2,6 +2,7 @@ import type { LeaderboardDeltaEvent, LeaderboardSnapshotEvent, LeaderboardStream
 import type { LeaderboardRecord } from "../../shared/leaderboards.ts";
 import { formatEvent } from "../sse/event-format.ts";
 import { diffTop } from "./top-diff.ts";
+import { wroteFanOutEvent } from "./fan-out-clock.ts";
 
 /** One consistent top-N read of a board period, as publishers and plain reads see it. */
 export interface TopState {
@@ -226,6 +227,7 @@ export class TopView {
       return false;
     }
     subscriber.sink.write(bytes, event);
+    wroteFanOutEvent();
     return true;
   }
 }

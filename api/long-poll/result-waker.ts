@@ -24,6 +24,8 @@ export interface ResultWakerDeps {
   registry: Registry;
   options: LongPollOptions;
   onError: (error: unknown) => void;
+  /** `longpoll_result_to_answer_seconds`: notification received → a parked poll's answer written. */
+  latency?: { observe(seconds: number): void };
 }
 
 type Woken = RecordedMatchResult | RecordedMatchResult[];
@@ -75,6 +77,8 @@ export class ResultWaker {
   /** One JSON answer per wake-up and (epoch, after, limit): every feed poll of a crowd shares it. */
   readonly #feedAnswers = new WeakMap<RecordedMatchResult[], Map<string, { json: string; last: number } | null>>();
   readonly #matchAnswers = new WeakMap<RecordedMatchResult, string>();
+  /** When the notification that led to a wake-up arrived (performance.now()), by the value the waiters get. */
+  readonly #wokenAt = new WeakMap<Woken, number>();
 
   constructor(deps: ResultWakerDeps) {
     this.#deps = deps;
@@ -95,9 +99,10 @@ export class ResultWaker {
     this.#unsubscribe = deps.notifications.subscribe((event) => {
       if (event.type !== "result" && event.type !== "resync") return;
       this.#notified++;
-      if (event.type === "result") this.#wakeMatch(event.matchId).catch(deps.onError);
-      else for (const key of [...this.#waiters.keys()]) if (key !== FEED_KEY) this.#wakeMatch(key).catch(deps.onError);
-      this.#wakeFeed().catch(deps.onError);
+      const at = performance.now();
+      if (event.type === "result") this.#wakeMatch(event.matchId, at).catch(deps.onError);
+      else for (const key of [...this.#waiters.keys()]) if (key !== FEED_KEY) this.#wakeMatch(key, at).catch(deps.onError);
+      this.#wakeFeed(at).catch(deps.onError);
     });
   }
 
@@ -161,20 +166,31 @@ export class ResultWaker {
     this.#waiters.drain();
   }
 
-  async #wakeMatch(matchId: string): Promise<void> {
+  /** `notifiedAt`: when the notification arrived (measured to each answer); unset for the parking race's re-check. */
+  async #wakeMatch(matchId: string, notifiedAt?: number): Promise<void> {
     if (!this.#waiters.has(matchId)) return;
     const result = await this.#deps.results.get(matchId);
     if (!result) return;
     this.#metrics.wakeups.inc({ kind: "match" });
+    if (notifiedAt !== undefined) this.#wokenAt.set(result, notifiedAt);
     this.#waiters.wake(matchId, result);
   }
 
-  async #wakeFeed(): Promise<void> {
+  async #wakeFeed(notifiedAt?: number): Promise<void> {
     if (!this.#waiters.has(FEED_KEY) || this.#feedSeen.seq < 0) return;
     const fresh = await this.#deps.results.after(this.#feedSeen.seq, 100);
     if (fresh.length === 0) return;
     this.#metrics.wakeups.inc({ kind: "feed" });
+    if (notifiedAt !== undefined) this.#wokenAt.set(fresh, notifiedAt);
     this.#waiters.wake(FEED_KEY, fresh);
+  }
+
+  /** A detached poll's answer, written: its latency from the notification that woke it, when there was one. */
+  #answered(outcome: WaitOutcome<Woken>): void {
+    const latency = this.#deps.latency;
+    if (!latency || outcome.kind !== "woken") return;
+    const at = this.#wokenAt.get(outcome.value);
+    if (at !== undefined) latency.observe((performance.now() - at) / 1000);
   }
 
   #sawFeed(epoch: string, seq: number): void {
@@ -204,6 +220,7 @@ export class ResultWaker {
     let failed = false;
     const metrics = this.#metrics;
     const onError = this.#deps.onError;
+    const waker = this;
     // What a parked poll holds stays small: no named closures here (tsx compiles with esbuild's
     // keepNames, which gives each named function made per request a property store of its own).
     const waiter = this.#waiters.park(
@@ -213,7 +230,10 @@ export class ResultWaker {
       (outcome) => {
         if (failed) return;
         metrics.answers.inc({ outcome: outcome.kind });
-        if (detached) answerDetached(ctx, () => answer(outcome)).catch(onError);
+        if (detached)
+          answerDetached(ctx, () => answer(outcome))
+            .then(() => waker.#answered(outcome))
+            .catch(onError);
         else early = outcome;
       },
       ctx.ip,

@@ -19,6 +19,8 @@ export interface MatchResultRoutesDeps {
   registry: Registry;
   options: LongPollOptions;
   onError: (error: unknown) => void;
+  /** `longpoll_result_to_answer_seconds` (ResultWaker). */
+  latency?: { observe(seconds: number): void };
 }
 
 /**

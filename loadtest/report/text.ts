@@ -35,6 +35,15 @@ function partRows(report: RunReport, part: PartReport, prefix: string): Row[] {
     ],
     [`${prefix}${part.latencyName} p50 / p90 / p99 / max`, latencyText(part.latency)],
   ];
+  const server = report.server?.latency?.[part.part];
+  if (server) {
+    rows.push([
+      `${prefix}server-side p50 / p90 / p99`,
+      server.count > 0
+        ? `${num(server.p50Ms)} / ${num(server.p90Ms)} / ${num(server.p99Ms)} ms (${server.count} observations; ${server.metric}, the window's histogram delta, interpolated within buckets)`
+        : `no observations (${server.metric})`,
+    ]);
+  }
   if (part.secondaryLatency) rows.push([`${prefix}${part.secondaryLatencyName} p50 / p99`, `${num(part.secondaryLatency.p50)} / ${num(part.secondaryLatency.p99)} ms`]);
   rows.push(
     [`${prefix}messages received`, `${part.messages} (${num(part.messagesPerSecond, 0)}/s)${part.sent ? `, ${part.sent} sent` : ""}`],
@@ -80,8 +89,16 @@ export function reportRows(report: RunReport): Row[] {
   ]);
   if (g.machineCpuPercent !== undefined) rows.push(["machine CPU (all processes)", `${num(g.machineCpuPercent)}% of ${g.cores * 100}%; other processes ${num(g.otherCpuPercent)}% of one core`]);
   for (const warning of g.warnings) rows.push(["⚠ warning", warning]);
+  if (s?.latency && Object.keys(s.latency).length) rows.push(["which latency to believe", whichLatency(report)]);
   for (const note of report.notes) rows.push(["note", note]);
   return rows;
+}
+
+/** The line that says which latency figures mean what in this run. */
+export function whichLatency(report: RunReport): string {
+  return report.generator.saturated
+    ? "the server-side figures: the generator was saturated, so the client-side latencies include its own queueing (upper bounds)"
+    : "both: client-side is end to end (network, client decode); server-side is the server's part of it (no generator queueing)";
 }
 
 export const ratioText = (ours: number | undefined, naive: number | undefined) =>
@@ -96,7 +113,10 @@ export function comparisonRows(ours: RunReport, naive: RunReport): Row[] {
   return [
     row("p50 latency", o.latency.p50, n.latency.p50, "ms"),
     row("p99 latency", o.latency.p99, n.latency.p99, "ms"),
+    ...(ours.server?.latency?.[part] ? [[`server-side p99 (${ours.server.latency[part]!.metric})`, `${num(ours.server.latency[part]!.p99Ms)} ms (ours only: the naive server has no histogram)`] as Row] : []),
     row("server CPU", ours.server?.cpuPercentOfOneCore, naive.server?.cpuPercentOfOneCore, "% of one core"),
+    // The offered load: a lagging generator sends fewer inputs to one side than to the other, and the server's CPU follows.
+    ...(part === "arena" ? [row("inputs sent per second (the load each server got)", o.sent / ours.windowSeconds, n.sent / naive.windowSeconds, "/s")] : []),
     row("server peak RSS", ours.server?.peakRssMB, naive.server?.peakRssMB, "MB"),
     row("RSS per connection", ours.server?.rssPerConnectionKB, naive.server?.rssPerConnectionKB, "KB"),
     row("bytes per client per second", o.bytesPerClientPerSecond, n.bytesPerClientPerSecond, "B/s"),

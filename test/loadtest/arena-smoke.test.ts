@@ -16,5 +16,11 @@ describe("loadtest tool: arena (small run, ours and the naive baseline)", functi
       assert.equal(report.errors, 0);
       assert.equal(typeof report.server?.cpuPercentOfOneCore, "number");
     }
+    // Ours also reports the window's server-side latency, from its /metrics histogram; the naive server has none.
+    const server = ours.server?.latency?.arena;
+    assert.equal(server?.metric, "room_input_to_patch_seconds");
+    assert.ok(server.count > 0, "inputs observed in the window");
+    assert.ok(server.p50Ms !== undefined && server.p99Ms !== undefined && server.p50Ms <= server.p99Ms);
+    assert.equal(naive.server?.latency, undefined);
   });
 });

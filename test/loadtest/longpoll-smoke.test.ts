@@ -16,5 +16,8 @@ describe("loadtest tool: longpoll (small run, ours and the naive baseline)", fun
       assert.equal(longpoll.details.parkedAfterAbandon, 0);
       assert.equal(report.errors, 0);
     }
+    const server = ours.server?.latency?.longpoll;
+    assert.equal(server?.metric, "longpoll_result_to_answer_seconds");
+    assert.ok(server.count > 0 && server.p99Ms !== undefined, "server-side wake-up latency over the window");
   });
 });

@@ -44,6 +44,9 @@ describe("loadtest tool: sse (small run, ours and the naive baseline)", function
     assert.deepEqual(ours.options.serverEnv, { STREAM_LIFETIME_MS: "1000" });
     assert.equal(typeof ours.server?.loopDelayP99Ms, "number", "ours exposes /metrics");
     assert.equal(naive.server?.loopDelayP99Ms, undefined, "the naive server has no /metrics");
+    const server = ours.server?.latency?.sse;
+    assert.equal(server?.metric, "sse_change_to_write_seconds");
+    assert.ok(server.count > 0 && server.p99Ms !== undefined, "server-side fan-out latency over the window");
     // The report has them on lines of their own.
     for (const label of ["stream rotations", "resumes", "failures: errors / disconnects"]) assert.ok(html!.includes(`<td>${label}</td>`), label);
   });
