@@ -19,9 +19,9 @@ export const CLIENTS_PER_AGENT = 100;
 const SOURCE_ADDRESSES = 200;
 
 type AgentLike = object;
-type AgentConstructor = new (options: { localAddress?: string; keepAliveTimeout?: number }) => AgentLike;
+type AgentConstructor = new (options: { localAddress?: string; keepAliveTimeout?: number; connections?: number }) => AgentLike;
 
-const agents = new Map<number, AgentLike>();
+const agents = new Map<string, AgentLike>();
 let AgentClass: AgentConstructor | undefined | null;
 
 /** Node's bundled undici Agent (the class of its global dispatcher, which Node registers under this symbol once fetch has run). */
@@ -48,18 +48,29 @@ function isLoopback(url: string): boolean {
  * A fetch for client `index` (global): shares an Agent with the
  * CLIENTS_PER_AGENT clients around it. Falls back to the plain global fetch
  * when Node's undici Agent cannot be found.
+ *
+ * `oneConnectionEach`: for clients that never have two requests in flight
+ * (long-poll followers), the group's pool is capped at one connection per
+ * client. Uncapped, undici opens a new connection for a re-poll sent the
+ * moment the previous answer is read (that connection is not yet back in
+ * the pool), so after a few wake-up rounds every follower holds two
+ * connections on the server (one idle) — a generator artefact that doubled
+ * the server's sockets per poll (ours and the naive one alike) and made the
+ * generator hit the 20,000-fd limit at 10,000 polls. A browser follows a
+ * feed on one keep-alive connection.
  */
-export function groupFetch(index: number, url: string): FetchLike {
+export function groupFetch(index: number, url: string, options: { oneConnectionEach?: boolean } = {}): FetchLike {
   const group = Math.floor(index / CLIENTS_PER_AGENT);
+  const key = `${group}${options.oneConnectionEach ? ":capped" : ""}`;
   let dispatcher: Promise<AgentLike | undefined> | undefined;
   const get = () =>
     (dispatcher ??= agentClass(url).then((Agent) => {
       if (!Agent) return undefined;
-      let agent = agents.get(group);
+      let agent = agents.get(key);
       if (!agent) {
         const localAddress = process.platform === "linux" && isLoopback(url) ? `127.0.0.${1 + (group % SOURCE_ADDRESSES)}` : undefined;
-        agent = new Agent({ localAddress });
-        agents.set(group, agent);
+        agent = new Agent(options.oneConnectionEach ? { localAddress, connections: CLIENTS_PER_AGENT } : { localAddress });
+        agents.set(key, agent);
       }
       return agent;
     }));
@@ -68,4 +79,3 @@ export function groupFetch(index: number, url: string): FetchLike {
     return fetch(input, agent ? ({ ...init, dispatcher: agent } as RequestInit) : init);
   };
 }
-

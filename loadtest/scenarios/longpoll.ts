@@ -130,7 +130,7 @@ class LongPollFollowers implements PartRunner {
     const stop = new AbortController();
     this.#controllers.push(stop);
     // One fetch (undici Agent) per group of pollers: see http-agents.ts.
-    const fetchImpl = countingFetch(this.#sink, groupFetch(index, task.url));
+    const fetchImpl = countingFetch(this.#sink, groupFetch(index, task.url, { oneConnectionEach: true }));
     if (task.target === "naive") return void this.#follow(() => this.#pollNaive(fetchImpl, stop.signal));
     const client = createClient({ url: task.url, fetch: fetchImpl, onListenerError: (error) => this.#sink.fail("listener", error) });
     if (!(await this.#signIn(client, index))) return this.#settle();
