@@ -38,9 +38,10 @@ export interface DraftListingMetadata {
 /**
  * The `draft` room: one per league draft, found with
  * `joinOrCreate("draft", {leagueId})` (filtered by `leagueId`). Thin: it
- * checks who is asking, calls the pure rules in shared/rules/draft/, mirrors the
- * model into `DraftState`, and snapshots the model to the league store after
- * every change so a restarted process (Redis mode) restores the draft.
+ * checks who is asking, calls the pure rules in shared/rules/draft/ (through
+ * its collaborators in rooms/draft/), mirrors the model into `DraftState`, and
+ * snapshots the model to the league store after every change so a restarted
+ * process (Redis mode) restores the draft.
  */
 export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = {}): RoomDefinition {
   const limits: DraftRoomLimits = { ...DEFAULT_DRAFT_LIMITS, ...deps.draft, ...overrides };
@@ -89,22 +90,18 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
 
       const changed = () => this.#changed();
       const announce: Announce = (type, payload) => this.#announce(type, payload);
+      const picked = (picks: DraftPick[]) => this.#picked(picks);
       const close = () => this.disconnect(CloseCodes.ROOM_CLOSED.code);
       const { roomId, clock } = this;
-      this.#starter = new DraftStart({ model, leagues, logger: deps.logger, roomId, changed, announce, picked: (picks) => this.#picked(picks) });
+      this.#starter = new DraftStart({ model, leagues, logger: deps.logger, roomId, changed, announce, picked });
       this.#finisher = new DraftFinish({ model, stores: deps.stores, logger: deps.logger, roomId, limits, clock, changed, announce, close });
       this.#idle = new IdleClose({ clock, idleCloseSeconds: limits.idleCloseSeconds, logger: deps.logger, roomId, leagueId: model.leagueId, close });
 
       const handlers = draftHandlers({
-        model,
-        chat: this.#chat,
-        starter: this.#starter,
+        model, chat: this.#chat, starter: this.#starter, changed, announce, picked,
+        auctioned: (events) => this.#auctioned(events),
         actor: (client) => this.#actor(client),
         claims: (client) => this.claimsOf(client),
-        changed,
-        announce,
-        picked: (picks) => this.#picked(picks),
-        auctioned: (events) => this.#auctioned(events),
       });
       for (const [type, handler] of Object.entries(handlers.managers)) this.#on(type as Message, handler as Handler);
       for (const [type, handler] of Object.entries(handlers.auction)) this.handle(type as Message, handler as Handler);
