@@ -1,52 +1,20 @@
 import type { Client } from "@colyseus/core";
-import type { Delayed } from "@colyseus/timer";
 import { StateView } from "@colyseus/schema";
-import {
-  CloseCodes,
-  DraftClientMessages,
-  DraftJoinOptions,
-  DraftRoomOptions,
-  DraftServerMessage,
-  DraftState,
-  AppError,
-  draftRefusal,
-  type DraftEvents,
-  type DraftPickResult,
-  type DraftUndoneMessage,
-  type TokenClaims,
-} from "../shared/index.ts";
+import { CloseCodes, DraftClientMessages, DraftJoinOptions, DraftRoomOptions, DraftServerMessage, DraftState, type DraftEvents, type TokenClaims } from "../shared/index.ts";
 import { ProjectRoom } from "./base-room.ts";
-import {
-  absentAfterDisconnect,
-  auctionTick,
-  isCommissioner,
-  makePick,
-  markBack,
-  nominate,
-  pauseDraft,
-  placeBid,
-  resumeDraft,
-  setAutopick,
-  setOrder,
-  setQueue,
-  startIsDue,
-  syncTeams,
-  teamOf,
-  tick,
-  undoPicks,
-  type AuctionEvent,
-  type ClockNotice,
-  type DraftModel,
-  type DraftPick,
-} from "../shared/rules/draft/index.ts";
+import { isCommissioner, markBack, syncTeams, teamOf, type AuctionEvent, type DraftModel, type DraftPick } from "../shared/rules/draft/index.ts";
 import { RoomChat } from "./chat.ts";
 import { DisconnectClock } from "./draft/absence.ts";
+import { tickClock } from "./draft/clock.ts";
+import { DraftFinish } from "./draft/finish.ts";
+import { draftHandlers } from "./draft/handlers.ts";
+import { IdleClose } from "./draft/idle-close.ts";
 import { DraftScheduler } from "./draft/scheduler.ts";
-import { loadDraft, saveRosters, startWithFinalTeams } from "./draft/league-io.ts";
-import { auctionAnnouncements, syncClock, syncDraftState, withBidId } from "./draft/index.ts";
+import { DraftStart } from "./draft/start.ts";
+import { loadDraft } from "./draft/league-io.ts";
+import { auctionAnnouncements, syncClock, syncDraftState } from "./draft/index.ts";
 import { DEFAULT_DRAFT_LIMITS, type DraftRoomLimits } from "./draft/limits.ts";
-import { completeMessage, pickMessage, withPickId } from "./draft/messages.ts";
-import { LEAGUE_COMMANDS, noticeAnnouncement, type Announcement } from "./draft/league-commands.ts";
+import { pickMessage, type Announce } from "./draft/messages.ts";
 import { draftBoard, draftClock, draftOrder } from "./draft/feed-board.ts";
 import { FeedWriter } from "./draft/feed-writer.ts";
 import { DraftSeats } from "./draft/seats.ts";
@@ -58,6 +26,10 @@ import { draftContract } from "../shared/rooms/index.ts";
 
 export { DEFAULT_DRAFT_LIMITS, type DraftRoomLimits } from "./draft/limits.ts";
 
+/** A client message of the draft room and a handler of any of them (rooms/draft/handlers.ts types each one). */
+type Message = keyof typeof DraftClientMessages & string;
+type Handler = (client: Client, payload: unknown) => void | Promise<void>;
+
 export interface DraftListingMetadata {
   leagueId: string;
   status: DraftState["status"];
@@ -66,9 +38,10 @@ export interface DraftListingMetadata {
 /**
  * The `draft` room: one per league draft, found with
  * `joinOrCreate("draft", {leagueId})` (filtered by `leagueId`). Thin: it
- * checks who is asking, calls the pure rules in shared/rules/draft/, mirrors the
- * model into `DraftState`, and snapshots the model to the league store after
- * every change so a restarted process (Redis mode) restores the draft.
+ * checks who is asking, calls the pure rules in shared/rules/draft/ (through
+ * its collaborators in rooms/draft/), mirrors the model into `DraftState`, and
+ * snapshots the model to the league store after every change so a restarted
+ * process (Redis mode) restores the draft.
  */
 export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = {}): RoomDefinition {
   const limits: DraftRoomLimits = { ...DEFAULT_DRAFT_LIMITS, ...deps.draft, ...overrides };
@@ -84,11 +57,10 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
     readonly #seats = new DraftSeats();
     readonly #disconnects = new DisconnectClock();
     #chat!: RoomChat;
-    #starting = false;
-    #finishing = false;
-    #finishAttempts = 0;
+    #starter!: DraftStart;
+    #finisher!: DraftFinish;
+    #idle!: IdleClose;
     #listingKey = "";
-    #idleClose: Delayed | undefined;
 
     static override async onAuth(token: string): Promise<TokenClaims> {
       return verifyRoomToken(deps.tokens, token);
@@ -98,71 +70,47 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       const { leagueId } = parseOrRefuse(DraftRoomOptions, rawOptions, "draft room options");
       const league = await leagues.get(leagueId);
       if (!league) throw refusal("NOT_FOUND", `No league ${leagueId}`);
-      this.#model = await loadDraft(league, deps.stores, limits.poolLimit, deps.logger.child({ roomId: this.roomId }));
+      const model = (this.#model = await loadDraft(league, deps.stores, limits.poolLimit, deps.logger.child({ roomId: this.roomId })));
       this.#writer = new SnapshotWriter({
         save: (s) => leagues.saveDraftSnapshot(leagueId, s),
         logger: deps.logger.child({ roomId: this.roomId, leagueId }),
       });
       this.state = new DraftState();
       this.#chat = new RoomChat(this.state.chat, limits);
-      syncDraftState(this.#model, this.state, Date.now());
+      syncDraftState(model, this.state, Date.now());
       this.#feed = new FeedWriter({
         leagueId,
         feed: deps.stores.draftFeed,
-        board: () => draftBoard(this.#model, Date.now()),
-        clock: () => draftClock(this.#model, Date.now()),
-        order: () => draftOrder(this.#model),
+        board: () => draftBoard(model, Date.now()),
+        clock: () => draftClock(model, Date.now()),
+        order: () => draftOrder(model),
         logger: deps.logger.child({ roomId: this.roomId, leagueId }),
       });
       this.#feed.start();
 
-      this.#on("start", async (client) => this.#start(client));
-      this.#on("order.set", (client, { teamIds }) => this.#apply(client, (actor) => setOrder(this.#model, actor, teamIds)));
-      this.#on("pick", (client, request) => {
-        const before = this.#model.picks.length;
-        const outcome = withPickId(request.pickId, () => makePick(this.#model, this.#actor(client), request, Date.now()));
-        if (!outcome.replayed) this.#picked(this.#model.picks.slice(before));
-        client.send(
-          DraftServerMessage.PICK_RESULT,
-          { pickId: request.pickId, replayed: outcome.replayed, undone: outcome.undone, pick: pickMessage(this.#model, outcome.pick) } satisfies DraftPickResult,
-          { afterNextPatch: true },
-        );
-      });
-      this.#on("queue.set", (client, { playerIds }) => this.#apply(client, (actor) => setQueue(this.#model, actor, playerIds)));
-      this.#on("autopick.set", (client, { enabled, teamId }) => this.#apply(client, (actor) => setAutopick(this.#model, actor, enabled, teamId)));
-      this.#on("pause", (client) => this.#apply(client, (actor) => pauseDraft(this.#model, actor, Date.now())));
-      this.#on("resume", (client) => this.#apply(client, (actor) => resumeDraft(this.#model, actor, Date.now())));
-      this.#on("undo", (client, { pickNumber }) => {
-        const undone = undoPicks(this.#model, this.#actor(client), pickNumber, Date.now());
-        this.#changed();
-        this.#announce(DraftServerMessage.UNDONE, { fromPick: undone[0].number, undone: undone.map((p) => pickMessage(this.#model, p)) } satisfies DraftUndoneMessage);
-        this.#picked(this.#model.picks.slice(undone[0].number - 1)); // keepers drafted again with their slot
-      });
-      for (const type of Object.keys(LEAGUE_COMMANDS) as (keyof typeof LEAGUE_COMMANDS)[]) {
-        const command = LEAGUE_COMMANDS[type] as (model: DraftModel, actor: { playerId: string }, payload: unknown, now: number) => Announcement;
-        this.#on(type, (client, payload: unknown) => {
-          const announcement = command(this.#model, this.#actor(client), payload, Date.now());
-          this.#changed();
-          this.#announce(announcement[0], announcement[1]);
-        });
-      }
-      this.#on("chat", (client, { text }) => {
-        const { playerId, name } = this.claimsOf(client);
-        const line = this.#chat.say(client.sessionId, { playerId, name }, text, Date.now());
-        this.#announce(DraftServerMessage.CHAT, { seq: line.seq, playerId, name, text: line.text, at: line.at });
-      });
+      const changed = () => this.#changed();
+      const announce: Announce = (type, payload) => this.#announce(type, payload);
+      const picked = (picks: DraftPick[]) => this.#picked(picks);
+      const close = () => this.disconnect(CloseCodes.ROOM_CLOSED.code);
+      const { roomId, clock } = this;
+      this.#starter = new DraftStart({ model, leagues, logger: deps.logger, roomId, changed, announce, picked });
+      this.#finisher = new DraftFinish({ model, stores: deps.stores, logger: deps.logger, roomId, limits, clock, changed, announce, close });
+      this.#idle = new IdleClose({ clock, idleCloseSeconds: limits.idleCloseSeconds, logger: deps.logger, roomId, leagueId: model.leagueId, close });
 
-      this.handle("auction.nominate", (client, request) => this.#auctioned([nominate(this.#model, this.#actor(client), request, Date.now())]));
-      this.handle("auction.bid", (client, request) => {
-        const events = withBidId(request.bidId, () => placeBid(this.#model, this.#actor(client), request, Date.now()));
-        if (events.length > 0) this.#auctioned(events); // a retried bid id changed nothing
+      const handlers = draftHandlers({
+        model, chat: this.#chat, starter: this.#starter, changed, announce, picked,
+        auctioned: (events) => this.#auctioned(events),
+        actor: (client) => this.#actor(client),
+        claims: (client) => this.claimsOf(client),
       });
+      for (const [type, handler] of Object.entries(handlers.managers)) this.#on(type as Message, handler as Handler);
+      for (const [type, handler] of Object.entries(handlers.auction)) this.handle(type as Message, handler as Handler);
 
       this.clock.setInterval(() => this.#tick(), limits.clockTickMs);
       this.setupProjectRoom();
       this.#updateListing();
-      if (this.#model.status === "complete") this.#finish();
-      if (startIsDue(this.#model, Date.now())) this.#startScheduled(); // opened by the scheduler, or joined late
+      if (this.#model.status === "complete") this.#finisher.run();
+      this.#starter.startIfDue(Date.now()); // opened by the scheduler, or joined late
       this.#watchIdle(); // a paused draft restored by a join that then fails is still reclaimed
     }
 
@@ -235,8 +183,8 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       return { playerId: this.claimsOf(client).playerId };
     }
 
-    /** Every client message: its sender's manager has come back (absent teams leave autopick), then the handler runs. */
-    #on<K extends keyof typeof DraftClientMessages & string>(type: K, handler: Parameters<typeof this.handle<K>>[1]): void {
+    /** Every client message but the auction's: its sender's manager has come back (absent teams leave autopick), then the handler runs. */
+    #on(type: Message, handler: Handler): void {
       this.handle(type, (client, payload) => {
         this.#cameBack(client);
         return handler(client, payload);
@@ -251,56 +199,18 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       this.#announce(DraftServerMessage.BACK, { teamId: team.teamId });
     }
 
-    /** A command of the rules on the client's behalf; then the change goes out. */
-    #apply(client: Client, command: (actor: { playerId: string }) => unknown): void {
-      command(this.#actor(client));
-      this.#changed();
-    }
-
-    async #start(client: Client | undefined): Promise<void> {
-      const actor = client ? this.#actor(client) : { playerId: this.#model.commissionerId };
-      if (this.#starting) throw draftRefusal("STARTING", "The draft is being started");
-      this.#starting = true;
-      try {
-        await startWithFinalTeams(this.#model, actor, leagues);
-      } finally {
-        this.#starting = false;
-      }
-      deps.logger.info({ roomId: this.roomId, leagueId: this.#model.leagueId, order: this.#model.order, scheduled: !client }, "draft started");
-      this.#changed();
-      this.#announce(DraftServerMessage.STARTED, { by: client ? "commissioner" : "schedule", order: [...this.#model.order] });
-      this.#picked(this.#model.picks); // keepers of round 1
-    }
-
-    /** The league's `startAt` passed: the draft starts itself; a refusal is announced once and not retried. */
-    #startScheduled(): void {
-      this.#start(undefined).catch((error: unknown) => {
-        if (!(error instanceof AppError) || this.#model.status !== "waiting") return deps.logger.warn({ err: error, roomId: this.roomId }, "scheduled draft start failed");
-        this.#model.scheduleFailed = true;
-        this.#changed();
-        // Off the scheduler's due list, so the refused draft's room is not opened again and again.
-        leagues.clearDraftSchedule(this.#model.leagueId).catch((err: unknown) => deps.logger.warn({ err, roomId: this.roomId }, "clearing the draft schedule failed"));
-        const reason = String((error.details as { reason?: string } | undefined)?.reason ?? error.code);
-        this.#announce(DraftServerMessage.SCHEDULE_FAILED, { reason, message: error.message });
-      });
-    }
-
+    /** The clock (rooms/draft/clock.ts): a due scheduled start, absent teams, autopicks, quiet hours, auction clocks. */
     #tick(): void {
       try {
         const now = Date.now();
-        if (startIsDue(this.#model, now) && !this.#starting) return this.#startScheduled();
-        const notices: ClockNotice[] = [];
+        if (this.#starter.startIfDue(now)) return;
         this.#updateDisconnects(now);
-        for (const teamId of absentAfterDisconnect(this.#model, this.#disconnects.since, now)) notices.push({ type: "absent", teamId, reason: "disconnected" });
-        const status = this.#model.status;
-        const picks = tick(this.#model, now, notices); // an auction's: quiet hours only
-        const events = this.#model.auction ? auctionTick(this.#model, now, notices) : [];
-        const statusChanged = this.#model.status !== status;
-        if (picks.length > 0 || notices.length > 0 || events.length > 0 || statusChanged) this.#changed();
+        const ticked = tickClock(this.#model, this.#disconnects.since, now);
+        if (ticked.changed) this.#changed();
         else syncClock(this.#model, this.state, now);
-        for (const [type, payload] of notices.map((notice) => noticeAnnouncement(this.#model, notice, now))) this.#announce(type, payload);
-        if (this.#model.auction && (events.length > 0 || statusChanged)) this.#auctioned(events, false);
-        if (picks.length > 0) this.#picked(picks, false);
+        for (const [type, payload] of ticked.notices) this.#announce(type, payload);
+        if (this.#model.auction && (ticked.events.length > 0 || ticked.statusChanged)) this.#auctioned(ticked.events, false);
+        if (ticked.picks.length > 0) this.#picked(ticked.picks, false);
       } catch (error) {
         deps.logger.error({ err: error, roomId: this.roomId }, "draft clock failed");
       }
@@ -315,14 +225,14 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       if (picks.length === 0) return;
       if (changed) this.#changed();
       for (const pick of picks) this.#announce(DraftServerMessage.PICKED, pickMessage(this.#model, pick));
-      if (this.#model.status === "complete") this.#finish();
+      if (this.#model.status === "complete") this.#finisher.run();
     }
 
     /** Auction happenings (rules/draft/auction.ts): the change goes out, then each event; a complete auction saves its rosters. */
     #auctioned(events: AuctionEvent[], changed = true): void {
       if (changed) this.#changed();
       for (const { type, payload } of auctionAnnouncements(this.#model, events)) this.#announce(type, payload);
-      if (this.#model.status === "complete") this.#finish();
+      if (this.#model.status === "complete") this.#finisher.run();
     }
 
     /**
@@ -355,57 +265,9 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       this.#watchIdle();
     }
 
-    /**
-     * A paused draft nobody is connected to would wait in memory forever
-     * (its seats are held for the whole draft): after `idleCloseSeconds` it
-     * is snapshotted and closed, and the next join restores it. A running
-     * draft needs no such rule: its clock autopicks it to the end.
-     */
+    /** A paused draft with nobody connected is closed after a while (rooms/draft/idle-close.ts). */
     #watchIdle(): void {
-      const idle = this.#model.status === "paused" && !this.#seats.anyLive;
-      if (!idle) {
-        this.#idleClose?.clear();
-        this.#idleClose = undefined;
-        return;
-      }
-      this.#idleClose ??= this.clock.setTimeout(() => {
-        this.#idleClose = undefined;
-        deps.logger.info({ roomId: this.roomId, leagueId: this.#model.leagueId, idleSeconds: limits.idleCloseSeconds }, "paused draft idle with nobody connected: snapshotted and closed");
-        // onDispose flushes the snapshot; the held seats' reconnections fail and their clients join again (restore).
-        void this.disconnect(CloseCodes.ROOM_CLOSED.code).catch((error) => deps.logger.warn({ err: error, roomId: this.roomId }, "closing the idle draft failed"));
-      }, limits.idleCloseSeconds * 1000);
-    }
-
-    /**
-     * A complete draft writes its rosters to the fantasy roster store (which
-     * creates the standings board; match results credit points from then
-     * on), marks the league complete, tells everyone, and closes later.
-     * Retried with backoff until it lands (the store may be down).
-     */
-    #finish(): void {
-      if (this.#finishing) return;
-      if (this.#model.rostersSaved) return this.#scheduleClose();
-      this.#finishing = true;
-      const model = this.#model;
-      saveRosters(model, deps.stores, deps.logger)
-        .then(() => {
-          this.#finishing = false;
-          model.rostersSaved = true;
-          this.#changed();
-          this.#announce(DraftServerMessage.COMPLETE, completeMessage(model));
-          deps.logger.info({ roomId: this.roomId, leagueId: model.leagueId }, "draft complete; rosters saved");
-          this.#scheduleClose();
-        })
-        .catch((error) => {
-          this.#finishing = false;
-          const delay = Math.min(limits.maxRetryMs, 500 * 2 ** Math.min(this.#finishAttempts++, 10));
-          deps.logger.warn({ err: error, roomId: this.roomId, retryInMs: delay }, "saving the draft's rosters failed; retrying");
-          this.clock.setTimeout(() => this.#finish(), delay);
-        });
-    }
-
-    #scheduleClose(): void {
-      this.clock.setTimeout(() => void this.disconnect(CloseCodes.ROOM_CLOSED.code).catch(() => undefined), limits.closeAfterSeconds * 1000);
+      this.#idle.watch(this.#model.status === "paused" && !this.#seats.anyLive);
     }
 
     #updateListing(): void {

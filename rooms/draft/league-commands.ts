@@ -3,12 +3,10 @@ import {
   acceptTrade,
   declineTrade,
   proposeTrade,
-  remainingMs,
   removeKeeper,
   setKeeper,
   vetoTrade,
   type Actor,
-  type ClockNotice,
   type DraftModel,
 } from "../../shared/rules/draft/index.ts";
 import type { z } from "zod";
@@ -33,10 +31,3 @@ export const LEAGUE_COMMANDS: { [K in "keeper.set" | "keeper.remove" | "trade.pr
   "trade.decline": (model, actor, { tradeId }, now) => [DraftServerMessage.TRADE, tradeMessage(declineTrade(model, actor, tradeId, now))],
   "trade.veto": (model, actor, { tradeId }, now) => [DraftServerMessage.TRADE, tradeMessage(vetoTrade(model, actor, tradeId, now))],
 };
-
-/** What the clock reported besides picks, as the event everyone hears. */
-export function noticeAnnouncement(model: DraftModel, notice: ClockNotice, now: number): Announcement {
-  if (notice.type === "absent") return [DraftServerMessage.ABSENT, { teamId: notice.teamId, reason: notice.reason }];
-  if (notice.type === "late") return [DraftServerMessage.LATE, { teamId: notice.teamId, pickNumber: notice.pickNumber }];
-  return [DraftServerMessage.QUIET, { quiet: notice.quiet, remainingMs: remainingMs(model, now) }];
-}

@@ -1,4 +1,4 @@
-import { AppError, fantasyStandingsBoardId, type DraftCompleteMessage, type DraftKeeperMessage, type DraftPickMessage, type DraftTradeMessage } from "../../shared/index.ts";
+import { AppError, fantasyStandingsBoardId, type DraftCompleteMessage, type DraftEvents, type DraftKeeperMessage, type DraftPickMessage, type DraftTradeMessage } from "../../shared/index.ts";
 import { playerName, rostersOf, type DraftModel, type DraftPick, type DraftTrade, type Keeper } from "../../shared/rules/draft/index.ts";
 
 export function tradeMessage(trade: DraftTrade): DraftTradeMessage {
@@ -37,3 +37,6 @@ export function withPickId<T>(pickId: string | undefined, pick: () => T): T {
     throw error;
   }
 }
+
+/** The room's one way to send a room-wide event (its `#announce`: to everyone, after the next patch, and to the draft feed). */
+export type Announce = <K extends keyof DraftEvents>(type: K, payload: DraftEvents[K]) => void;

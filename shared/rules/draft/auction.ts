@@ -7,7 +7,8 @@ import { markAbsent } from "./absent.ts";
 import { keeperPick } from "./keepers.ts";
 import type { ClockNotice } from "./picks.ts";
 import { assignSlot, fitOf, positionOf } from "./slots.ts";
-import { playerName, rankings, resetClock, takenPlayers, teamName, teamOf, type Actor, type AuctionLot, type AuctionModel, type DraftModel, type DraftPick } from "./model.ts";
+import { playerName, rankings, resetClock, takenPlayers, teamName, teamOf, type Actor, type DraftModel, type DraftPick } from "./model.ts";
+import type { AuctionLot, AuctionModel } from "./auction-model.ts";
 
 /**
  * Auction drafts (docs/protocol.md "Auction drafts"): the team on the

@@ -2,6 +2,7 @@
 export * from "./order.ts";
 export * from "./autopick.ts";
 export * from "./model.ts";
+export * from "./auction-model.ts";
 export * from "./commands.ts";
 export * from "./picks.ts";
 export * from "./absent.ts";

@@ -1,7 +1,7 @@
 import { draftRefusal } from "../../draft/refusals.ts";
 import type { AutopickSource, DraftPickBy, DraftStatus } from "../../draft/state.ts";
-import type { AbsentPolicy, DraftOrderMode, Position, QuietHours, RosterSlot, RosterSlots } from "../../fantasy-leagues.ts";
-import { AUCTION_DEFAULTS, type League } from "../../fantasy-leagues.ts";
+import type { AbsentPolicy, DraftOrderMode, League, Position, QuietHours, RosterSlot, RosterSlots } from "../../fantasy-leagues.ts";
+import { createAuction, type AuctionModel } from "./auction-model.ts";
 import { slotOf, type OrderRules, type PickSlot } from "./order.ts";
 import type { DraftTrade } from "./trades.ts";
 
@@ -63,35 +63,6 @@ export interface DraftPick {
   slot?: RosterSlot;
   /** Auction drafts: what the team paid for the player. */
   price?: number;
-}
-
-/** Auction drafts: the player being auctioned. */
-export interface AuctionLot {
-  /** 1-based, one per player auctioned (= the pick number the lot becomes). */
-  number: number;
-  playerId: string;
-  nominator: string;
-  highBid: number;
-  highBidder: string;
-  /** Who placed the high bid (the pick's `by` if it wins). */
-  highBy: "manager" | "autopick";
-  bids: number;
-}
-
-/** Auction drafts' part of the model (absent in snake and linear drafts). */
-export interface AuctionModel {
-  budget: number;
-  nominationSeconds: number;
-  bidSeconds: number;
-  /** The team on the nomination clock ("" while a lot is open or before the start). */
-  nominator: string;
-  /** Position in `order` where the search for the next nominator starts. */
-  nextIndex: number;
-  lot?: AuctionLot;
-  /** Spent so far, by team id. */
-  spent: Record<string, number>;
-  /** Accepted client bids by `<actor playerId>:<bidId>` (idempotency): the lot and amount. */
-  bidKeys: Record<string, { lot: number; amount: number }>;
 }
 
 export interface DraftRules extends OrderRules {
@@ -176,19 +147,7 @@ export function createDraft(league: League, pool: PoolPlayer[]): DraftModel {
     trades: [],
     tradeSeq: 0,
     quiet: false,
-    ...(league.draftType === "auction"
-      ? {
-          auction: {
-            budget: league.budget ?? AUCTION_DEFAULTS.budget,
-            nominationSeconds: league.nominationSeconds ?? AUCTION_DEFAULTS.nominationSeconds,
-            bidSeconds: league.bidSeconds ?? AUCTION_DEFAULTS.bidSeconds,
-            nominator: "",
-            nextIndex: 0,
-            spent: {},
-            bidKeys: {},
-          },
-        }
-      : {}),
+    ...(league.draftType === "auction" ? { auction: createAuction(league) } : {}),
   };
 }
 
