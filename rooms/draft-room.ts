@@ -104,7 +104,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
         claims: (client) => this.claimsOf(client),
       });
       for (const [type, handler] of Object.entries(handlers.managers)) this.#on(type as Message, handler as Handler);
-      for (const [type, handler] of Object.entries(handlers.auction)) this.handle(type as Message, handler as Handler);
+      for (const [type, handler] of Object.entries(handlers.auction)) this.#on(type as Message, handler as Handler);
 
       this.clock.setInterval(() => this.#tick(), limits.clockTickMs);
       this.setupProjectRoom();
@@ -183,7 +183,7 @@ export function draftRoom(deps: RoomDeps, overrides: Partial<DraftRoomLimits> = 
       return { playerId: this.claimsOf(client).playerId };
     }
 
-    /** Every client message but the auction's: its sender's manager has come back (absent teams leave autopick), then the handler runs. */
+    /** Every client message: its sender's manager has come back (absent teams leave autopick), then the handler runs. */
     #on(type: Message, handler: Handler): void {
       this.handle(type, (client, payload) => {
         this.#cameBack(client);

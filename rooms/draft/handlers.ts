@@ -45,9 +45,9 @@ export interface DraftHandlerHost {
 /**
  * The draft room's message handlers, one per client message: each runs a
  * rule of shared/rules/draft/ on the sender's behalf (a refusal changes
- * nothing), then the change and its events go out. `managers` run after the
- * room marks their sender back (an absent team leaves autopick); the
- * `auction` commands run as they are.
+ * nothing), then the change and its events go out. Every handler runs
+ * after the room marks its sender back (an absent team leaves autopick);
+ * `auction` holds the auction draft's commands.
  */
 export function draftHandlers(host: DraftHandlerHost): {
   managers: { [K in Exclude<Message, AuctionMessage>]: Handler<K> };

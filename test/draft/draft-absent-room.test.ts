@@ -45,6 +45,22 @@ describe("draft room: absent managers and the soft timer (real server, stock SDK
     );
   });
 
+  it("auction: a missed nomination clock puts the team on autopick (draft.absent, it is nominated for); a bid brings the manager back (draft.back)", async () => {
+    const league = await leagueWith(server, comm, [ann, bob], { rosterSize: 2, draftOrder: "manual", draftType: "auction", budget: 20, nominationSeconds: 1, bidSeconds: 30 });
+    const [a, c] = [await join(ann, league.id), await join(comm, league.id)];
+    c.send("order.set", { teamIds: ["t1", "t2"] });
+    c.send("start", {});
+    const [absent] = await waitFor(() => heardOf(c, DraftServerMessage.ABSENT)[0] && heardOf(c, DraftServerMessage.ABSENT), "Ann's nomination clock ran out");
+    assert.deepEqual(absent, { teamId: "t1", reason: "missed-clock" });
+    const [nominated] = await waitFor(() => heardOf(c, DraftServerMessage.NOMINATED)[0] && heardOf(c, DraftServerMessage.NOMINATED), "a lot nominated for Ann");
+    assert.deepEqual([nominated.teamId, nominated.by], ["t1", "autopick"]);
+    // Bob (never connected, absent too once his turn comes) auto-bids; Ann comes back by bidding herself.
+    const high = c.room.state.lot.highBid;
+    a.send("auction.bid", { amount: high + 1, lot: nominated.lot, bidId: "back-1" });
+    await waitFor(() => heardOf(c, DraftServerMessage.BACK).some((m) => m.teamId === "t1"), "draft.back for Ann");
+    await waitFor(() => c.room.state.teams.get("t1")?.absent === false, "Ann no longer absent");
+  });
+
   it("disconnect-grace: a manager disconnected past the grace goes on autopick and is picked for at once, not after the full clock; reconnecting brings them back", async () => {
     const league = await leagueWith(server, comm, [ann, bob], { rosterSize: 2, draftOrder: "manual", pickSeconds: 600, absentPolicy: "disconnect-grace", absentGraceSeconds: 1 });
     const [a, b, c] = [await join(ann, league.id), await join(bob, league.id), await join(comm, league.id)];
