@@ -47,9 +47,10 @@ describe("draft room: chat, scheduled starts and quiet hours (real server, stock
     assert.deepEqual(heardOf(a, DraftServerMessage.STARTED)[0], { by: "schedule", order: ["t1", "t2"] });
     assert.equal(a.room.state.status, "running");
 
-    const lonely = await leagueWith(server, comm, [ann], { startAt: new Date(Date.now() + 500).toISOString() });
+    // Far enough ahead that Ann is seated before the start is tried (it is announced once, to whoever is there).
+    const lonely = await leagueWith(server, comm, [ann], { startAt: new Date(Date.now() + 3000).toISOString() });
     const l = await join(ann, lonely.id);
-    await waitFor(() => heardOf(l, DraftServerMessage.SCHEDULE_FAILED).length === 1, "draft.schedule.failed");
+    await waitFor(() => heardOf(l, DraftServerMessage.SCHEDULE_FAILED).length === 1, "draft.schedule.failed", 20_000);
     assert.equal(heardOf(l, DraftServerMessage.SCHEDULE_FAILED)[0].reason, "NOT_ENOUGH_TEAMS");
     assert.equal(l.room.state.status, "waiting");
     await waitFor(async () => !(await server.server.stores.leagues.listDueDrafts(Date.now(), 1000)).includes(lonely.id), "off the scheduler's due list");
