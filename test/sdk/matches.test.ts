@@ -158,7 +158,8 @@ describe("sdk: client.matches (long polling)", function () {
     );
     assert.equal(spectator.result?.matchId, result.matchId);
     assert.equal(spectator.error, undefined);
-    assert.deepEqual(states, ["open:opened", "closed:server-close"]);
+    // The loop starts after the constructor returns (as rooms and league streams do), so a listener sees the whole lifecycle.
+    assert.deepEqual(states, ["connecting:connect", "open:opened", "closed:server-close"]);
   });
 
   it("spectate closes with HttpError NOT_FOUND for an unknown match", async () => {
