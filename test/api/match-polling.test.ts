@@ -547,7 +547,8 @@ describe("match results over long polling", function () {
         assert.deepEqual(done.finals, { [`final:${matchId}`]: 10_000 });
         assert.deepEqual(done.sample, { cursor: `r${recorded.seq}`, final: true, changed: true, result: recorded });
         const reads = (await metric('longpoll_wakeups_total{kind="match"}')) - wakeups;
-        if (done.repolls === 0) assert.equal(reads, 1, "one store read for 10,000 waiters");
+        // Polls sent again (a hold that ended first, a reset connection) may read the store themselves.
+        if (done.repolls === 0 && !done.resets) assert.equal(reads, 1, "one store read for 10,000 waiters");
         // A re-poll racing the recording may add a read of its own (the park-then-recheck path).
         else assert.ok(reads >= 1 && reads <= 3, `${reads} wake-up reads with ${done.repolls} re-polls`);
         await polls.exited;

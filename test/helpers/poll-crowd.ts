@@ -13,7 +13,8 @@
  * network error. Prints JSON lines: `{"event":"connected"}` once every first
  * request is sent, `{"event":"repolling"}` at the first poll that ended
  * without a result, then `{"event":"done", statuses, finals, errors, repolls,
- * sample}` when every client is done, and exits. Killing it abandons every
+ * resets, sample}` when every client is done, and exits (a connection reset
+ * is retried at once, up to 500 in all, and counted in `resets`). Killing it abandons every
  * poll at once (the server must clean up).
  */
 import http from "node:http";
@@ -28,6 +29,9 @@ const statuses: Record<string, number> = {};
 const finals: Record<string, number> = {};
 const errors: Record<string, number> = {};
 let repolls = 0;
+/** Connection resets retried (at most MAX_RESETS in all; past that they count as errors). */
+let resets = 0;
+const MAX_RESETS = 500;
 let sample: unknown;
 let done = 0;
 
@@ -57,7 +61,14 @@ function send(url: URL, token: string, onEnd: (outcome: { status: number; body: 
 /** One client: polls until it has a final answer. */
 function client(url: URL, token: string): Promise<void> {
   const onEnd = (outcome: { status: number; body: string } | { error: string }) => {
-    if ("error" in outcome) return finish(() => bump(errors, outcome.error));
+    if ("error" in outcome) {
+      // A connection reset on an overloaded machine (10,000 opened at once): the client polls again, as a real one does; counted apart.
+      if (outcome.error === "ECONNRESET" && resets++ < MAX_RESETS) {
+        void send(url, token, onEnd);
+        return;
+      }
+      return finish(() => bump(errors, outcome.error));
+    }
     let parsed: { final?: boolean; result?: { matchId: string } } | undefined;
     try {
       parsed = JSON.parse(outcome.body);
@@ -82,7 +93,7 @@ function client(url: URL, token: string): Promise<void> {
 function finish(tally: () => void): void {
   tally();
   if (++done === count) {
-    process.stdout.write(`${JSON.stringify({ event: "done", statuses, finals, errors, repolls, sample })}\n`);
+    process.stdout.write(`${JSON.stringify({ event: "done", statuses, finals, errors, repolls, resets, sample })}\n`);
     agent.destroy();
   }
 }
