@@ -22,39 +22,17 @@ import {
   type DraftModel,
   type PoolPlayer,
 } from "../../shared/rules/draft/index.ts";
-import { AppError, CreateLeagueRequest, LEAGUE_SETTING_DEFAULTS, type League } from "../../shared/index.ts";
+import { AppError, CreateLeagueRequest, type League } from "../../shared/index.ts";
+import { leagueFixture } from "../helpers/league-fixture.ts";
 
 const COMM = { playerId: "p_comm" };
 const m = (n: number) => ({ playerId: `p_m${n}` });
 const BID_MS = 10_000;
 const NOMINATION_MS = 30_000;
 
-function league(teams: number, overrides: Partial<League> = {}): League {
-  return {
-    id: "lg_auction",
-    name: "Auction",
-    commissionerId: COMM.playerId,
-    inviteCode: "ABCDEFGH",
-    teamCount: teams,
-    rosterSize: 2,
-    draftType: "auction",
-    thirdRoundReversal: false,
-    pickSeconds: 60,
-    draftOrder: "manual",
-    budget: 10,
-    nominationSeconds: NOMINATION_MS / 1000,
-    bidSeconds: BID_MS / 1000,
-    players: [],
-    absentPolicy: LEAGUE_SETTING_DEFAULTS.absentPolicy,
-    absentGraceSeconds: LEAGUE_SETTING_DEFAULTS.absentGraceSeconds,
-    softTimer: false,
-    teams: Array.from({ length: teams }, (_, i) => ({ teamId: `t${i + 1}`, name: `Team ${i + 1}`, managerId: `p_m${i + 1}`, joinedAt: "2025-01-01T00:00:00.000Z" })),
-    draftStatus: "scheduled",
-    standingsBoardId: "fantasy-lg_auction",
-    createdAt: "2025-01-01T00:00:00.000Z",
-    ...overrides,
-  };
-}
+/** An auction league: budget 10, short clocks. */
+const league = (teams: number, overrides: Partial<League> = {}): League =>
+  leagueFixture(teams, { id: "lg_auction", name: "Auction", draftType: "auction", pickSeconds: 60, budget: 10, nominationSeconds: NOMINATION_MS / 1000, bidSeconds: BID_MS / 1000, standingsBoardId: "fantasy-lg_auction", ...overrides });
 
 const pool = (rated: number, unrated = 0): PoolPlayer[] => [
   ...Array.from({ length: rated }, (_, i) => ({ playerId: `r${i + 1}`, name: `Rated ${i + 1}`, rating: 2000 - i, rank: i + 1 })),

@@ -28,34 +28,15 @@ import {
   type DraftModel,
   type PoolPlayer,
 } from "../../shared/rules/draft/index.ts";
-import { AppError, CreateLeagueRequest, LEAGUE_SETTING_DEFAULTS, type League, type Position } from "../../shared/index.ts";
+import { AppError, CreateLeagueRequest, type League, type Position } from "../../shared/index.ts";
+import { leagueFixture } from "../helpers/league-fixture.ts";
 
 /** Pure rules of absent managers, keepers, pick trades, roster slots, the soft timer, quiet hours and the scheduled start. */
 
 const COMM = { playerId: "p_comm" };
 const manager = (n: number) => ({ playerId: `p_m${n}` });
 
-function league(teams: number, overrides: Partial<League> = {}): League {
-  return {
-    id: "lg_test",
-    name: "Test",
-    commissionerId: "p_comm",
-    inviteCode: "ABCDEFGH",
-    teamCount: teams,
-    rosterSize: 2,
-    draftType: "snake",
-    thirdRoundReversal: false,
-    pickSeconds: 30,
-    draftOrder: "manual",
-    players: [],
-    ...LEAGUE_SETTING_DEFAULTS,
-    teams: Array.from({ length: teams }, (_, i) => ({ teamId: `t${i + 1}`, name: `Team ${i + 1}`, managerId: `p_m${i + 1}`, joinedAt: "2025-01-01T00:00:00.000Z" })),
-    draftStatus: "scheduled",
-    standingsBoardId: "fantasy-lg_test",
-    createdAt: "2025-01-01T00:00:00.000Z",
-    ...overrides,
-  };
-}
+const league = leagueFixture;
 
 const rated = (n: number, position?: Position): PoolPlayer[] =>
   Array.from({ length: n }, (_, i) => ({ playerId: `r${i + 1}`, name: `Rated ${i + 1}`, rating: 2000 - i, rank: i + 1, ...(position ? { position } : {}) }));

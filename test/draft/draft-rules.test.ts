@@ -22,33 +22,14 @@ import {
   type OrderRules,
   type PoolPlayer,
 } from "../../shared/rules/draft/index.ts";
-import { AppError, LEAGUE_SETTING_DEFAULTS, type League } from "../../shared/index.ts";
+import { AppError, type League } from "../../shared/index.ts";
+import { leagueFixture } from "../helpers/league-fixture.ts";
 
 const teamsOf = (n: number) => Array.from({ length: n }, (_, i) => `t${i + 1}`);
 const letters = (order: string[], rules: OrderRules) => draftSlots(order, rules).map((s) => s.teamId);
 const snake = (rounds: number, thirdRoundReversal = false): OrderRules => ({ draftType: "snake", thirdRoundReversal, rounds });
 
-function league(teams: number, overrides: Partial<League> = {}): League {
-  return {
-    id: "lg_test",
-    name: "Test",
-    commissionerId: "p_comm",
-    inviteCode: "ABCDEFGH",
-    teamCount: teams,
-    rosterSize: 2,
-    draftType: "snake",
-    thirdRoundReversal: false,
-    pickSeconds: 30,
-    draftOrder: "manual",
-    players: [],
-    ...LEAGUE_SETTING_DEFAULTS,
-    teams: teamsOf(teams).map((teamId, i) => ({ teamId, name: `Team ${i + 1}`, managerId: `p_m${i + 1}`, joinedAt: "2025-01-01T00:00:00.000Z" })),
-    draftStatus: "scheduled",
-    standingsBoardId: "fantasy-lg_test",
-    createdAt: "2025-01-01T00:00:00.000Z",
-    ...overrides,
-  };
-}
+const league = leagueFixture;
 
 /** Rated r1..rN (rank order) plus unrated u1..uM. */
 function pool(rated: number, unrated = 0): PoolPlayer[] {
