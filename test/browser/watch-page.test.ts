@@ -77,7 +77,7 @@ describe("the watch page: live matches, the spectator and the results feed (head
   });
 
   it("with reduced motion the spectator draws each frame as it comes, with no animation loop", async () => {
-    const match = await startBotMatch(server, { matchSeconds: 4 });
+    const match = await startBotMatch(server, { matchSeconds: 10 });
     const { page, close } = await open(`/matches/${match.matchId}`, { reducedMotion: "reduce", before: countAnimationFrames });
     try {
       await page.locator('#watch[data-phase="playing"]').waitFor();
