@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { heldConnections } from "../api/held-connection.ts";
 import type { HttpObserver } from "../api/middleware/request-context.ts";
 import { LatencyHistogram } from "./latency-histogram.ts";
 
@@ -39,6 +40,14 @@ export function createMetrics(options: { wsClients: () => number }): ServerMetri
     labelNames: ["method", "route"] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
+  });
+  new Gauge({
+    name: "http_held_connections",
+    help: "Open SSE streams and parked long polls served outside Node's HTTP parser (api/held-connection.ts)",
+    registers: [registry],
+    collect() {
+      this.set(heldConnections());
+    },
   });
   new Gauge({
     name: "ws_clients",

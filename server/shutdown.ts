@@ -1,4 +1,5 @@
 import type http from "node:http";
+import { closeIdleHeld } from "../api/held-connection.ts";
 import type { Lifecycle } from "../api/lifecycle.ts";
 import type { Stores } from "../store/index.ts";
 import type { ColyseusHost } from "./colyseus-host.ts";
@@ -50,19 +51,26 @@ export async function drainInOrder(parts: DrainParts, options: { graceMs: number
   await lifecycle.drain(drainDelayMs);
   // Stop accepting new TCP connections; open keep-alive sockets finish their request.
   const closed = listening ? new Promise<void>((resolve) => httpServer.close(() => resolve())) : Promise.resolve();
-  httpServer.closeIdleConnections();
+  closeIdle(httpServer);
 
   await parts.colyseus.stop({ graceMs, roomNames: parts.roomNames });
 
   if (listening) {
-    httpServer.closeIdleConnections();
+    closeIdle(httpServer);
     if (await raceTimeout(closed, graceMs)) {
       logger.warn("HTTP connections still open after the grace window; closing them");
       httpServer.closeAllConnections();
+      closeIdleHeld(httpServer);
       await closed;
     }
   }
   // After the rooms: a room finishing during the grace window still records its result.
   await parts.stores.close({ graceMs: Math.min(graceMs, STORES_CLOSE_GRACE_CAP_MS) });
   parts.closeMetrics();
+}
+
+/** Node's idle keep-alive connections, and ours: those served by a held stream or poll, between requests (api/held-connection.ts). */
+function closeIdle(httpServer: http.Server): void {
+  httpServer.closeIdleConnections();
+  closeIdleHeld(httpServer);
 }

@@ -1,5 +1,6 @@
 import type { ApiContext } from "../context.ts";
-import { answerError } from "../middleware/errors.ts";
+import type { HeldConnection } from "../held-connection.ts";
+import { answerError, errorBody, normaliseError } from "../middleware/errors.ts";
 
 /**
  * Answers a request whose handler returned with `ctx.respond = false` (Koa's
@@ -37,4 +38,26 @@ export async function answerDetached(ctx: ApiContext, answer: () => void | Promi
     if (!res.headersSent) ctx.length = Buffer.byteLength(body as string);
   }
   res.end(body as string | Buffer);
+}
+
+const JSON_TYPE = { "Content-Type": "application/json; charset=utf-8" };
+
+/**
+ * The same for a poll held outside Node's HTTP server (api/held-connection.ts):
+ * `answer` returns the JSON body; an error is answered in the error shape
+ * (status, Retry-After, `{error}`) and an unexpected one reported to `onError`.
+ */
+export async function answerHeld(held: HeldConnection, answer: () => string | Promise<string>, onError: (error: unknown) => void): Promise<void> {
+  let json: string;
+  try {
+    json = await answer();
+  } catch (thrown) {
+    const error = normaliseError(thrown);
+    if (error.code === "INTERNAL") onError(thrown);
+    const headers: Record<string, string> = { ...JSON_TYPE, ...error.headers };
+    if (error.retryAfter !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(error.retryAfter)));
+    held.answer(error.status, headers, JSON.stringify(errorBody(error)));
+    return;
+  }
+  held.answer(200, JSON_TYPE, json);
 }

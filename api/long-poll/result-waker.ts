@@ -4,7 +4,8 @@ import type { ResultStore } from "../../store/match-results.ts";
 import type { ChangeNotifications } from "../../store/notifications.ts";
 import type { ApiContext } from "../context.ts";
 import { ConnectionBudget } from "../limits/connection-budget.ts";
-import { answerDetached } from "./answer-detached.ts";
+import { HeldConnection } from "../held-connection.ts";
+import { answerDetached, answerHeld } from "./answer-detached.ts";
 import { WaiterRegistry, jitteredHold, type WaitOutcome } from "./waiter-registry.ts";
 
 export interface LongPollOptions {
@@ -123,15 +124,13 @@ export class ResultWaker {
 
   /** Parks a match poll until its result is recorded (the result) or the hold ends (`changed: false`). */
   waitForMatch(ctx: ApiContext, wait: MatchWait): Promise<void> {
+    const answers = this.#matchAnswers;
     return this.#park(ctx, wait.matchId, wait, async () => (await this.#deps.results.get(wait.matchId)) !== undefined, (outcome) => {
-      if (outcome.kind !== "woken") {
-        ctx.body = { cursor: wait.cursor, final: false, changed: false } satisfies MatchResultPollResponse;
-        return;
-      }
+      if (outcome.kind !== "woken") return JSON.stringify({ cursor: wait.cursor, final: false, changed: false } satisfies MatchResultPollResponse);
       const result = outcome.value as RecordedMatchResult;
-      let json = this.#matchAnswers.get(result);
-      if (json === undefined) this.#matchAnswers.set(result, (json = JSON.stringify(resultAnswer(result))));
-      setJson(ctx, json);
+      let json = answers.get(result);
+      if (json === undefined) answers.set(result, (json = JSON.stringify(resultAnswer(result))));
+      return json;
     });
   }
 
@@ -144,15 +143,14 @@ export class ResultWaker {
         const shared = this.#feedAnswer(outcome.value as RecordedMatchResult[], epoch, after, limit);
         if (shared !== null) {
           this.#sawFeed(epoch, shared.last);
-          setJson(ctx, shared.json);
-          return;
+          return shared.json;
         }
       }
       // Timed out with no notification since the head was read: nothing was recorded after it, no read needed.
       const read = outcome.kind === "woken" || (outcome.kind === "timeout" && this.#notified !== notifiedBefore);
       const fresh = read ? await this.#deps.results.after(after, limit) : [];
       if (fresh.length > 0) this.#sawFeed(epoch, fresh[fresh.length - 1].seq);
-      ctx.body = feedBody(epoch, after, fresh, false);
+      return JSON.stringify(feedBody(epoch, after, fresh, false));
     });
   }
 
@@ -198,26 +196,29 @@ export class ResultWaker {
   }
 
   /**
-   * Parks a poll and answers it with `answer(outcome)` (which sets `ctx.body`)
-   * once woken, timed out, drained or abandoned. `changedMeanwhile` closes the
+   * Parks a poll and answers it with `answer(outcome)` (the JSON body) once
+   * woken, timed out, drained or abandoned. `changedMeanwhile` closes the
    * race between the caller's read and the parking — run only when a
    * notification arrived since `notifiedBefore`: if it says something landed
    * in between, wake at once. Until then the poll is still in the middleware
-   * chain (errors answer the usual way); after, it is detached.
+   * chain (errors answer the usual way); after, it is detached: held outside
+   * Node's HTTP server when it can be (api/held-connection.ts: what it keeps
+   * is the socket and this waiter, not the request, response and context),
+   * else answered through Koa's context (answer-detached.ts).
    */
   async #park(
     ctx: ApiContext,
     key: string,
     wait: { waitSeconds: number; notifiedBefore: number },
     changedMeanwhile: () => Promise<boolean>,
-    answer: (outcome: WaitOutcome<Woken>) => void | Promise<void>,
+    answer: (outcome: WaitOutcome<Woken>) => string | Promise<string>,
   ): Promise<void> {
     const seconds = Math.min(Math.max(wait.waitSeconds, LONG_POLL_WAIT.min), this.#deps.options.maxWaitSeconds);
     // A little jitter so a crowd of pollers does not come back in lockstep.
     const ms = jitteredHold(seconds * 1000);
-    let early: WaitOutcome<Woken> | undefined;
-    let detached = false;
-    let failed = false;
+    // Where the answer goes, set when the poll detaches; the closures below reach the request
+    // only through it, so a held poll drops the context.
+    const target: { early?: WaitOutcome<Woken>; ctx?: ApiContext; held?: HeldConnection; failed?: boolean } = {};
     const metrics = this.#metrics;
     const onError = this.#deps.onError;
     const waker = this;
@@ -228,18 +229,20 @@ export class ResultWaker {
       ctx.state.player!.playerId,
       ms,
       (outcome) => {
-        if (failed) return;
+        if (target.failed) return;
         metrics.answers.inc({ outcome: outcome.kind });
-        if (detached)
-          answerDetached(ctx, () => answer(outcome))
+        if (target.held) answerHeld(target.held, () => answer(outcome), onError).then(() => waker.#answered(outcome), onError);
+        else if (target.ctx)
+          answerDetached(target.ctx, async () => setJson(target.ctx!, await answer(outcome)))
             .then(() => waker.#answered(outcome))
             .catch(onError);
-        else early = outcome;
+        else target.early = outcome;
       },
       ctx.ip,
     );
+    const waiters = this.#waiters;
     // The client went away: release the slot at once. (Node also emits `close` after an answer; cancel is then a no-op.)
-    ctx.req.on("close", () => this.#waiters.cancel(waiter));
+    ctx.req.on("close", () => waiters.cancel(waiter));
     try {
       if (this.#notified !== wait.notifiedBefore && (await changedMeanwhile())) {
         if (key === FEED_KEY) await this.#wakeFeed();
@@ -247,15 +250,17 @@ export class ResultWaker {
       }
     } catch (error) {
       // Answered by the error middleware, not as a poll outcome.
-      failed = true;
+      target.failed = true;
       this.#waiters.cancel(waiter);
       throw error;
     }
-    if (early) return answer(early);
+    if (target.early) return setJson(ctx, await answer(target.early));
     // From here the waiter writes the answer; the headers the chain adds on its way out must already be there.
     ctx.set("Cache-Control", "no-store");
     ctx.respond = false;
-    detached = true;
+    const held = HeldConnection.take(ctx.req, ctx.res, () => waiters.cancel(waiter));
+    if (held) target.held = held;
+    else target.ctx = ctx;
   }
 
   /** The woken answer of a poll that waited beyond `after`, or null when the wake-up read does not start right after it. */

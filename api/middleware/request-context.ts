@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Middleware } from "koa";
 import type { Logger } from "pino";
 import type { ApiState } from "../context.ts";
+import { HELD_EVENT, type HeldConnection } from "../held-connection.ts";
 import { LogThrottle } from "../logging/log-throttle.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -67,15 +68,29 @@ export function requestContext(logger: Logger, observer: HttpObserver, throttle:
     ctx.state = state;
     ctx.set("X-Request-Id", requestId);
     const started = performance.now();
-    ctx.res.on("close", () => {
-      const ms = performance.now() - started;
-      const route = typeof ctx._matchedRoute === "string" ? ctx._matchedRoute : state.routeLabel ?? "unmatched";
-      const status = ctx.res.statusCode;
-      observer.observe(ctx.method, route, status, ms / 1000);
-      state.logRequest({ method: ctx.method, path: ctx.path, route, status, ms: Math.round(ms) }, "request");
+    const res = ctx.res;
+    const routeOf = () => (typeof ctx._matchedRoute === "string" ? ctx._matchedRoute : state.routeLabel ?? "unmatched");
+    const onClose = () => finished(observer, state, started, { method: ctx.method, path: ctx.path, route: routeOf(), status: res.statusCode });
+    res.on("close", onClose);
+    // A stream or parked poll taken out of Node's HTTP server (api/held-connection.ts): its response
+    // never closes; the held connection reports the end, holding only these strings (not `ctx`).
+    res.once(HELD_EVENT, (held: HeldConnection) => {
+      res.off("close", onClose);
+      followHeld(held, observer, state, started, ctx.method, ctx.path, routeOf());
     });
     await next();
   };
+}
+
+function finished(observer: HttpObserver, state: RequestState, started: number, line: { method: string; path: string; route: string; status: number }): void {
+  const ms = performance.now() - started;
+  observer.observe(line.method, line.route, line.status, ms / 1000);
+  state.logRequest({ ...line, ms: Math.round(ms) }, "request");
+}
+
+/** A separate scope, so the listener keeps these values and not the request's context. */
+function followHeld(held: HeldConnection, observer: HttpObserver, state: RequestState, started: number, method: string, path: string, route: string): void {
+  held.onDone((status) => finished(observer, state, started, { method, path, route, status }));
 }
 
 declare module "koa" {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { HeldConnection } from "../held-connection.ts";
 import { formatComment, formatRetry } from "./event-format.ts";
 
 export interface SseStreamOptions {
@@ -94,6 +95,8 @@ function flattenHeaderBlock(res: ServerResponse): void {
 export class SseStream {
   readonly #res: ServerResponse;
   readonly #options: SseStreamOptions;
+  /** The connection, once taken from Node's HTTP server (api/held-connection.ts); otherwise the stream writes through `#res`. */
+  #held?: HeldConnection;
   #heartbeat?: NodeJS.Timeout;
   #lifetime?: NodeJS.Timeout;
   #deadline?: NodeJS.Timeout;
@@ -116,14 +119,24 @@ export class SseStream {
 
   open(extraHeaders: Record<string, string> = {}): void {
     const res = this.#res;
-    res.writeHead(200, { ...SSE_HEADERS, ...extraHeaders });
-    res.socket?.setNoDelay(true);
-    res.socket?.setKeepAlive(true);
     // First bytes at once, so proxies and clients see the stream open.
-    res.write(Buffer.concat([formatRetry(jitter(this.#options.retryMs, RETRY_HINT_JITTER)), formatComment("stream open")]));
-    flattenHeaderBlock(res);
-    res.on("close", () => this.#finish("client-closed"));
-    res.on("drain", () => this.#onDrain());
+    const first = Buffer.concat([formatRetry(jitter(this.#options.retryMs, RETRY_HINT_JITTER)), formatComment("stream open")]);
+    const held = res.req ? HeldConnection.take(res.req, res, () => this.#finish("client-closed")) : undefined;
+    if (held) {
+      this.#held = held;
+      const { Connection: _connection, ...headers } = SSE_HEADERS;
+      held.socket.setNoDelay(true);
+      held.socket.setKeepAlive(true);
+      held.writeChunkedHead({ ...headers, ...extraHeaders }, asChunk(first));
+    } else {
+      res.writeHead(200, { ...SSE_HEADERS, ...extraHeaders });
+      res.socket?.setNoDelay(true);
+      res.socket?.setKeepAlive(true);
+      res.write(first);
+      flattenHeaderBlock(res);
+      res.on("close", () => this.#finish("client-closed"));
+      res.on("drain", () => this.#onDrain());
+    }
     this.#heartbeat = setInterval(() => this.write(HEARTBEAT), this.#options.heartbeatMs);
     const lifetime = Math.min(jitter(this.#options.lifetimeMs, LIFETIME_JITTER), (this.#options.notAfter ?? Infinity) - Date.now());
     this.#lifetime = setTimeout(() => this.close("lifetime"), Math.max(0, lifetime));
@@ -132,12 +145,14 @@ export class SseStream {
   /** Writes bytes; false if the socket is congested (the bytes are still queued by Node). */
   write(bytes: Buffer): boolean {
     if (this.#closed) return false;
-    const socket = directSocket(this.#res);
+    const held = this.#held;
+    const socket = held ? held.socket : directSocket(this.#res);
     const ok = socket ? socket.write(asChunk(bytes)) : this.#res.write(bytes);
     if (!ok && !this.#deadline) {
       this.#deadline = setTimeout(() => {
         this.#finish("slow-consumer");
-        this.#res.destroy();
+        if (held) held.destroy();
+        else this.#res.destroy();
       }, this.#options.writeDeadlineMs);
       // A direct write's backpressure is the socket's own (the response emits `drain` only for its writes).
       socket?.once("drain", () => this.#onDrain());
@@ -153,7 +168,8 @@ export class SseStream {
   /** Ends the stream cleanly (the client resumes with Last-Event-ID). */
   close(reason: SseCloseReason = "server-closed"): void {
     if (this.#closed) return;
-    this.#res.end();
+    if (this.#held) this.#held.endChunked();
+    else this.#res.end();
     this.#finish(reason);
   }
 

@@ -1,0 +1,333 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import { Socket } from "node:net";
+
+/**
+ * A connection taken out of Node's HTTP server while it waits: an open SSE
+ * stream or a parked long poll.
+ *
+ * Why: Node keeps a request's parser (a C++ object, ~7 KB of malloc per
+ * connection as measured, see docs/performance.md "Memory per connection"),
+ * the request and response objects and Koa's context for as long as the
+ * response is open — minutes for a stream, seconds for a poll, which also
+ * promotes all of it to V8's old space. A held connection keeps the socket
+ * and the few bytes its waiter needs: the parser goes back to Node's pool,
+ * everything else is garbage while still young.
+ *
+ * How: what Node itself does to a socket it hands to an `upgrade` listener
+ * (node/lib/_http_server.js: remove the server's socket listeners, stop the
+ * parser consuming the socket, free the parser), done once the request is
+ * complete and nothing else is queued on the connection. The response head
+ * and body are then written to the socket directly. When the answer is
+ * written and the client may send another request on the connection
+ * (keep-alive), the connection waits idle under the server's keep-alive
+ * timeout; the first bytes of the next request hand it back to the server
+ * (`server.emit("connection")`, the documented way to give a server a
+ * socket) with those bytes put back in front, so the new request is timed
+ * and parsed by Node exactly as on a fresh connection.
+ *
+ * When anything it relies on is not as expected (another Node version, a
+ * request still receiving, a pipelined request queued, HTTP/1.0), `take`
+ * returns undefined and the caller answers through the response as before:
+ * same bytes on the wire, more memory.
+ */
+export class HeldConnection {
+  readonly socket: Socket;
+  readonly #server: http.Server;
+  readonly #onClose: () => void;
+  /** The client will send another request on this connection after the answer. */
+  #keepAlive: boolean;
+  /** The response head rendered at take time (the headers the middleware set), without the framing lines. */
+  readonly #headers: string;
+  readonly #head: boolean;
+  #answered = false;
+  #status = 200;
+  #whenDone?: (status: number) => void;
+
+  private constructor(socket: Socket, server: http.Server, keepAlive: boolean, head: boolean, headers: string, onClose: () => void) {
+    this.socket = socket;
+    this.#server = server;
+    this.#keepAlive = keepAlive;
+    this.#head = head;
+    this.#headers = headers;
+    this.#onClose = onClose;
+  }
+
+  /**
+   * Takes `req`'s connection from the HTTP server, or returns undefined
+   * (answer through `res`). `onClose` runs once if the connection closes
+   * before the answer is complete (the client went away, or `destroy()`).
+   * The headers set on `res` so far are kept for the answer.
+   */
+  static take(req: IncomingMessage, res: ServerResponse, onClose: () => void): HeldConnection | undefined {
+    const socket = req.socket as HttpSocket;
+    const parser = socket.parser;
+    const server = socket.server as http.Server | undefined;
+    if (
+      !internals ||
+      !parser ||
+      !(server instanceof http.Server) ||
+      typeof parser.unconsume !== "function" ||
+      (parser.incoming !== req && parser.incoming !== null) ||
+      socket._httpMessage !== res ||
+      socket._paused === true ||
+      res.headersSent ||
+      !req.complete ||
+      req.httpVersion !== "1.1" ||
+      socket.destroyed ||
+      !socket.writable ||
+      socket.readableLength > 0
+    )
+      return undefined;
+    const keepAlive = !/(?:^|,)\s*close\s*(?:,|$)/i.test(req.headers.connection ?? "");
+    const headers = renderHeaders(res);
+    // What Node does before an `upgrade`: the server's listeners off, the parser back to its pool.
+    sweepListeners(socket);
+    if (parser._consumed) parser.unconsume();
+    parser._consumed = false;
+    internals.freeParser(parser, req, socket);
+    res.detachSocket(socket);
+    socket.setTimeout(0);
+    const held = new HeldConnection(socket, server, keepAlive, req.method === "HEAD", headers, onClose);
+    held.#listen();
+    // The request's logging and metrics (request-context.ts) follow the held connection instead of `res`, which never closes now.
+    res.emit(HELD_EVENT, held);
+    open++;
+    return held;
+  }
+
+  /** Calls `listener` once with the status when the answer is written or the connection closes before it. */
+  onDone(listener: (status: number) => void): void {
+    this.#whenDone = listener;
+  }
+
+  /** Whether the client keeps the connection after the answer. */
+  get keepAlive(): boolean {
+    return this.#keepAlive;
+  }
+
+  /** Writes the head of a chunked response (status 200 and the kept headers plus `extra`). */
+  writeChunkedHead(extra: Record<string, string>, firstChunk: Buffer): boolean {
+    return this.socket.write(Buffer.concat([Buffer.from(this.#head_(200, extra, "Transfer-Encoding: chunked\r\n"), "latin1"), firstChunk]));
+  }
+
+  /** Writes bytes (already framed). False when the socket is congested, as `socket.write`. */
+  write(bytes: Buffer): boolean {
+    return this.socket.write(bytes);
+  }
+
+  /** Ends a chunked response (the last chunk) and keeps or closes the connection. */
+  endChunked(): void {
+    this.#finish(LAST_CHUNK);
+  }
+
+  /** Answers with a complete response: `status`, the kept headers plus `extra`, and `body` (omitted for HEAD). */
+  answer(status: number, extra: Record<string, string>, body: string | Buffer): void {
+    const bytes = typeof body === "string" ? Buffer.from(body) : body;
+    const head = this.#head_(status, extra, `Content-Length: ${bytes.length}\r\n`);
+    this.#status = status;
+    this.#finish(this.#head ? Buffer.from(head, "latin1") : Buffer.concat([Buffer.from(head, "latin1"), bytes]));
+  }
+
+  /** Drops the connection (a slow consumer, the process going away). */
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  #head_(status: number, extra: Record<string, string>, framing: string): string {
+    let lines = `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? "Unknown"}\r\n${this.#headers}`;
+    for (const [name, value] of Object.entries(extra)) lines += `${name}: ${value}\r\n`;
+    lines += `Date: ${new Date().toUTCString()}\r\n`;
+    const keepAliveSeconds = Math.floor(this.#server.keepAliveTimeout / 1000);
+    lines += this.#keepAlive ? `Connection: keep-alive\r\n${keepAliveSeconds > 0 ? `Keep-Alive: timeout=${keepAliveSeconds}\r\n` : ""}` : "Connection: close\r\n";
+    return `${lines}${framing}\r\n`;
+  }
+
+  #listen(): void {
+    const socket = this.socket;
+    socket.on("data", this.#onData);
+    socket.on("end", this.#onEnd);
+    socket.on("close", this.#onSocketClose);
+    socket.on("error", ignore);
+  }
+
+  /**
+   * Bytes before the answer is complete: a pipelined request (or garbage). It
+   * is not read: the connection closes after the answer (as HTTP allows; the
+   * client sends it again on a new connection). Past PIPELINED_BYTES_MAX the
+   * connection is dropped.
+   */
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#answered) return;
+    this.#keepAlive = false;
+    this.#ignoredBytes += chunk.length;
+    if (this.#ignoredBytes > PIPELINED_BYTES_MAX) this.socket.destroy();
+  };
+  #ignoredBytes = 0;
+
+  /** The client half-closed: nobody will read the answer. */
+  readonly #onEnd = (): void => {
+    if (!this.#answered) this.socket.destroy();
+  };
+
+  readonly #onSocketClose = (): void => {
+    open--;
+    if (this.#answered) return;
+    this.#answered = true;
+    this.#done();
+    this.#onClose();
+  };
+
+  #done(): void {
+    const listener = this.#whenDone;
+    this.#whenDone = undefined;
+    listener?.(this.#status);
+  }
+
+  #finish(lastBytes: Buffer): void {
+    if (this.#answered) return;
+    this.#answered = true;
+    this.#done();
+    const socket = this.socket;
+    if (!this.#keepAlive) {
+      socket.end(lastBytes);
+      return;
+    }
+    socket.write(lastBytes);
+    waitForNextRequest(socket, this.#server, () => {
+      socket.off("data", this.#onData);
+      socket.off("end", this.#onEnd);
+      socket.off("close", this.#onSocketClose);
+      socket.off("error", ignore);
+      open--;
+    });
+  }
+}
+
+/** Connections held now: open streams and parked polls (not the kept-alive ones between requests). */
+export function heldConnections(): number {
+  return open;
+}
+
+/** Closes the kept-alive connections that are between requests (the server is shutting down; it waits for every socket). */
+export function closeIdleHeld(server: http.Server): void {
+  for (const socket of idle.get(server) ?? []) socket.destroy();
+}
+
+/**
+ * Bytes a client may send on a held connection before its answer (they are
+ * ignored and the connection closes after the answer); past it the
+ * connection is dropped.
+ * @default 65536
+ */
+export const PIPELINED_BYTES_MAX = 64 * 1024;
+/** Emitted on the response a connection is taken from, with the HeldConnection. */
+export const HELD_EVENT = "held-connection";
+const LAST_CHUNK = Buffer.from("0\r\n\r\n", "latin1");
+let open = 0;
+const idle = new WeakMap<http.Server, Set<Socket>>();
+const ignore = (): void => {};
+
+/**
+ * After an answer on a kept-alive connection: idle under the server's
+ * keep-alive timeout (closed silently when it passes, as Node does), and
+ * handed back to the server by the first bytes of the next request.
+ */
+function waitForNextRequest(socket: Socket, server: http.Server, release: () => void): void {
+  let set = idle.get(server);
+  if (!set) idle.set(server, (set = new Set()));
+  const waiting = set;
+  waiting.add(socket);
+  release();
+  const done = (): void => {
+    waiting.delete(socket);
+    socket.off("data", onData);
+    socket.off("timeout", onTimeout);
+    socket.off("close", done);
+    socket.off("end", onEnd);
+    socket.off("error", ignore);
+    socket.setTimeout(0);
+  };
+  const onData = (chunk: Buffer): void => {
+    done();
+    socket.pause();
+    socket.unshift(chunk);
+    // Let the new parser consume the socket natively, as on a fresh connection.
+    const handle = (socket as HttpSocket)._handle;
+    if (handle) handle._consumed = false;
+    server.emit("connection", socket);
+    socket.resume();
+  };
+  const onTimeout = (): void => {
+    done();
+    socket.destroy();
+  };
+  const onEnd = (): void => {
+    done();
+    socket.destroy();
+  };
+  socket.on("data", onData);
+  socket.on("end", onEnd);
+  socket.on("close", done);
+  socket.on("error", ignore);
+  socket.on("timeout", onTimeout);
+  socket.setTimeout(server.keepAliveTimeout > 0 ? server.keepAliveTimeout : 5_000);
+  if (socket.isPaused()) socket.resume();
+}
+
+/** The headers set on `res` as header lines, with their original case. */
+function renderHeaders(res: ServerResponse): string {
+  let lines = "";
+  const rawNames = (res as ServerResponse & { getRawHeaderNames?(): string[] }).getRawHeaderNames?.() ?? [];
+  for (const name of res.getHeaderNames()) {
+    const lower = name.toLowerCase();
+    if (lower === "connection" || lower === "keep-alive" || lower === "transfer-encoding" || lower === "content-length" || lower === "date") continue;
+    const value = res.getHeader(name);
+    if (value === undefined) continue;
+    const raw = rawNames.find((candidate) => candidate.toLowerCase() === lower) ?? name;
+    for (const one of Array.isArray(value) ? value : [value]) lines += `${raw}: ${one}\r\n`;
+  }
+  return lines;
+}
+
+/** Every listener the HTTP server, Koa and on-finished put on the socket; net.Socket's own stay. */
+function sweepListeners(socket: Socket): void {
+  for (const event of SWEPT_EVENTS) {
+    const keep = socketOwn.get(event);
+    for (const listener of socket.listeners(event)) if (!keep?.has(listener)) socket.removeListener(event, listener as (...args: unknown[]) => void);
+  }
+}
+
+const SWEPT_EVENTS = ["data", "end", "close", "drain", "error", "timeout", "pause", "resume", "readable", "finish"] as const;
+
+/** The listeners a socket has before the HTTP server sees it (net.Socket's constructor adds some). */
+const socketOwn: Map<string, Set<unknown>> = (() => {
+  const probe = new Socket();
+  const own = new Map<string, Set<unknown>>();
+  for (const event of SWEPT_EVENTS) own.set(event, new Set(probe.listeners(event)));
+  probe.destroy();
+  return own;
+})();
+
+interface NodeParser {
+  _consumed?: boolean;
+  unconsume(): void;
+  incoming?: unknown;
+}
+type HttpSocket = Socket & {
+  parser?: NodeParser | null;
+  _httpMessage?: unknown;
+  _paused?: boolean;
+  server?: unknown;
+  _handle?: { _consumed?: boolean } | null;
+};
+
+/** Node's own `freeParser` (node:_http_common), or undefined on a Node without it (then nothing is held). */
+const internals: { freeParser(parser: NodeParser, req: IncomingMessage, socket: Socket): void } | undefined = (() => {
+  try {
+    const common = createRequire(import.meta.url)("_http_common") as { freeParser?: unknown };
+    return typeof common.freeParser === "function" ? (common as { freeParser(parser: NodeParser, req: IncomingMessage, socket: Socket): void }) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
