@@ -93,7 +93,8 @@ function flattenHeaderBlock(res: ServerResponse): void {
  * does not drain within the write deadline is destroyed.
  */
 export class SseStream {
-  readonly #res: ServerResponse;
+  /** The response, until the connection is held (then nothing keeps it, or the request and context it leads to). */
+  #res?: ServerResponse;
   readonly #options: SseStreamOptions;
   /** The connection, once taken from Node's HTTP server (api/held-connection.ts); otherwise the stream writes through `#res`. */
   #held?: HeldConnection;
@@ -118,12 +119,13 @@ export class SseStream {
   }
 
   open(extraHeaders: Record<string, string> = {}): void {
-    const res = this.#res;
+    const res = this.#res!;
     // First bytes at once, so proxies and clients see the stream open.
     const first = Buffer.concat([formatRetry(jitter(this.#options.retryMs, RETRY_HINT_JITTER)), formatComment("stream open")]);
     const held = res.req ? HeldConnection.take(res.req, res, () => this.#finish("client-closed")) : undefined;
     if (held) {
       this.#held = held;
+      this.#res = undefined;
       const { Connection: _connection, ...headers } = SSE_HEADERS;
       held.socket.setNoDelay(true);
       held.socket.setKeepAlive(true);
@@ -146,13 +148,14 @@ export class SseStream {
   write(bytes: Buffer): boolean {
     if (this.#closed) return false;
     const held = this.#held;
-    const socket = held ? held.socket : directSocket(this.#res);
-    const ok = socket ? socket.write(asChunk(bytes)) : this.#res.write(bytes);
+    const res = this.#res;
+    const socket = held ? held.socket : directSocket(res!);
+    const ok = socket ? socket.write(asChunk(bytes)) : res!.write(bytes);
     if (!ok && !this.#deadline) {
       this.#deadline = setTimeout(() => {
         this.#finish("slow-consumer");
         if (held) held.destroy();
-        else this.#res.destroy();
+        else res!.destroy();
       }, this.#options.writeDeadlineMs);
       // A direct write's backpressure is the socket's own (the response emits `drain` only for its writes).
       socket?.once("drain", () => this.#onDrain());
@@ -169,7 +172,7 @@ export class SseStream {
   close(reason: SseCloseReason = "server-closed"): void {
     if (this.#closed) return;
     if (this.#held) this.#held.endChunked();
-    else this.#res.end();
+    else this.#res!.end();
     this.#finish(reason);
   }
 
