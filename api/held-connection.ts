@@ -252,11 +252,9 @@ function waitForNextRequest(socket: Socket, server: http.Server, release: () => 
     done();
     socket.pause();
     socket.unshift(chunk);
-    // Let the new parser consume the socket natively, as on a fresh connection.
-    const handle = (socket as HttpSocket)._handle;
-    if (handle) handle._consumed = false;
-    server.emit("connection", socket);
-    socket.resume();
+    // Until the server has it again, an error (nothing is read or written meanwhile) must not go unheard.
+    socket.on("error", ignore);
+    queueHandBack(socket, server);
   };
   const onTimeout = (): void => {
     done();
@@ -273,6 +271,42 @@ function waitForNextRequest(socket: Socket, server: http.Server, release: () => 
   socket.on("timeout", onTimeout);
   socket.setTimeout(server.keepAliveTimeout > 0 ? server.keepAliveTimeout : 5_000);
   if (socket.isPaused()) socket.resume();
+}
+
+/**
+ * Connections whose next request has begun to arrive, handed back to the
+ * server one per turn of the event loop. A wake-up answers a crowd of polls
+ * at once and the crowd polls again at once: parsing and routing thousands
+ * of requests in one turn would stall the rooms' ticks on the same process
+ * for as long (hundreds of ms); one per turn lets timers run in between.
+ */
+const handBacks: { socket: Socket; server: http.Server }[] = [];
+let handBackNext = 0;
+let handBackScheduled = false;
+
+function queueHandBack(socket: Socket, server: http.Server): void {
+  handBacks.push({ socket, server });
+  if (!handBackScheduled) {
+    handBackScheduled = true;
+    setImmediate(handBackOne);
+  }
+}
+
+function handBackOne(): void {
+  const { socket, server } = handBacks[handBackNext++]!;
+  if (handBackNext === handBacks.length) {
+    handBacks.length = 0;
+    handBackNext = 0;
+  }
+  if (handBacks.length > 0) setImmediate(handBackOne);
+  else handBackScheduled = false;
+  socket.off("error", ignore);
+  if (socket.destroyed) return;
+  // Let the new parser consume the socket natively, as on a fresh connection.
+  const handle = (socket as HttpSocket)._handle;
+  if (handle) handle._consumed = false;
+  server.emit("connection", socket);
+  socket.resume();
 }
 
 /** The headers set on `res` as header lines, with their original case. */
