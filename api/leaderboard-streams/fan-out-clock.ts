@@ -7,10 +7,7 @@
  * (per process); writes outside a fan-out (catch-up on subscribe, the
  * snapshot a congested subscriber gets once it drains) are not counted.
  */
-let current: FanOutClock = null;
-
-/** The fan-out in progress: when its change arrived, and where its latency goes. */
-export type FanOutClock = { since: number; latency: { observe(seconds: number): void } } | null;
+let current: { since: number; latency: { observe(seconds: number): void } } | null = null;
 
 /** Runs `publish` as the fan-out of a change that arrived at `since` (performance.now()). */
 export function fanOut(since: number, latency: { observe(seconds: number): void } | undefined, publish: () => void): void {
@@ -26,21 +23,4 @@ export function fanOut(since: number, latency: { observe(seconds: number): void 
 /** One event of the current fan-out was just written to a subscriber's socket. */
 export function wroteFanOutEvent(): void {
   if (current) current.latency.observe((performance.now() - current.since) / 1000);
-}
-
-
-/** The fan-out in progress (a view that writes the rest of it later takes it along). */
-export function currentFanOut(): FanOutClock {
-  return current;
-}
-
-/** Runs `write` as part of the fan-out `clock` was taken from (null: none). */
-export function continueFanOut(clock: FanOutClock, write: () => void): void {
-  const saved = current;
-  current = clock;
-  try {
-    write();
-  } finally {
-    current = saved;
-  }
 }

@@ -2,7 +2,7 @@ import type { LeaderboardDeltaEvent, LeaderboardSnapshotEvent, LeaderboardStream
 import type { LeaderboardRecord } from "../../shared/leaderboards.ts";
 import { formatEvent } from "../sse/event-format.ts";
 import { diffTop } from "./top-diff.ts";
-import { continueFanOut, currentFanOut, wroteFanOutEvent, type FanOutClock } from "./fan-out-clock.ts";
+import { wroteFanOutEvent } from "./fan-out-clock.ts";
 
 /** One consistent top-N read of a board period, as publishers and plain reads see it. */
 export interface TopState {
@@ -66,25 +66,6 @@ export function snapshotMessage(boardId: string, top: number, state: TopState, v
 }
 
 /**
- * The longest a view writes one event to its subscribers in one go; the rest
- * continues on the next turn of the event loop.
- * @default 8
- */
-export const FAN_OUT_SLICE_MS = 8;
-/** How many writes between two looks at the clock. */
-const FAN_OUT_CHECK_EVERY = 64;
-
-interface PendingFanOut {
-  bytes: Buffer;
-  event: "snapshot" | "delta";
-  subscribers: Subscriber[];
-  next: number;
-  sent: number;
-  clock: FanOutClock;
-  scheduled: boolean;
-}
-
-/**
  * The top N of one board period as its subscribers see it (docs/protocol.md "Leaderboard streams (SSE)"): the
  * publisher hands every view each new read; the view diffs ITS rows against
  * the rows it last showed, serialises the delta ONCE and writes the same bytes
@@ -107,8 +88,6 @@ export class TopView {
   /** The version of the last visible state: the id of the newest event. */
   #emittedVersion: number;
   #snapshotEncoded?: Encoded;
-  /** The fan-out still being written (sliced: see FAN_OUT_SLICE_MS), at most one per view. */
-  #fanOut?: PendingFanOut;
 
   constructor(options: { boardId: string; top: number; historyLimit: number; state: TopState; onEvent?: (kind: ViewEvent, count: number) => void }) {
     this.top = options.top;
@@ -168,8 +147,6 @@ export class TopView {
 
   /** A newer read of the board period (the publisher's): publish what changed in this view, if anything. */
   publish(next: TopState): void {
-    // Events reach each subscriber in order: the previous fan-out is finished first.
-    this.#finishFanOut();
     const previous = this.#shown;
     const shown = this.#slice(next);
     this.#shown = shown;
@@ -178,7 +155,7 @@ export class TopView {
       this.#history.length = 0;
       this.#emittedVersion = next.version;
       this.#snapshotEncoded = undefined;
-      this.#startFanOut(this.#snapshot().bytes, "snapshot");
+      for (const subscriber of this.#subscribers) this.#send(subscriber, this.#snapshot().bytes, "snapshot");
       this.#notifyChange();
       return;
     }
@@ -196,50 +173,10 @@ export class TopView {
     if (this.#history.length > this.#historyLimit) this.#history.shift();
     this.#emittedVersion = next.version;
     this.#snapshotEncoded = undefined;
-    this.#startFanOut(encoded.bytes, "delta");
+    let sent = 0;
+    for (const subscriber of this.#subscribers) if (this.#send(subscriber, encoded.bytes, "delta")) sent++;
+    this.#onEvent?.("delta", sent);
     this.#notifyChange();
-  }
-
-  /**
-   * Writes `bytes` to the subscribers of this moment, FAN_OUT_SLICE_MS at a
-   * time: what is left continues on the next turn of the event loop, so rooms
-   * on the same process keep ticking while thousands of streams are written.
-   * A subscriber that arrives meanwhile has caught up from the history (which
-   * holds this event) and is not in the list; one that leaves is skipped.
-   */
-  #startFanOut(bytes: Buffer, event: "snapshot" | "delta"): void {
-    this.#fanOut = { bytes, event, subscribers: [...this.#subscribers], next: 0, sent: 0, clock: currentFanOut(), scheduled: false };
-    this.#continueFanOut(FAN_OUT_SLICE_MS);
-  }
-
-  /** Writes what is left of the pending fan-out now (a newer event is about to follow it). */
-  #finishFanOut(): void {
-    if (this.#fanOut) this.#continueFanOut(Infinity);
-  }
-
-  #continueFanOut(budgetMs: number): void {
-    const fan = this.#fanOut!;
-    const started = performance.now();
-    continueFanOut(fan.clock, () => {
-      const { subscribers, bytes, event } = fan;
-      while (fan.next < subscribers.length) {
-        const subscriber = subscribers[fan.next++]!;
-        if (this.#subscribers.has(subscriber) && this.#send(subscriber, bytes, event)) fan.sent++;
-        if (fan.next % FAN_OUT_CHECK_EVERY === 0 && performance.now() - started >= budgetMs) break;
-      }
-    });
-    if (fan.next < fan.subscribers.length) {
-      if (!fan.scheduled) {
-        fan.scheduled = true;
-        setImmediate(() => {
-          fan.scheduled = false;
-          if (this.#fanOut === fan) this.#continueFanOut(FAN_OUT_SLICE_MS);
-        });
-      }
-      return;
-    }
-    this.#fanOut = undefined;
-    if (fan.event === "delta") this.#onEvent?.("delta", fan.sent);
   }
 
   #slice(state: TopState): TopState {
