@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Client, type Room } from "@colyseus/sdk";
 import { GameState, type LeaderboardPage, type LeaderboardPlayerResponse, type MatchFinishedMessage } from "../../shared/index.ts";
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
-import { waitFor } from "../helpers/wait.ts";
+import { waitFor, within } from "../helpers/wait.ts";
 import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
 import { deleteKeys, makeResult, REDIS_URL, uniquePrefix } from "../helpers/store-harness.ts";
 
@@ -74,17 +74,17 @@ describe("two server processes sharing one Redis", function () {
     viaB.auth.token = guestIdentity.token;
     const rooms: Room<GameState>[] = [];
     try {
-      const host = await viaA.create("game", { teamSize: 1, matchSeconds: 1, countdownSeconds: 0.2, kickoffPauseSeconds: 0.2, postMatchSeconds: 0.5 }, GameState);
+      const host = await within(viaA.create("game", { teamSize: 1, matchSeconds: 1, countdownSeconds: 0.2, kickoffPauseSeconds: 0.2, postMatchSeconds: 0.5 }, GameState), "the room created through A", 15_000);
       rooms.push(host);
       host.onMessage("*", () => undefined);
       const finished = new Promise<MatchFinishedMessage>((resolve) => host.onMessage("match.finished", resolve));
-      const joined = await viaB.joinById(host.roomId, {}, GameState);
+      const joined = await within(viaB.joinById(host.roomId, {}, GameState), "the seat taken through B", 15_000);
       rooms.push(joined);
       joined.onMessage("*", () => undefined);
       assert.equal(joined.roomId, host.roomId);
       await waitFor(() => joined.state.players.size === 2 && host.state.players.size === 2, "both players seen by both clients");
       assert.equal(joined.state.matchId, host.state.matchId);
-      const { result } = await finished;
+      const { result } = await within(finished, "match.finished from the host's room", 20_000);
       const ids = [hostIdentity.player.playerId, guestIdentity.player.playerId].sort();
       assert.deepEqual(result.players.map((p) => p.playerId).sort(), ids);
       // The room (on A) recorded the result; B's rating board shows both players.
@@ -92,7 +92,7 @@ describe("two server processes sharing one Redis", function () {
         await waitFor(async () => (await fetch(`${b.httpUrl}/v1/leaderboards/rating/players/${id}`)).status === 200, `B's rating board to list ${id}`, 10_000);
       }
     } finally {
-      await Promise.all(rooms.map((room) => room.leave().catch(() => undefined)));
+      await within(Promise.all(rooms.map((room) => room.leave().catch(() => undefined))), "both clients to leave", 10_000).catch(() => undefined);
     }
   });
 });
