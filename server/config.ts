@@ -45,7 +45,7 @@ export interface Config {
   teamMembershipLeaseSeconds: number;
   /** Team matchmaking: the rating-gap policy, the pairing interval, the options of every matchmade game. */
   matchmaking: { policy: { initialGap: number; gapGrowthPerSecond: number; maxGap: number }; intervalMs: number; gameOptions: Record<string, unknown> };
-  http: { bodyLimitBytes: number; joinAttemptsPerMinute: number; guestSignupsPerMinute: number; headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
+  http: { bodyLimitBytes: number; joinAttemptsPerMinute: number; guestSignupsPerMinute: number; headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; listenBacklog: number };
   streams: {
     public: boolean;
     heartbeatMs: number;
@@ -197,6 +197,7 @@ function toConfig(v: ConfigValues, secrets: { tokenSecret: string; adminKey: str
       headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: v.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      listenBacklog: v.HTTP_LISTEN_BACKLOG,
     },
     streams: {
       public: v.LEADERBOARDS_PUBLIC,

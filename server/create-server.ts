@@ -128,7 +128,7 @@ async function composeServer(options: CreateServerOptions, release: () => void):
     },
 
     async listen() {
-      const address = await listenOn(httpServer, config.port, config.host);
+      const address = await listenOn(httpServer, config.port, config.host, config.http.listenBacklog);
       listening = true;
       const info = await startAccepting({ config, logger, httpServer, colyseus, port: address.port });
       stopBackground = definitions.flatMap((definition) => (definition.background ? [definition.background()] : []));

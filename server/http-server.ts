@@ -33,11 +33,11 @@ export function createHttpServer(options: Config["http"]): http.Server {
   return server;
 }
 
-/** Binds `port` (0 = any free port) on `host`. */
-export async function listenOn(server: http.Server, port: number, host: string): Promise<AddressInfo> {
+/** Binds `port` (0 = any free port) on `host`, with the kernel queueing up to `backlog` connections not yet accepted (HTTP_LISTEN_BACKLOG). */
+export async function listenOn(server: http.Server, port: number, host: string, backlog?: number): Promise<AddressInfo> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog }, () => {
       server.off("error", reject);
       resolve();
     });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import net from "node:net";
 import { makeResult } from "../helpers/store-harness.ts";
 import { RawSseClient } from "../helpers/sse-client.ts";
@@ -11,7 +12,19 @@ import { waitFor } from "../helpers/wait.ts";
  */
 describe("named limits: keep-alive timeout and SSE retry hints come from the configuration", function () {
   this.timeout(30_000);
-  const server = useTestServer({ env: { HTTP_KEEP_ALIVE_TIMEOUT_MS: "1000", STREAM_RETRY_MS: "20000", SPECTATE_RETRY_MS: "40000" } });
+  const server = useTestServer({ env: { HTTP_KEEP_ALIVE_TIMEOUT_MS: "1000", STREAM_RETRY_MS: "20000", SPECTATE_RETRY_MS: "40000", HTTP_LISTEN_BACKLOG: "1234" } });
+
+  it("HTTP_LISTEN_BACKLOG: the listening socket's backlog, as the kernel reports it (ss: Send-Q of a listener)", function () {
+    let out: string;
+    try {
+      out = execFileSync("ss", ["-ltnH", `sport = :${server.port}`], { encoding: "utf8" });
+    } catch {
+      // No iproute2 on this machine: nothing to read the backlog with.
+      return this.skip();
+    }
+    const [, , sendQ] = out.trim().split(/\s+/);
+    assert.equal(Number(sendQ), 1234, out);
+  });
 
   it("HTTP_KEEP_ALIVE_TIMEOUT_MS: the server closes a keep-alive connection left idle after a request", async () => {
     const socket = net.connect(server.port, "127.0.0.1");
