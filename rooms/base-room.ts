@@ -145,9 +145,14 @@ export abstract class ProjectRoom<S extends object, M extends MessageSchemas> ex
   /** Subclasses call this at the end of their onCreate. */
   protected setupProjectRoom(): void {
     this.clock.setInterval(() => this.#dropSlowConsumers(), SLOW_CONSUMER_CHECK_MS);
-    this.onMessage("*", (client: Client, type: string | number) => {
+    // Colyseus calls this with (client, type, payload) for a type nobody handles, but with
+    // (client, payload) for a message whose type is literally "*": the second argument is then
+    // whatever the client sent, and must not be converted blindly (an object whose `toString`
+    // is not a function throws, which killed the process).
+    this.onMessage("*", (client: Client, type: unknown) => {
       if (!this.#admit(client)) return;
-      this.sendError(client, "UNKNOWN_MESSAGE", `This room does not handle "${String(type).slice(0, 64)}"`, { type: String(type).slice(0, 64) });
+      const name = typeof type === "string" || typeof type === "number" ? String(type).slice(0, 64) : "*";
+      this.sendError(client, "UNKNOWN_MESSAGE", `This room does not handle "${name}"`, { type: name });
     });
     this.onMessage("seat", (client: Client, raw: unknown) => {
       if (!this.#admit(client)) return;
