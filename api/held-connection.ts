@@ -309,20 +309,20 @@ function handBackOne(): void {
   socket.resume();
 }
 
-/** The headers set on `res` as header lines, with their original case. */
+/** The headers set on `res` as header lines, with their original case (the framing ones are the answer's own). */
 function renderHeaders(res: ServerResponse): string {
   let lines = "";
-  const rawNames = (res as ServerResponse & { getRawHeaderNames?(): string[] }).getRawHeaderNames?.() ?? [];
-  for (const name of res.getHeaderNames()) {
-    const lower = name.toLowerCase();
-    if (lower === "connection" || lower === "keep-alive" || lower === "transfer-encoding" || lower === "content-length" || lower === "date") continue;
+  // `getRawHeaderNames` (Node ≥ 15.13) is missing from the installed @types/node.
+  for (const name of (res as ServerResponse & { getRawHeaderNames(): string[] }).getRawHeaderNames()) {
+    if (FRAMING_HEADERS.has(name.toLowerCase())) continue;
     const value = res.getHeader(name);
     if (value === undefined) continue;
-    const raw = rawNames.find((candidate) => candidate.toLowerCase() === lower) ?? name;
-    for (const one of Array.isArray(value) ? value : [value]) lines += `${raw}: ${one}\r\n`;
+    for (const one of Array.isArray(value) ? value : [value]) lines += `${name}: ${one}\r\n`;
   }
   return lines;
 }
+
+const FRAMING_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "date"]);
 
 /** Every listener the HTTP server, Koa and on-finished put on the socket; net.Socket's own stay. */
 function sweepListeners(socket: Socket): void {

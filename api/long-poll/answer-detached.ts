@@ -1,6 +1,6 @@
 import type { ApiContext } from "../context.ts";
 import type { HeldConnection } from "../held-connection.ts";
-import { answerError, errorBody, normaliseError } from "../middleware/errors.ts";
+import { answerError, errorBody, errorHeaders, normaliseError } from "../middleware/errors.ts";
 
 /**
  * Answers a request whose handler returned with `ctx.respond = false` (Koa's
@@ -54,9 +54,8 @@ export async function answerHeld(held: HeldConnection, answer: () => string | Pr
   } catch (thrown) {
     const error = normaliseError(thrown);
     if (error.code === "INTERNAL") onError(thrown);
-    const headers: Record<string, string> = { ...JSON_TYPE, ...error.headers };
-    if (error.retryAfter !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(error.retryAfter)));
-    held.answer(error.status, headers, JSON.stringify(errorBody(error)));
+    // `Cache-Control: no-store` is among the headers kept when the poll was held.
+    held.answer(error.status, { ...JSON_TYPE, ...errorHeaders(error) }, JSON.stringify(errorBody(error)));
     return;
   }
   held.answer(200, JSON_TYPE, json);

@@ -34,6 +34,13 @@ export function normaliseError(error: unknown): AppError {
   return new AppError("INTERNAL", "Internal server error", { cause: error });
 }
 
+/** The headers an error's answer carries besides `Cache-Control: no-store`: its own, and `Retry-After` (whole seconds, at least 1) when it has one. */
+export function errorHeaders(error: AppError): Record<string, string> {
+  const headers: Record<string, string> = { ...error.headers };
+  if (error.retryAfter !== undefined) headers["Retry-After"] = String(Math.max(1, Math.ceil(error.retryAfter)));
+  return headers;
+}
+
 export function errorBody(error: AppError): ErrorBody {
   const spec = ErrorCodes[error.code];
   return {
@@ -76,8 +83,7 @@ export function answerError(ctx: ParameterizedContext<ApiState>, thrown: unknown
     return;
   }
   ctx.status = error.status;
-  for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
-  if (error.retryAfter !== undefined) ctx.set("Retry-After", String(Math.max(1, Math.ceil(error.retryAfter))));
+  ctx.set(errorHeaders(error));
   ctx.set("Cache-Control", "no-store");
   ctx.body = errorBody(error);
 }

@@ -185,11 +185,7 @@ describe("streams and parked polls held outside Node's HTTP server", function ()
 
   it("a held poll's request is logged and measured when it is answered (http_request_duration_seconds counts the route)", async () => {
     const series = 'http_request_duration_seconds_count{method="GET",route="/v1/matches/results"}';
-    const count = async () => {
-      const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
-      const line = text.split("\n").find((l) => l.startsWith(series));
-      return line ? Number(line.split(" ").pop()) : 0;
-    };
+    const count = () => metric(server, series);
     const { token, cursor } = await feedStart();
     const before = await count();
     const connection = new RawConnection(server.port);
