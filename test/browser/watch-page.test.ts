@@ -178,14 +178,28 @@ describe("the watch page: live matches, the spectator and the results feed (head
   });
 
   it("a blocked spectate stream is explained, and the result still shows (long polling) when the match ends", async () => {
-    // Long enough for the page to call the stream blocked (4 s down) before the end.
     const match = await startBotMatch(server, { matchSeconds: 7 });
     const { page, close } = await open(`/matches/${match.matchId}`, {
-      before: (p) => p.route("**/v1/matches/*/spectate", (route) => route.abort("failed")),
+      before: async (p) => {
+        await p.route("**/v1/matches/*/spectate", (route) => route.abort("failed"));
+        // Every text the note shows, in order: on a loaded machine the match may be over by the
+        // time the page calls the stream blocked (4 s down), and the result then replaces the
+        // blocked note at once, too fast for a locator to see it.
+        await p.addInitScript(() => {
+          const seen: string[] = ((window as unknown as { watchNotes: string[] }).watchNotes = []);
+          new MutationObserver(() => {
+            const text = document.getElementById("watch-note")?.textContent ?? "";
+            if (text && seen.at(-1) !== text) seen.push(text);
+          }).observe(document, { subtree: true, childList: true, characterData: true });
+        });
+      },
     });
     try {
-      await page.locator("#watch-note", { hasText: "The live view cannot reach this match's stream" }).waitFor({ timeout: 20_000 });
-      await page.locator("#watch-result .result").waitFor({ timeout: 20_000 });
+      await page.locator("#watch-result .result").waitFor({ timeout: 30_000 });
+      const notes: string[] = await page.evaluate(() => (window as unknown as { watchNotes: string[] }).watchNotes);
+      const blocked = notes.findIndex((t) => t.startsWith("The live view cannot reach this match's stream"));
+      assert.ok(blocked >= 0, `the page called the stream blocked (notes: ${JSON.stringify(notes)})`);
+      assert.ok(notes.slice(blocked + 1).some((t) => t.includes("over")), `then said the match is over (notes: ${JSON.stringify(notes)})`);
       assert.equal(await text(page, "#watch-phase"), "Full time");
       assert.match(await text(page, "#watch-score"), /^\d+–\d+$/);
     } finally {
