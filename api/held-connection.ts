@@ -32,25 +32,13 @@ import { Socket } from "node:net";
  * same bytes on the wire, more memory.
  */
 export class HeldConnection {
-  readonly socket: Socket;
-  readonly #server: http.Server;
-  readonly #onClose: () => void;
-  /** The client will send another request on this connection after the answer. */
-  #keepAlive: boolean;
-  /** The response head rendered at take time (the headers the middleware set), without the framing lines. */
-  readonly #headers: string;
-  readonly #head: boolean;
-  #answered = false;
-  #status = 200;
-  #whenDone?: (status: number) => void;
+  readonly #state: HeldSocket;
+  /** The state's round this handle answers; once the connection moved on, the handle does nothing. */
+  readonly #round: number;
 
-  private constructor(socket: Socket, server: http.Server, keepAlive: boolean, head: boolean, headers: string, onClose: () => void) {
-    this.socket = socket;
-    this.#server = server;
-    this.#keepAlive = keepAlive;
-    this.#head = head;
-    this.#headers = headers;
-    this.#onClose = onClose;
+  private constructor(state: HeldSocket) {
+    this.#state = state;
+    this.#round = state.round;
   }
 
   /**
@@ -79,6 +67,8 @@ export class HeldConnection {
       socket.readableLength > 0
     )
       return undefined;
+    let state = states.get(socket);
+    if (state && state.phase !== OFF) return undefined;
     const keepAlive = !/(?:^|,)\s*close\s*(?:,|$)/i.test(req.headers.connection ?? "");
     const headers = renderHeaders(res);
     // What Node does before an `upgrade`: the server's listeners off, the parser back to its pool.
@@ -88,62 +78,117 @@ export class HeldConnection {
     internals.freeParser(parser, req, socket);
     res.detachSocket(socket);
     socket.setTimeout(0);
-    const held = new HeldConnection(socket, server, keepAlive, req.method === "HEAD", headers, onClose);
-    held.#listen();
+    if (!state) states.set(socket, (state = new HeldSocket(socket, server)));
+    state.hold(keepAlive, req.method === "HEAD", headers, onClose);
+    const held = new HeldConnection(state);
     // The request's logging and metrics (request-context.ts) follow the held connection instead of `res`, which never closes now.
     res.emit(HELD_EVENT, held);
-    open++;
     return held;
+  }
+
+  /** The connection's socket. */
+  get socket(): Socket {
+    return this.#state.socket;
   }
 
   /** Calls `listener` once with the status when the answer is written or the connection closes before it. */
   onDone(listener: (status: number) => void): void {
-    this.#whenDone = listener;
+    if (this.#current()) this.#state.whenDone = listener;
   }
 
   /** Whether the client keeps the connection after the answer. */
   get keepAlive(): boolean {
-    return this.#keepAlive;
+    return this.#state.keepAlive;
   }
 
   /** Writes the head of a chunked response (status 200 and the kept headers plus `extra`). */
   writeChunkedHead(extra: Record<string, string>, firstChunk: Buffer): boolean {
-    return this.socket.write(Buffer.concat([Buffer.from(this.#head_(200, extra, "Transfer-Encoding: chunked\r\n"), "latin1"), firstChunk]));
+    if (!this.#current()) return false;
+    return this.#state.socket.write(Buffer.concat([Buffer.from(this.#state.head(200, extra, "Transfer-Encoding: chunked\r\n"), "latin1"), firstChunk]));
   }
 
   /** Writes bytes (already framed). False when the socket is congested, as `socket.write`. */
   write(bytes: Buffer): boolean {
-    return this.socket.write(bytes);
+    return this.#current() ? this.#state.socket.write(bytes) : false;
   }
 
   /** Ends a chunked response (the last chunk) and keeps or closes the connection. */
   endChunked(): void {
-    this.#finish(LAST_CHUNK);
+    if (this.#current()) this.#state.finish(LAST_CHUNK);
   }
 
   /** Answers with a complete response: `status`, the kept headers plus `extra`, and `body` (omitted for HEAD). */
   answer(status: number, extra: Record<string, string>, body: string | Buffer): void {
+    if (!this.#current()) return;
+    const state = this.#state;
     const bytes = typeof body === "string" ? Buffer.from(body) : body;
-    const head = this.#head_(status, extra, `Content-Length: ${bytes.length}\r\n`);
-    this.#status = status;
-    this.#finish(this.#head ? Buffer.from(head, "latin1") : Buffer.concat([Buffer.from(head, "latin1"), bytes]));
+    const head = state.head(status, extra, `Content-Length: ${bytes.length}\r\n`);
+    state.status = status;
+    state.finish(state.headOnly ? Buffer.from(head, "latin1") : Buffer.concat([Buffer.from(head, "latin1"), bytes]));
   }
 
   /** Drops the connection (a slow consumer, the process going away). */
   destroy(): void {
-    this.socket.destroy();
+    if (this.#current()) this.#state.socket.destroy();
   }
 
-  #head_(status: number, extra: Record<string, string>, framing: string): string {
-    let lines = `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? "Unknown"}\r\n${this.#headers}`;
-    for (const [name, value] of Object.entries(extra)) lines += `${name}: ${value}\r\n`;
-    lines += `Date: ${new Date().toUTCString()}\r\n`;
-    const keepAliveSeconds = Math.floor(this.#server.keepAliveTimeout / 1000);
-    lines += this.#keepAlive ? `Connection: keep-alive\r\n${keepAliveSeconds > 0 ? `Keep-Alive: timeout=${keepAliveSeconds}\r\n` : ""}` : "Connection: close\r\n";
-    return `${lines}${framing}\r\n`;
+  /** This handle's request is the one the connection is holding, not yet answered. */
+  #current(): boolean {
+    const state = this.#state;
+    return state.round === this.#round && state.phase === HELD && !state.answered;
+  }
+}
+
+/** A held request waits for its answer. */
+const HELD = 1;
+/** Answered on a kept-alive connection: waiting idle for the next request. */
+const IDLE = 2;
+/** The next request arrived: queued for the hand-back, then the server's. */
+const OFF = 0;
+
+/**
+ * What a socket keeps while it goes from held request to held request: its
+ * listeners, made once, and the current request's few fields. A long-poll
+ * follower's connection is held, answered, handed back and held again every
+ * round; a record per round (closures, a timer, listeners) lived for the
+ * seconds a poll is parked, so V8 promoted it to old space, where each round
+ * left it as garbage (docs/performance.md, "Memory per connection").
+ */
+class HeldSocket {
+  readonly socket: Socket;
+  readonly server: http.Server;
+  /** Counts the requests held on this socket; a HeldConnection acts only in its own. */
+  round = 0;
+  phase: typeof HELD | typeof IDLE | typeof OFF = OFF;
+  keepAlive = false;
+  headOnly = false;
+  /** The response head rendered at take time (the headers the middleware set), without the framing lines. */
+  headers = "";
+  answered = false;
+  status = 200;
+  whenDone: ((status: number) => void) | undefined;
+  #onClose: (() => void) | undefined;
+  #ignoredBytes = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #idleMs = 0;
+
+  constructor(socket: Socket, server: http.Server) {
+    this.socket = socket;
+    this.server = server;
   }
 
-  #listen(): void {
+  hold(keepAlive: boolean, headOnly: boolean, headers: string, onClose: () => void): void {
+    this.round++;
+    this.phase = HELD;
+    this.keepAlive = keepAlive;
+    this.headOnly = headOnly;
+    this.headers = headers;
+    this.answered = false;
+    this.status = 200;
+    this.whenDone = undefined;
+    this.#onClose = onClose;
+    this.#ignoredBytes = 0;
+    open++;
     const socket = this.socket;
     socket.on("data", this.#onData);
     socket.on("end", this.#onEnd);
@@ -151,57 +196,106 @@ export class HeldConnection {
     socket.on("error", ignore);
   }
 
-  /**
-   * Bytes before the answer is complete: a pipelined request (or garbage). It
-   * is not read: the connection closes after the answer (as HTTP allows; the
-   * client sends it again on a new connection). Past PIPELINED_BYTES_MAX the
-   * connection is dropped.
-   */
-  readonly #onData = (chunk: Buffer): void => {
-    if (this.#answered) return;
-    this.#keepAlive = false;
-    this.#ignoredBytes += chunk.length;
-    if (this.#ignoredBytes > PIPELINED_BYTES_MAX) this.socket.destroy();
-  };
-  #ignoredBytes = 0;
-
-  /** The client half-closed: nobody will read the answer. */
-  readonly #onEnd = (): void => {
-    if (!this.#answered) this.socket.destroy();
-  };
-
-  readonly #onSocketClose = (): void => {
-    open--;
-    if (this.#answered) return;
-    this.#answered = true;
-    this.#done();
-    this.#onClose();
-  };
-
-  #done(): void {
-    const listener = this.#whenDone;
-    this.#whenDone = undefined;
-    listener?.(this.#status);
+  head(status: number, extra: Record<string, string>, framing: string): string {
+    let lines = `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? "Unknown"}\r\n${this.headers}`;
+    for (const name in extra) lines += `${name}: ${extra[name]}\r\n`;
+    lines += `Date: ${new Date().toUTCString()}\r\n`;
+    const keepAliveSeconds = Math.floor(this.server.keepAliveTimeout / 1000);
+    lines += this.keepAlive ? `Connection: keep-alive\r\n${keepAliveSeconds > 0 ? `Keep-Alive: timeout=${keepAliveSeconds}\r\n` : ""}` : "Connection: close\r\n";
+    return `${lines}${framing}\r\n`;
   }
 
-  #finish(lastBytes: Buffer): void {
-    if (this.#answered) return;
-    this.#answered = true;
+  /** Writes the answer's last bytes; then the connection closes, or idles until the client's next request. */
+  finish(lastBytes: Buffer): void {
+    this.answered = true;
     this.#done();
+    this.headers = "";
+    this.#onClose = undefined;
     const socket = this.socket;
-    if (!this.#keepAlive) {
+    if (!this.keepAlive) {
       socket.end(lastBytes);
       return;
     }
     socket.write(lastBytes);
-    waitForNextRequest(socket, this.#server, () => {
-      socket.off("data", this.#onData);
-      socket.off("end", this.#onEnd);
-      socket.off("close", this.#onSocketClose);
-      socket.off("error", ignore);
-      open--;
-    });
+    // Between requests: idle under the server's keep-alive timeout (closed silently when it passes, as Node does).
+    this.phase = IDLE;
+    open--;
+    idleSet(this.server).add(socket);
+    const ms = this.server.keepAliveTimeout > 0 ? this.server.keepAliveTimeout : 5_000;
+    if (this.#idleTimer && this.#idleMs === ms) this.#idleTimer.refresh();
+    else {
+      clearTimeout(this.#idleTimer);
+      this.#idleMs = ms;
+      this.#idleTimer = setTimeout(this.#onIdleTimeout, ms).unref();
+    }
+    if (socket.isPaused()) socket.resume();
   }
+
+  #done(): void {
+    const listener = this.whenDone;
+    this.whenDone = undefined;
+    listener?.(this.status);
+  }
+
+  #leaveIdle(): void {
+    idle.get(this.server)?.delete(this.socket);
+    this.phase = OFF;
+  }
+
+  /**
+   * Held: bytes before the answer is complete, a pipelined request (or
+   * garbage). It is not read: the connection closes after the answer (as
+   * HTTP allows; the client sends it again on a new connection). Past
+   * PIPELINED_BYTES_MAX the connection is dropped.
+   * Idle: the first bytes of the next request, which hand the connection back to the server.
+   */
+  readonly #onData = (chunk: Buffer): void => {
+    const socket = this.socket;
+    if (this.phase === HELD) {
+      if (this.answered) return;
+      this.keepAlive = false;
+      this.#ignoredBytes += chunk.length;
+      if (this.#ignoredBytes > PIPELINED_BYTES_MAX) socket.destroy();
+      return;
+    }
+    if (this.phase !== IDLE) return;
+    this.#leaveIdle();
+    socket.off("data", this.#onData);
+    socket.off("end", this.#onEnd);
+    socket.off("close", this.#onSocketClose);
+    // Until the server has it again, an error (nothing is read or written meanwhile) must not go unheard: `ignore` stays.
+    socket.pause();
+    socket.unshift(chunk);
+    queueHandBack(this);
+  };
+
+  /** The client half-closed: nobody will read an answer, or send another request. */
+  readonly #onEnd = (): void => {
+    if (this.phase === HELD && this.answered) return;
+    this.socket.destroy();
+  };
+
+  readonly #onSocketClose = (): void => {
+    clearTimeout(this.#idleTimer);
+    if (this.phase === IDLE) {
+      this.#leaveIdle();
+      return;
+    }
+    if (this.phase !== HELD) return;
+    this.phase = OFF;
+    open--;
+    if (this.answered) return;
+    this.answered = true;
+    this.#done();
+    const onClose = this.#onClose;
+    this.#onClose = undefined;
+    onClose?.();
+  };
+
+  readonly #onIdleTimeout = (): void => {
+    // The timer is re-armed, not re-made, each time the connection goes idle; it may fire in another phase.
+    if (this.phase === IDLE) this.socket.destroy();
+  };
 }
 
 /** Connections held now: open streams and parked polls (not the kept-alive ones between requests). */
@@ -226,51 +320,13 @@ export const HELD_EVENT = "held-connection";
 const LAST_CHUNK = Buffer.from("0\r\n\r\n", "latin1");
 let open = 0;
 const idle = new WeakMap<http.Server, Set<Socket>>();
+const states = new WeakMap<Socket, HeldSocket>();
 const ignore = (): void => {};
 
-/**
- * After an answer on a kept-alive connection: idle under the server's
- * keep-alive timeout (closed silently when it passes, as Node does), and
- * handed back to the server by the first bytes of the next request.
- */
-function waitForNextRequest(socket: Socket, server: http.Server, release: () => void): void {
+function idleSet(server: http.Server): Set<Socket> {
   let set = idle.get(server);
   if (!set) idle.set(server, (set = new Set()));
-  const waiting = set;
-  waiting.add(socket);
-  release();
-  const done = (): void => {
-    waiting.delete(socket);
-    socket.off("data", onData);
-    socket.off("timeout", onTimeout);
-    socket.off("close", done);
-    socket.off("end", onEnd);
-    socket.off("error", ignore);
-    socket.setTimeout(0);
-  };
-  const onData = (chunk: Buffer): void => {
-    done();
-    socket.pause();
-    socket.unshift(chunk);
-    // Until the server has it again, an error (nothing is read or written meanwhile) must not go unheard.
-    socket.on("error", ignore);
-    queueHandBack(socket, server);
-  };
-  const onTimeout = (): void => {
-    done();
-    socket.destroy();
-  };
-  const onEnd = (): void => {
-    done();
-    socket.destroy();
-  };
-  socket.on("data", onData);
-  socket.on("end", onEnd);
-  socket.on("close", done);
-  socket.on("error", ignore);
-  socket.on("timeout", onTimeout);
-  socket.setTimeout(server.keepAliveTimeout > 0 ? server.keepAliveTimeout : 5_000);
-  if (socket.isPaused()) socket.resume();
+  return set;
 }
 
 /**
@@ -280,12 +336,12 @@ function waitForNextRequest(socket: Socket, server: http.Server, release: () => 
  * of requests in one turn would stall the rooms' ticks on the same process
  * for as long (hundreds of ms); one per turn lets timers run in between.
  */
-const handBacks: { socket: Socket; server: http.Server }[] = [];
+const handBacks: HeldSocket[] = [];
 let handBackNext = 0;
 let handBackScheduled = false;
 
-function queueHandBack(socket: Socket, server: http.Server): void {
-  handBacks.push({ socket, server });
+function queueHandBack(state: HeldSocket): void {
+  handBacks.push(state);
   if (!handBackScheduled) {
     handBackScheduled = true;
     setImmediate(handBackOne);

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import http from "node:http";
 import net from "node:net";
+import { once } from "node:events";
+import { HeldConnection } from "../../api/held-connection.ts";
 import { makeResult } from "../helpers/store-harness.ts";
 import { TEST_ADMIN_KEY, useTestServer, type TestServer } from "../helpers/test-server.ts";
 import { waitFor } from "../helpers/wait.ts";
@@ -274,6 +277,60 @@ describe("streams and parked polls held outside Node's HTTP server", function ()
       assert.equal(next.status, 200);
     } finally {
       connection.destroy();
+    }
+  });
+});
+
+describe("a held connection's handle acts only on its own request", () => {
+  it("one connection held for request after request: an earlier request's handle can no longer answer, write or drop it", async () => {
+    // A plain node:http server that holds every request, as the long-poll and SSE routes do.
+    const handles: (HeldConnection | undefined)[] = [];
+    const closed: number[] = [];
+    const server = http.createServer((req, res) => {
+      const round = handles.length + 1;
+      res.setHeader("X-Round", String(round));
+      // Once the request is complete (a route takes it after its awaits).
+      req.resume().on("end", () => setImmediate(() => handles.push(HeldConnection.take(req, res, () => closed.push(round)))));
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const connection = new RawConnection((server.address() as net.AddressInfo).port);
+    try {
+      connection.send(get("/one"));
+      await waitFor(() => handles.length === 1, "the first request to be held");
+      const first = handles[0]!;
+      assert.ok(first, "Node 22/24 take the held path");
+      first.answer(200, { "Content-Type": "text/plain" }, "first");
+      const one = await connection.response();
+      assert.deepEqual([one.status, one.headers["x-round"], one.headers.connection, one.body], [200, "1", "keep-alive", "first"]);
+
+      connection.send(get("/two"));
+      await waitFor(() => handles.length === 2, "the second request to be held on the same connection");
+      const second = handles[1]!;
+      assert.ok(second, "held again");
+      assert.equal(second.socket, first.socket, "the same socket");
+      // The first handle's request is over: each of these must leave the second request alone.
+      first.answer(500, {}, "stale");
+      assert.equal(first.write(Buffer.from("stale bytes")), false);
+      first.endChunked();
+      first.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(connection.closed, false, "the connection is still open");
+      assert.equal(connection.pending, "", "nothing was written for the first handle");
+      second.answer(200, { "Content-Type": "text/plain" }, "second");
+      const two = await connection.response();
+      assert.deepEqual([two.status, two.headers["x-round"], two.body], [200, "2", "second"]);
+
+      // A third request, then the client leaves: only the third's onClose runs.
+      connection.send(get("/three"));
+      await waitFor(() => handles.length === 3, "the third request to be held");
+      connection.destroy();
+      await waitFor(() => closed.length === 1, "the held request's onClose");
+      assert.deepEqual(closed, [3]);
+    } finally {
+      connection.destroy();
+      server.closeAllConnections();
+      server.close();
     }
   });
 });

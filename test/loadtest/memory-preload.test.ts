@@ -40,4 +40,40 @@ describe("loadtest/memory-preload.mjs", function () {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("MEMORY_PRELOAD_SAMPLING=1 writes a sampled heap profile of what survived the young generation; a worker thread (tsx's loader) writes nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "memory-preload-"));
+    try {
+      // Objects kept 2 s, so they are promoted, then dropped; a worker thread (which loads the preload too) holds a 48 MB heap.
+      const script =
+        "const { Worker } = require('node:worker_threads'); new Worker('globalThis.big = new Array(6e6).fill(1.5); setInterval(() => {}, 1000)', { eval: true }).unref();" +
+        "let kept = []; setInterval(() => { kept.push({ payload: new Array(100).fill(1) }); }, 1); setInterval(() => { kept = []; }, 2000)";
+      const child = spawn(process.execPath, ["--import", "./loadtest/memory-preload.mjs", "-e", script], {
+        cwd: new URL("../..", import.meta.url),
+        env: { ...process.env, MEMORY_PRELOAD_DIR: dir, MEMORY_PRELOAD_SAMPLING: "1" },
+        stdio: "ignore",
+      });
+      const profile = join(dir, `promoted-${child.pid}.heapprofile`);
+      const read = () => {
+        try {
+          return JSON.parse(readFileSync(profile, "utf8")) as { head: { selfSize: number; children: unknown[] }; samples: unknown[] };
+        } catch {
+          return undefined;
+        }
+      };
+      while (!read()) await new Promise((resolve) => setTimeout(resolve, 200));
+      child.kill("SIGTERM");
+      const written = read()!;
+      assert.ok(written.samples.length > 0 && written.head.children.length > 0, "a sampled profile with its call tree");
+      assert.deepEqual(
+        readdirSync(dir).filter((name) => name.startsWith("memory-")),
+        [`memory-${child.pid}.jsonl`],
+        "one memory file, the main thread's",
+      );
+      const lines = readFileSync(join(dir, `memory-${child.pid}.jsonl`), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { heapUsedKB: number });
+      assert.ok(lines.length >= 1 && lines.every((line) => line.heapUsedKB < 30_000), `every line is the main thread's small heap, none the worker's: ${lines.map((line) => line.heapUsedKB)}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
