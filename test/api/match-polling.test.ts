@@ -503,7 +503,9 @@ describe("match results over long polling", function () {
       });
       const event = (name: string, timeoutMs = 60_000) =>
         waitFor(() => events.get(name) ?? (child.exitCode !== null ? Promise.reject(new Error(`the crowd exited before "${name}"`)) : undefined), `the crowd's "${name}"`, timeoutMs, 50);
-      return { child, exited, event, seen: (name: string) => events.has(name) };
+      /** For a timeout's message: what the crowd said, and whether it is still running. */
+      const status = () => `the crowd said ${JSON.stringify([...events.values()])}${child.exitCode !== null || child.signalCode !== null ? ` and exited (${child.exitCode ?? child.signalCode})` : " and is running"}`;
+      return { child, exited, event, seen: (name: string) => events.has(name), status };
     };
 
     it("aborted polls are released at once (300 aborted fetches leave nothing parked)", async () => {
@@ -552,7 +554,7 @@ describe("match results over long polling", function () {
         }, "10,000 parked polls", 100_000, 250).catch(async (error: Error) => {
           const text = await (await fetch(`${t.httpUrl}/metrics`)).text();
           const lines = text.split("\n").filter((line) => /^(longpoll_answers_total|http_requests_total|http_held_connections)/.test(line));
-          throw new Error(`${error.message}: ${pending} parked; ${lines.join("; ")}`);
+          throw new Error(`${error.message}: ${pending} parked; ${lines.join("; ")}; ${polls.status()}`);
         });
         const holding = heapAfterGc();
         const recorded = await record({ matchId });
