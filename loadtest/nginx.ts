@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -142,13 +142,56 @@ export interface NginxChild {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1 (bound then released). */
+/**
+ * A free TCP port on 127.0.0.1 (bound then released), chosen below the
+ * kernel's ephemeral range. A port from `listen(0)` comes from that range,
+ * so between its release and the child (nginx, redis-server) binding it, a
+ * server of another test listening on port 0 could be given the same port,
+ * and the child would then fail to bind while the port still accepted
+ * connections (another server answering in nginx's place).
+ */
 export async function freePort(): Promise<number> {
+  const low = ephemeralRangeLow();
+  for (let attempt = 0; low > FIXED_PORTS_FROM + 1000 && attempt < 50; attempt++) {
+    const port = FIXED_PORTS_FROM + Math.floor(Math.random() * (low - FIXED_PORTS_FROM));
+    if (await canListen(port)) return port;
+  }
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** Where freePort's range starts (below it: well-known and common service ports). */
+const FIXED_PORTS_FROM = 10_000;
+
+/** The first port of the kernel's ephemeral range (Linux; 32768 when it cannot be read). */
+function ephemeralRangeLow(): number {
+  try {
+    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(low) ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Whether the process `pid` holds the listening socket of `port`, from
+ * `ss -ltnp`; undefined when `ss` cannot tell (not installed).
+ */
+function listensOn(port: number, pid: number): boolean | undefined {
+  const ss = spawnSync("ss", ["-Hltnp", `sport = :${port}`], { encoding: "utf8" });
+  if (ss.error || ss.status !== 0) return undefined;
+  return ss.stdout.includes(`pid=${pid},`);
 }
 
 /** How long nginx gets for every port to accept. */
@@ -159,8 +202,10 @@ const NGINX_STOP_TIMEOUT_MS = 3000;
 /**
  * Runs Debian's nginx as a child process (`-p <tmpdir> -c <conf> -g 'daemon
  * off;'`) with the given `http {}` blocks; logs, pid and temp files live in a
- * temp dir removed by `stop()`. Resolves once every port in `ports` accepts
- * connections. Throws a clear error if nginx is not installed.
+ * temp dir removed by `stop()`. Resolves once nginx listens on every port in
+ * `ports` (checked with `ss` where it is installed, so a port another
+ * process took is an error, not a silent stand-in). Throws a clear error if
+ * nginx is not installed.
  */
 export async function startNginx(options: { httpBlocks: string; ports: number[]; workerConnections?: number }): Promise<NginxChild> {
   if (!existsSync(NGINX_BIN)) {
@@ -202,7 +247,8 @@ export async function startNginx(options: { httpBlocks: string; ports: number[];
         rmSync(dir, { recursive: true, force: true });
         throw new Error(`nginx exited with ${child.exitCode}: ${output}${log}\n--- nginx.conf ---\n${config}`);
       }
-      if (await accepts(port)) break;
+      // The port accepting is not enough: it must be nginx's (another process may hold it, and nginx then retries its bind and exits).
+      if ((await accepts(port)) && listensOn(port, child.pid!) !== false) break;
       if (Date.now() > deadline) {
         await stop();
         throw new Error(`nginx did not listen on ${port} within ${NGINX_START_TIMEOUT_MS / 1000} s: ${output}`);

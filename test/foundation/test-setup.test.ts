@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { createInterface } from "node:readline";
 import { createClient } from "redis";
+import net from "node:net";
+import { freePort, startNginx } from "../../loadtest/nginx.ts";
 import { sweepStaleRedisDirs } from "../helpers/redis-child.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { REDIS_URL } from "../helpers/store-harness.ts";
@@ -205,6 +207,31 @@ esac`),
       assert.equal(result.status, 1);
       assert.match(result.stderr, /needs Chromium \(browser tests\), nginx \(proxy tests\), redis-server \(Redis suites\).*no apt-get/);
       assert.match(result.stderr, /CHROMIUM_PATH \/ NGINX_BIN/);
+    });
+  });
+
+  describe("ports for nginx and redis-server children (loadtest/nginx.ts)", () => {
+    it("freePort answers a port below the kernel's ephemeral range, which no server listening on port 0 can be given", async () => {
+      const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+      for (let i = 0; i < 20; i++) {
+        const port = await freePort();
+        assert.ok(port >= 10_000 && port < low, `${port} is in [10000, ${low})`);
+      }
+    });
+
+    it("startNginx fails when another process holds its port, instead of resolving with that process answering in nginx's place", async () => {
+      // What happened in a CI run: a test server on port 0 was given the port chosen for nginx.
+      const squatter = net.createServer((socket) => socket.destroy());
+      await new Promise<void>((resolve) => squatter.listen(0, "127.0.0.1", resolve));
+      const { port } = squatter.address() as net.AddressInfo;
+      try {
+        await assert.rejects(
+          startNginx({ httpBlocks: `server {\n  listen 127.0.0.1:${port};\n  return 204;\n}`, ports: [port] }),
+          (error: Error) => /nginx exited|did not listen/.test(error.message) && /Address already in use|did not listen/.test(error.message),
+        );
+      } finally {
+        await new Promise((resolve) => squatter.close(resolve));
+      }
     });
   });
 
