@@ -222,8 +222,15 @@ describe("browser: the SDK in a page on another origin (headless Chromium)", fun
       assert.ok(layout.scrollWidth <= layout.innerWidth, `no horizontal scroll (content ${layout.scrollWidth} px wide)`);
       assert.equal(layout.transport, "sse");
       assert.equal(layout.status, "Live · stream");
-      const box = await row.boundingBox();
-      assert.ok(box && box.y >= 0 && box.y + box.height <= 740 && box.x >= 0 && box.x + box.width <= 375, `the row is in view: ${JSON.stringify(box)}`);
+      // A CI run once read no box here right after the row was found (the row not rendered at that
+      // instant); look again for a few seconds, and if it stays away, say what the page showed instead.
+      let box = await row.boundingBox();
+      for (let tries = 0; !box && tries < 50; tries++) {
+        await mobile.waitForTimeout(100);
+        box = await row.boundingBox();
+      }
+      const shown = box ? "" : await mobile.evaluate(() => `status ${document.getElementById("status")?.textContent}; rows ${document.querySelector("tbody")?.textContent}`);
+      assert.ok(box && box.y >= 0 && box.y + box.height <= 740 && box.x >= 0 && box.x + box.width <= 375, `the row is in view: ${JSON.stringify(box)} ${shown}`);
       const outDir = join(root, "dist", "test-artifacts");
       mkdirSync(outDir, { recursive: true });
       const png = await mobile.screenshot({ path: join(outDir, "leaderboard-375.png") });
