@@ -96,11 +96,6 @@ export class HeldConnection {
     if (this.#current()) this.#state.whenDone = listener;
   }
 
-  /** Whether the client keeps the connection after the answer. */
-  get keepAlive(): boolean {
-    return this.#state.keepAlive;
-  }
-
   /** Writes the head of a chunked response (status 200 and the kept headers plus `extra`). */
   writeChunkedHead(extra: Record<string, string>, firstChunk: Buffer): boolean {
     if (!this.#current()) return false;

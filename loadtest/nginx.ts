@@ -153,14 +153,10 @@ export interface NginxChild {
 export async function freePort(): Promise<number> {
   const low = ephemeralRangeLow();
   for (let attempt = 0; low > FIXED_PORTS_FROM + 1000 && attempt < 50; attempt++) {
-    const port = FIXED_PORTS_FROM + Math.floor(Math.random() * (low - FIXED_PORTS_FROM));
-    if (await canListen(port)) return port;
+    const port = await listenAndRelease(FIXED_PORTS_FROM + Math.floor(Math.random() * (low - FIXED_PORTS_FROM)));
+    if (port !== undefined) return port;
   }
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  return (await listenAndRelease(0))!;
 }
 
 /** Where freePort's range starts (below it: well-known and common service ports). */
@@ -176,11 +172,15 @@ function ephemeralRangeLow(): number {
   }
 }
 
-function canListen(port: number): Promise<boolean> {
+/** Listens on `port` of 127.0.0.1 (0: any) and closes again: the port it got, or undefined when it was taken. */
+function listenAndRelease(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    server.once("error", () => resolve(undefined));
+    server.listen(port, "127.0.0.1", () => {
+      const { port: bound } = server.address() as net.AddressInfo;
+      server.close(() => resolve(bound));
+    });
   });
 }
 
