@@ -41,7 +41,7 @@ export interface SdkErrorOptions {
 }
 
 /** Server codes where trying again later may succeed (429/503 answers). */
-const RETRYABLE_SERVER_CODES = new Set<ErrorCode>(["RATE_LIMITED", "TOO_MANY_STREAMS", "TOO_MANY_POLLS", "STORE_UNAVAILABLE", "DRAINING"]);
+const RETRYABLE_SERVER_CODES = new Set<ErrorCode>(["RATE_LIMITED", "TOO_MANY_STREAMS", "TOO_MANY_POLLS", "STORE_UNAVAILABLE", "DRAINING", "SERVER_BUSY"]);
 
 /**
  * The base of every error the SDK throws or emits. `code` is a stable string

@@ -6,6 +6,7 @@ import { CloseCodes } from "../shared/index.ts";
 import type { Config } from "./config.ts";
 import { raceTimeout } from "./deadline.ts";
 import type { Logger } from "./logger.ts";
+import { markRoomless, selectRoomHost, unmarkRoomless } from "./room-placement.ts";
 import type { TokenService } from "./token-service.ts";
 
 /**
@@ -75,7 +76,9 @@ export class ColyseusHost {
     this.#transport.attachToServer(httpServer);
     setTransport(this.#transport);
     const { presence, driver } = await createBackends(this.#config);
-    await matchMaker.setup(presence, driver, publicAddress);
+    // Every process places rooms the same way: never on a process marked room-less (room-placement.ts).
+    await matchMaker.setup(presence, driver, publicAddress, selectRoomHost);
+    if (this.#config.processRole === "api") await markRoomless(matchMaker.presence, matchMaker.processId);
     await matchMaker.accept();
     this.#accepting = true;
   }
@@ -95,6 +98,7 @@ export class ColyseusHost {
         await raceTimeout(shutdown, ROOM_DISPOSE_AFTER_CLOSE_MS);
       }
       this.#transport.shutdown();
+      if (this.#config.processRole === "api") await unmarkRoomless(matchMaker.presence, matchMaker.processId).catch(() => undefined);
       await Promise.resolve(matchMaker.presence?.shutdown()).catch(() => undefined);
       await Promise.resolve(matchMaker.driver?.shutdown()).catch(() => undefined);
     }

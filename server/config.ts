@@ -18,6 +18,8 @@ export interface Config {
   host: string;
   publicAddress?: string;
   redisUrl?: string;
+  /** `api`: hosts no rooms (server/room-placement.ts). */
+  processRole: "all" | "api";
   /** Store keys in Redis: prefix, start-up timeout, outbox bound; and the start-up board file. */
   stores: { keyPrefix: string; connectTimeoutMs: number; outboxLimit: number; leaderboardsFile?: string };
   tokenSecret: string;
@@ -148,6 +150,10 @@ function crossChecks(values: Partial<ConfigValues>): Problem[] {
     // Node refuses a header timeout longer than the whole request's.
     problems.push({ variable: "HTTP_REQUEST_TIMEOUT_MS", message: `must be at least HTTP_HEADERS_TIMEOUT_MS (${headersTimeout}); got ${requestTimeout}` });
   }
+  if (values.PROCESS_ROLE === "api" && !values.REDIS_URL) {
+    // One process without Redis would have nowhere to create rooms.
+    problems.push({ variable: "PROCESS_ROLE", message: "`api` hosts no rooms, so it needs REDIS_URL and another process with PROCESS_ROLE=all to host them" });
+  }
   return problems;
 }
 
@@ -164,6 +170,7 @@ function toConfig(v: ConfigValues, secrets: { tokenSecret: string; adminKey: str
     host: v.HOST,
     publicAddress: v.PUBLIC_ADDRESS,
     redisUrl: v.REDIS_URL,
+    processRole: v.PROCESS_ROLE,
     stores: { keyPrefix: v.REDIS_KEY_PREFIX, connectTimeoutMs: v.REDIS_CONNECT_TIMEOUT_MS, outboxLimit: v.RESULT_OUTBOX_LIMIT, leaderboardsFile: v.LEADERBOARDS_FILE },
     ...secrets,
     tokenTtlSeconds: v.TOKEN_TTL_SECONDS,

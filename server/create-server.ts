@@ -15,6 +15,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { createMatchmakeEdge, type MatchmakeEdge } from "./matchmake-edge.ts";
 import { applyMatchmakerPatches } from "./matchmaker-patches.ts";
 import { matchmakingMount } from "./matchmaking-mount.ts";
+import { roomlessClass, type ProcessRole } from "./room-placement.ts";
 import { createMetrics, type ServerMetrics } from "./metrics.ts";
 import { drainInOrder } from "./shutdown.ts";
 import { createStores, type Stores } from "../store/index.ts";
@@ -112,7 +113,7 @@ async function composeServer(options: CreateServerOptions, release: () => void):
   const definitions = (options.rooms ?? projectRooms)(roomDeps);
   applyMatchmakerPatches({ corsOrigins: config.corsOrigins, serverOnlyOptions: definitions.flatMap((definition) => definition.serverOnlyOptions ?? []) });
   edge = createMatchmakeEdge(definitions, tokens);
-  registerRoomTypes(definitions, metrics);
+  registerRoomTypes(definitions, metrics, config.processRole);
 
   let closing: Promise<void> | null = null;
   let listening = false;
@@ -159,7 +160,7 @@ async function startAccepting(options: { config: Config; logger: Logger; httpSer
   const publicAddress = config.publicAddress ?? (config.redisUrl ? `${reachableHost}:${port}` : undefined);
   await options.colyseus.start(options.httpServer, publicAddress);
   const info: ListeningInfo = { port, httpUrl: `http://${reachableHost}:${port}`, wsUrl: `ws://${reachableHost}:${port}` };
-  options.logger.info({ ...info, publicAddress, mode: config.redisUrl ? "distributed" : "embedded" }, "listening");
+  options.logger.info({ ...info, publicAddress, mode: config.redisUrl ? "distributed" : "embedded", role: config.processRole }, "listening");
   return info;
 }
 
@@ -220,10 +221,15 @@ async function readiness(colyseus: ColyseusHost, stores: Stores, lifecycle: Life
   return { status: ok ? "ready" : "not-ready", checks };
 }
 
-/** Registers each room type with the matchmaker, with its room metrics. */
-function registerRoomTypes(definitions: RoomDefinition[], metrics: ServerMetrics): void {
+/**
+ * Registers each room type with the matchmaker, with its room metrics. An api
+ * process registers them too (it answers matchmaking requests and runs the
+ * rooms' `onAuth`), but with a class that refuses to be created there.
+ */
+function registerRoomTypes(definitions: RoomDefinition[], metrics: ServerMetrics, role: ProcessRole): void {
   for (const definition of definitions) {
-    const handler = matchMaker.defineRoomType(definition.name, definition.room, definition.defaultOptions);
+    const room = role === "api" ? roomlessClass(definition.room) : definition.room;
+    const handler = matchMaker.defineRoomType(definition.name, room, definition.defaultOptions);
     if (definition.filterBy) handler.filterBy(definition.filterBy);
     if (definition.realtimeListing) handler.enableRealtimeListing();
     handler.on("create", () => {
