@@ -11,6 +11,8 @@ export interface ServerProcess {
   httpUrl: string;
   wsUrl: string;
   publicAddress: string;
+  /** Its JSON log lines up to and including "listening". */
+  startupLog: Record<string, unknown>[];
 }
 
 /**
@@ -35,11 +37,13 @@ export async function spawnServer(name: string, env: Record<string, string>, opt
     process.stderr.write(`${name} did not listen within ${startTimeoutMs} ms; killing it\n`);
     child.kill("SIGKILL");
   }, startTimeoutMs);
+  const startupLog: Record<string, unknown>[] = [];
   try {
     for await (const line of lines) {
       const entry = JSON.parse(line) as { msg: string; httpUrl?: string; wsUrl?: string; publicAddress?: string; level: number };
+      startupLog.push(entry);
       if (entry.level >= 60) throw new Error(`${name} failed to start: ${entry.msg}`);
-      if (entry.msg === "listening") return { name, process: child, httpUrl: entry.httpUrl!, wsUrl: entry.wsUrl!, publicAddress: entry.publicAddress! };
+      if (entry.msg === "listening") return { name, process: child, httpUrl: entry.httpUrl!, wsUrl: entry.wsUrl!, publicAddress: entry.publicAddress!, startupLog };
     }
     throw new Error(`${name} exited before listening`);
   } catch (error) {

@@ -5,6 +5,7 @@ import { requestFromIPC } from "@colyseus/core/IPC";
 import { createClient as createRedis } from "redis";
 import { createClient, JoinError, type RoomRetryEvent } from "../../client-sdk/index.ts";
 import { loadConfig, ConfigError } from "../../server/config.ts";
+import { API_PROCESS_V8_FLAGS } from "../../server/node-flags.ts";
 import { NO_ROOM_HOST, ROOM_REFUSED_HERE, ROOMLESS_PROCESSES_KEY, STALE_MARK_MS } from "../../server/room-placement.ts";
 import { GameState, type MatchFinishedMessage } from "../../shared/index.ts";
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
@@ -76,6 +77,14 @@ describe("PROCESS_ROLE=api: a process that hosts no rooms", function () {
       const live = Object.keys(await redis.hGetAll(`${prefix}colyseus:roomcount`));
       assert.ok(live.includes(processIdOf(marks)), "the api process is in Colyseus's process list");
       assert.equal(live.length, 2);
+    });
+
+    it("A gives itself the api process's V8 settings (old space collected at 1.5× live), R does not", () => {
+      const starting = (server: ServerProcess) => server.startupLog.find((entry) => entry.msg === "starting");
+      assert.deepEqual(starting(api)?.v8Flags, [...API_PROCESS_V8_FLAGS]);
+      assert.equal(starting(api)?.role, "api");
+      assert.deepEqual(starting(rooms!)?.v8Flags, []);
+      assert.ok(API_PROCESS_V8_FLAGS.includes("--heap-growing-percent=50"));
     });
 
     it("every room created through A lives on R, though A has fewer rooms (Colyseus's default would pick A)", async () => {
