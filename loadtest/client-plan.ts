@@ -17,9 +17,10 @@ export function partsOf(options: Pick<RunOptions, "scenario">): PartName[] {
 /**
  * Spreads each part's clients over `threads` client threads: arena by whole
  * rooms (a room's bots share a thread), SSE and long-poll by contiguous
- * index ranges. `sseBoardId`: the board the SSE writer changes.
+ * index ranges. `sseBoardId`: the board the SSE writer changes; `arenaUrl`:
+ * where the players matchmake (the room process of a split deployment).
  */
-export function planClients(options: RunOptions, threads: number, url: string, sseBoardId: string | undefined): ClientPlan {
+export function planClients(options: RunOptions, threads: number, url: string, sseBoardId: string | undefined, arenaUrl = url): ClientPlan {
   const parts = partsOf(options);
   const tasks: ClientTask[][] = Array.from({ length: threads }, () => []);
   const aggregates = new Map<PartName, PartAggregate>();
@@ -30,7 +31,7 @@ export function planClients(options: RunOptions, threads: number, url: string, s
     // Matches outlast the run, so no room ends inside the window.
     const matchSeconds = Math.min(3600, Math.max(60, (options.rampSeconds + options.durationSeconds) * 2 + 60));
     for (let t = 0; t < threads; t++) {
-      tasks[t].push({ part: "arena", url, rooms: plans.filter((_, i) => i % threads === t), totalClients: a.clients, rate: a.rate, observeEvery: a.observeEvery, teamSize, matchSeconds });
+      tasks[t].push({ part: "arena", url: arenaUrl, rooms: plans.filter((_, i) => i % threads === t), totalClients: a.clients, rate: a.rate, observeEvery: a.observeEvery, teamSize, matchSeconds });
     }
     const agg = new PartAggregate("arena", options.target, a.clients, threads);
     agg.details.observers = Math.ceil(a.clients / a.observeEvery);

@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { createClient as createRedis } from "redis";
 import { createClient } from "../client-sdk/index.ts";
-import { freePort } from "./nginx.ts";
+import { startPrivateRedis } from "./private-redis.ts";
 import { spawnServer } from "./spawn-server.ts";
 
 /**
@@ -31,19 +29,9 @@ const matches = Number(values.matches);
 const changes = Number(values.changes);
 const idleSeconds = Number(values.idle);
 
-const port = await freePort();
-const redisServer = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-const redisUrl = `redis://127.0.0.1:${port}`;
-const redis = createRedis({ url: redisUrl });
-for (let i = 0; ; i++) {
-  try {
-    await redis.connect();
-    break;
-  } catch (error) {
-    if (i > 50) throw error;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const privateRedis = await startPrivateRedis();
+const redisUrl = privateRedis.url;
+const redis = privateRedis.client;
 
 /** Total calls per command since the last reset. */
 async function commandCalls(): Promise<Map<string, number>> {
@@ -126,7 +114,6 @@ try {
   }
 } finally {
   await server.stop();
-  await redis.quit().catch(() => undefined);
-  redisServer.kill("SIGKILL");
+  await privateRedis.stop();
 }
 process.exit(0);

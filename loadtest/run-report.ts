@@ -8,6 +8,9 @@ import type { ServerLatency } from "./server-latency.ts";
 export type Scenario = "arena" | "sse" | "longpoll" | "mixed";
 export const SCENARIOS: Scenario[] = ["arena", "sse", "longpoll", "mixed"];
 
+export type Topology = "one" | "api" | "split";
+export const TOPOLOGIES: Topology[] = ["one", "api", "split"];
+
 export interface RunOptions {
   scenario: Scenario;
   target: Target;
@@ -33,6 +36,15 @@ export interface RunOptions {
    * over the tool's own settings.
    */
   serverEnv?: Record<string, string>;
+  /**
+   * How ours is deployed when the tool starts it (docs/operations.md "Process roles"):
+   * `one` (default): one process, embedded mode; `api`: one PROCESS_ROLE=api
+   * process on a private redis-server (streams and polls; no rooms);
+   * `split`: a room process (PROCESS_ROLE=all) for the arena players and an
+   * api process for SSE and long polls, on a private redis-server. CPU, RSS
+   * and the server-side histograms are the processes' sums.
+   */
+  topology?: Topology;
   /** Write a V8 CPU profile of the spawned server (ours or naive) into this directory (`node --cpu-prof`). */
   cpuProfDir?: string;
   /** Called every second with the live progress line. */

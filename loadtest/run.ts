@@ -4,6 +4,7 @@ import type { Target } from "./client-host.ts";
 import { renderHtml } from "./report/html.ts";
 import { comparisonRows, formatRows, reportRows } from "./report/text.ts";
 import { runLoad, SCENARIOS, type RunOptions, type RunReport, type Scenario } from "./runner.ts";
+import { TOPOLOGIES, type Topology } from "./run-report.ts";
 
 /** Printed by `--help` (and after a bad option). */
 const USAGE = `npm run loadtest -- <arena|sse|longpoll|mixed> [options]
@@ -32,6 +33,10 @@ const USAGE = `npm run loadtest -- <arena|sse|longpoll|mixed> [options]
   --memory-every S         sample the server's RSS (and heap, from /metrics) every S seconds
   --server-env KEY=VALUE   extra environment of the spawned server (ours or naive), repeatable; e.g.
                            STREAM_LIFETIME_MS=60000 makes SSE streams rotate every minute (readers resume)
+  --topology one|api|split how ours is deployed when the tool starts it: one process, embedded mode [one];
+                           api: one PROCESS_ROLE=api process (no rooms: sse, longpoll) on a private
+                           redis-server; split: a room process for the arena players + an api process
+                           for SSE and long polls, on a private redis-server (server figures summed)
   --cpu-prof DIR           write a V8 CPU profile of the spawned server into DIR (node --cpu-prof; open it in Chrome DevTools)
   --baseline               also run the naive server of the same kind, same load (arena: a \`ws\`
                            full-JSON broadcast server; sse: full top-N snapshot per change; longpoll:
@@ -70,6 +75,7 @@ function parseOptions() {
       "admin-key": { type: "string" },
       "cpu-prof": { type: "string" },
       "server-env": { type: "string", multiple: true, default: [] },
+      topology: { type: "string", default: "one" },
       clients: { type: "string", default: "20" },
       rooms: { type: "string" },
       rate: { type: "string" },
@@ -104,6 +110,12 @@ if (target !== "ours" && target !== "naive") fail(`--target must be ours or naiv
 if (scenario === "mixed" && (values.baseline || target === "naive")) fail("mixed has no naive baseline (npm run bench compares it with its solo runs)");
 if (values.url && scenario !== "arena" && !values["admin-key"]) fail(`--admin-key is needed with --url for ${scenario} (scores/results go through the admin API)`);
 
+const topology = values.topology as Topology;
+if (!TOPOLOGIES.includes(topology)) fail(`--topology must be one of ${TOPOLOGIES.join(", ")}`);
+if (topology !== "one" && (values.url || target === "naive")) fail("--topology is how the tool deploys ours; not with --url or --target naive");
+if (topology !== "one" && values.baseline) fail("--topology with --baseline would compare a Redis deployment with an in-memory naive server; run the two apart");
+if (topology === "api" && scenario !== "sse" && scenario !== "longpoll") fail("--topology api runs no rooms: use it with sse or longpoll (split runs rooms on their own process)");
+
 const positive = (name: string, text: string | undefined, { integer = false, zero = false } = {}): number => {
   const n = Number(text);
   if (!Number.isFinite(n) || n < 0 || (!zero && n === 0) || (integer && !Number.isInteger(n))) fail(`--${name} must be a ${zero ? "non-negative" : "positive"}${integer ? " integer" : " number"}`);
@@ -126,6 +138,7 @@ const options: RunOptions = {
   url: values.url,
   adminKey: values["admin-key"],
   cpuProfDir: values["cpu-prof"],
+  ...(topology !== "one" ? { topology } : {}),
   ...(Object.keys(serverEnv).length ? { serverEnv } : {}),
   durationSeconds: positive("duration", values.duration ?? (mixed ? "60" : "15")),
   rampSeconds: positive("ramp", values.ramp, { zero: true }),

@@ -11,7 +11,8 @@ import { progressLine } from "./report/text.ts";
 import type { RunOptions, RunReport } from "./run-report.ts";
 import { parkedPolls } from "./scenarios/longpoll.ts";
 import { createSseWriter } from "./scenarios/sse.ts";
-import { cpuPercentBetween, ServerProbe, type ServerSample } from "./server-probe.ts";
+import { startPrivateRedis } from "./private-redis.ts";
+import { cpuPercentBetween, ServerProbe, type ProbeMember, type ServerSample } from "./server-probe.ts";
 import { AFTER_SETTLE_MS, LoopDelaySampler, ServerWatch } from "./server-watch.ts";
 import { spawnServer, type SpawnedServer } from "./spawn-server.ts";
 import { ClientThreads } from "./workers.ts";
@@ -39,23 +40,46 @@ export async function runLoad(options: RunOptions): Promise<RunReport> {
   if (options.scenario === "arena" && options.target === "naive") return runNaiveArena(options);
   if (options.scenario === "mixed" && options.target === "naive") throw new Error("the mixed scenario has no naive baseline (bench compares it with its solo runs)");
   const adminKey = options.adminKey ?? randomBytes(24).toString("hex");
-  const server = await startTarget(options, adminKey);
-  const url = (options.target === "naive" ? server!.httpUrl : (options.url ?? server!.httpUrl)).replace(/\/$/, "").replace(/^ws/, "http");
-  const run = new LoadRun(options, url, adminKey, server?.pid);
+  const deployment = await startTarget(options, adminKey);
+  const run = new LoadRun(options, deployment, adminKey);
   try {
     return await run.run();
   } finally {
     await run.abort();
-    await server?.stop();
+    await deployment.stop();
   }
 }
 
-/** The server under load in its own process: the naive baseline, or ours (unless `url` names a running one). */
-async function startTarget(options: RunOptions, adminKey: string): Promise<SpawnedServer | undefined> {
+/**
+ * Where the clients go and what is measured: `url` for the API, SSE, polls
+ * and the writers; `arenaUrl` for the players; `members` the processes read.
+ */
+interface Deployment {
+  url: string;
+  arenaUrl: string;
+  members: ProbeMember[];
+  stop(): Promise<void>;
+}
+
+const urlOf = (httpUrl: string) => httpUrl.replace(/\/$/, "").replace(/^ws/, "http");
+
+/**
+ * The server under load in its own process(es): the naive baseline, ours
+ * (`--topology`: one process, an api process or a room process + an api
+ * process on a private Redis), or a running one (`--url`).
+ */
+async function startTarget(options: RunOptions, adminKey: string): Promise<Deployment> {
   const profiling: Record<string, string> = options.cpuProfDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${options.cpuProfDir}`.trim() } : {};
-  if (options.target === "naive") return spawnNaiveServer(options.scenario as "sse" | "longpoll", { ...profiling, ...options.serverEnv });
-  if (options.url) return undefined;
-  return spawnServer({
+  const ours = options.target === "ours";
+  if (!ours) {
+    const naive = await spawnNaiveServer(options.scenario as "sse" | "longpoll", { ...profiling, ...options.serverEnv });
+    return { url: urlOf(naive.httpUrl), arenaUrl: urlOf(naive.httpUrl), members: [{ pid: naive.pid }], stop: () => naive.stop() };
+  }
+  if (options.url) {
+    const url = urlOf(options.url);
+    return { url, arenaUrl: url, members: [{ metricsUrl: `${url}/metrics` }], stop: async () => undefined };
+  }
+  const env = (extra: Record<string, string>) => ({
     ADMIN_KEY: adminKey,
     // Every simulated client comes from this one IP: lift the per-client, per-IP and process ceilings.
     STREAMS_PER_CLIENT: "10000",
@@ -66,9 +90,36 @@ async function startTarget(options: RunOptions, adminKey: string): Promise<Spawn
     POLLS_MAX: "1000000",
     WS_MESSAGES_PER_SECOND: String(Math.max(60, (options.arena?.rate ?? 20) * 2)),
     LOG_LEVEL: "info",
+    ...extra,
     ...profiling,
     ...options.serverEnv,
   });
+  const topology = options.topology ?? "one";
+  if (topology === "one") {
+    const server = await spawnServer(env({}));
+    const url = urlOf(server.httpUrl);
+    return { url, arenaUrl: url, members: [{ pid: server.pid, metricsUrl: `${url}/metrics` }], stop: () => server.stop() };
+  }
+  const redis = await startPrivateRedis();
+  const started: SpawnedServer[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((server) => server.stop()));
+    await redis.stop();
+  };
+  try {
+    const shared = { REDIS_URL: redis.url, TOKEN_SECRET: randomBytes(32).toString("hex") };
+    const api = await spawnServer(env({ ...shared, PROCESS_ROLE: "api" }));
+    started.push(api);
+    const url = urlOf(api.httpUrl);
+    if (topology === "api") return { url, arenaUrl: url, members: [{ pid: api.pid, metricsUrl: `${url}/metrics` }], stop };
+    const rooms = await spawnServer(env({ ...shared, PROCESS_ROLE: "all" }));
+    started.push(rooms);
+    const arenaUrl = urlOf(rooms.httpUrl);
+    return { url, arenaUrl, members: [{ pid: api.pid, metricsUrl: `${url}/metrics` }, { pid: rooms.pid, metricsUrl: `${arenaUrl}/metrics` }], stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** What the measured window found. */
@@ -87,6 +138,7 @@ interface WindowResult {
 class LoadRun {
   readonly #options: RunOptions;
   readonly #url: string;
+  readonly #arenaUrl: string;
   readonly #adminKey: string;
   readonly #probe: ServerProbe;
   readonly #threads: ClientThreads;
@@ -97,11 +149,12 @@ class LoadRun {
   readonly #notes: string[] = [];
   #writerErrors = 0;
 
-  constructor(options: RunOptions, url: string, adminKey: string, pid: number | undefined) {
+  constructor(options: RunOptions, deployment: Deployment, adminKey: string) {
     this.#options = options;
-    this.#url = url;
+    this.#url = deployment.url;
+    this.#arenaUrl = deployment.arenaUrl;
     this.#adminKey = adminKey;
-    this.#probe = new ServerProbe({ pid, metricsUrl: options.target === "ours" ? `${url}/metrics` : undefined });
+    this.#probe = new ServerProbe({ members: deployment.members });
     this.#threads = new ClientThreads(options.workers, (event) => this.#onEvent(event));
     this.#watch = new ServerWatch(this.#probe, {
       heap: true,
@@ -115,7 +168,7 @@ class LoadRun {
     const idle = await this.#watch.idle();
     // Writer-side setup, then each thread's share of the clients.
     const sse = partsOf(this.#options).includes("sse") ? await createSseWriter({ target: this.#options.target, url: this.#url, adminKey: this.#adminKey }) : undefined;
-    const plan = planClients(this.#options, this.#threads.count, this.#url, sse?.boardId);
+    const plan = planClients(this.#options, this.#threads.count, this.#url, sse?.boardId, this.#arenaUrl);
     this.#aggregates = plan.aggregates;
     this.#watch.start();
     this.#keepMetricsWarm();

@@ -19,6 +19,12 @@ export interface ServerSample {
   histograms?: Record<string, HistogramReading>;
 }
 
+/** One server process to read: its pid (local) and/or its /metrics URL. */
+export interface ProbeMember {
+  pid?: number;
+  metricsUrl?: string;
+}
+
 /**
  * Reads the server's CPU time and memory: from `/proc/<pid>` when the load
  * generator started the server itself, from its Prometheus `/metrics`
@@ -26,33 +32,38 @@ export interface ServerSample {
  * nodejs_heap_size_used_bytes) when it is remote (`--url`). A local server
  * with `/metrics` (ours, not the naive baselines) also gives its heap and
  * event-loop delay, read only when asked (`heap: true`), since collecting the
- * default metrics costs the server a little CPU.
+ * default metrics costs the server a little CPU. A deployment of several
+ * processes (`--topology split`) is read as one server: CPU, memory and the
+ * latency histograms summed, the event-loop delay the worst of them.
  */
 export class ServerProbe {
   readonly local: boolean;
   /** Why the last /metrics read failed (for the report's notes). */
   lastError?: string;
-  readonly #pid?: number;
-  readonly #metricsUrl?: string;
+  readonly #members: ProbeMember[];
 
-  constructor(options: { pid?: number; metricsUrl?: string }) {
-    this.#pid = options.pid;
-    this.#metricsUrl = options.metricsUrl;
-    this.local = options.pid !== undefined;
+  constructor(options: ProbeMember | { members: ProbeMember[] }) {
+    this.#members = "members" in options ? options.members : [options];
+    this.local = this.#members.length > 0 && this.#members.every((member) => member.pid !== undefined);
   }
 
   /** Whether anything can be read at all. */
   get available(): boolean {
-    return this.#pid !== undefined || this.#metricsUrl !== undefined;
+    return this.#members.some((member) => member.pid !== undefined || member.metricsUrl !== undefined);
   }
 
   async sample(options: { heap?: boolean } = {}): Promise<ServerSample> {
     const at = performance.now();
-    if (this.#pid !== undefined) {
-      const proc = procStats(this.#pid);
-      const sample: ServerSample = { at, cpuSeconds: proc?.cpuSeconds, rssBytes: proc?.rssBytes };
-      if (options.heap && this.#metricsUrl) {
-        const metrics = await this.#metrics();
+    const samples = await Promise.all(this.#members.map((member) => this.#sampleOne(member, options)));
+    return samples.length === 1 ? { at, ...samples[0] } : { at, ...combineSamples(samples) };
+  }
+
+  async #sampleOne(member: ProbeMember, options: { heap?: boolean }): Promise<Omit<ServerSample, "at">> {
+    if (member.pid !== undefined) {
+      const proc = procStats(member.pid);
+      const sample: Omit<ServerSample, "at"> = { cpuSeconds: proc?.cpuSeconds, rssBytes: proc?.rssBytes };
+      if (options.heap && member.metricsUrl) {
+        const metrics = await this.#metrics(member.metricsUrl);
         sample.heapUsedBytes = metrics?.heapUsedBytes;
         sample.loopDelayP99Ms = metrics?.loopDelayP99Ms;
         sample.loopDelayMaxMs = metrics?.loopDelayMaxMs;
@@ -60,15 +71,14 @@ export class ServerProbe {
       }
       return sample;
     }
-    const metrics = await this.#metrics();
-    return { at, ...metrics };
+    return (await this.#metrics(member.metricsUrl)) ?? {};
   }
 
-  async #metrics(): Promise<Omit<ServerSample, "at"> | undefined> {
-    if (!this.#metricsUrl) return undefined;
+  async #metrics(metricsUrl: string | undefined): Promise<Omit<ServerSample, "at"> | undefined> {
+    if (!metricsUrl) return undefined;
     try {
       // Generous: on a saturated machine a scrape can take seconds, and the window needs both ends.
-      const response = await fetch(this.#metricsUrl, { signal: AbortSignal.timeout(15_000) });
+      const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(15_000) });
       if (!response.ok) {
         await response.arrayBuffer();
         this.lastError = `HTTP ${response.status}`;
@@ -80,6 +90,32 @@ export class ServerProbe {
       return undefined;
     }
   }
+}
+
+/**
+ * Several processes' readings as one: sums of CPU, RSS and heap (undefined
+ * if any process lacks it), the worst event-loop delay, and each latency
+ * histogram summed bucket by bucket (the same buckets on every process;
+ * missing if any process could not be read).
+ */
+export function combineSamples(samples: Omit<ServerSample, "at">[]): Omit<ServerSample, "at"> {
+  const sum = (key: "cpuSeconds" | "rssBytes" | "heapUsedBytes") => (samples.every((s) => s[key] !== undefined) ? samples.reduce((n, s) => n + s[key]!, 0) : undefined);
+  const max = (key: "loopDelayP99Ms" | "loopDelayMaxMs") => (samples.some((s) => s[key] !== undefined) ? Math.max(...samples.map((s) => s[key] ?? 0)) : undefined);
+  let histograms: Record<string, HistogramReading> | undefined;
+  if (samples.every((s) => s.histograms)) {
+    histograms = {};
+    for (const name of new Set(samples.flatMap((s) => Object.keys(s.histograms!)))) {
+      const readings = samples.map((s) => s.histograms![name]).filter((h): h is HistogramReading => h !== undefined);
+      const first = readings[0]!;
+      histograms[name] = {
+        bounds: first.bounds,
+        cumulative: first.bounds.map((_, i) => readings.reduce((n, h) => n + (h.cumulative[i] ?? 0), 0)),
+        sum: readings.reduce((n, h) => n + h.sum, 0),
+        count: readings.reduce((n, h) => n + h.count, 0),
+      };
+    }
+  }
+  return { cpuSeconds: sum("cpuSeconds"), rssBytes: sum("rssBytes"), heapUsedBytes: sum("heapUsedBytes"), loopDelayP99Ms: max("loopDelayP99Ms"), loopDelayMaxMs: max("loopDelayMaxMs"), histograms };
 }
 
 /** The process gauges of a Prometheus text exposition (prom-client's default metrics). */

@@ -60,11 +60,19 @@ function partRows(report: RunReport, part: PartReport, prefix: string): Row[] {
 }
 
 /** The final table of one run. */
+/** How ours was deployed, when not one embedded process. */
+function topologyLabel(report: RunReport): string {
+  const topology = report.target === "ours" && !report.options.url ? report.options.topology : undefined;
+  if (topology === "api") return ": one PROCESS_ROLE=api process, private Redis";
+  if (topology === "split") return ": a room process + an api process, private Redis; server figures are their sums";
+  return "";
+}
+
 export function reportRows(report: RunReport): Row[] {
   const rows: Row[] = [
     [
       "run",
-      `${report.scenario} (${report.target}), window ${report.windowSeconds} s, ${report.generator.workers === 1 ? "clients in the main thread" : `${report.generator.workers} client worker threads`}${report.options.rampSeconds ? `, ramp ${report.options.rampSeconds} s` : ""}`,
+      `${report.scenario} (${report.target}${topologyLabel(report)}), window ${report.windowSeconds} s, ${report.generator.workers === 1 ? "clients in the main thread" : `${report.generator.workers} client worker threads`}${report.options.rampSeconds ? `, ramp ${report.options.rampSeconds} s` : ""}`,
     ],
   ];
   const parts = Object.values(report.parts) as PartReport[];
