@@ -1,8 +1,13 @@
 import type { PartName, Target } from "./client-host.ts";
 import type { Scenario } from "./run-report.ts";
 
-/** The scenarios bench knows. */
-export const BENCH_SCENARIOS = ["arena", "sse", "longpoll", "mixed"] as const;
+/**
+ * The scenarios bench knows. `longpoll-api` is the longpoll scenario against
+ * one PROCESS_ROLE=api process, `mixed-split` the mixed one against a room
+ * process + an api process (its solo runs too), both on a private Redis
+ * (`--topology`, docs/operations.md "Process roles").
+ */
+export const BENCH_SCENARIOS = ["arena", "sse", "longpoll", "longpoll-api", "mixed", "mixed-split"] as const;
 
 /** The sizes of every run: the performance targets' sizes (docs/performance.md), or a small smoke run (`--quick`). */
 export function benchSizes(quick: boolean) {
@@ -50,20 +55,26 @@ export function benchSpecs(sizes: BenchSizes, options: { only: ReadonlySet<strin
   }
   if (only.has("sse")) pair("sse", ["--clients", String(sizes.sse.subscribers), "--rate", "10", "--duration", String(sizes.sse.duration), "--observe-every", observeEvery]);
   if (only.has("longpoll")) pair("longpoll", ["--clients", String(sizes.longpoll.polls), "--rounds", String(sizes.longpoll.rounds), "--observe-every", observeEvery]);
-  if (only.has("mixed")) {
+  if (only.has("longpoll-api")) {
+    const args = ["--clients", String(sizes.longpoll.polls), "--rounds", String(sizes.longpoll.rounds), "--observe-every", observeEvery, "--topology", "api"];
+    specs.push({ key: "longpoll-api/ours", scenario: "longpoll", target: "ours", args: ["longpoll", "--target", "ours", ...args, ...common] });
+  }
+  const mixed = (suffix: string, topology: string[]) => {
     const m = sizes.mixed;
     specs.push({
-      key: "mixed/ours",
+      key: `mixed${suffix}/ours`,
       scenario: "mixed",
       target: "ours",
-      args: ["mixed", "--players", String(m.players), "--subscribers", String(m.subscribers), "--polls", String(m.polls), "--duration", String(m.duration), "--observe-every", observeEvery, ...common],
+      args: ["mixed", "--players", String(m.players), "--subscribers", String(m.subscribers), "--polls", String(m.polls), "--duration", String(m.duration), "--observe-every", observeEvery, ...topology, ...common],
     });
     const soloArgs: Record<PartName, string[]> = {
       arena: ["--clients", String(m.players), "--rooms", String(Math.ceil(m.players / 10)), "--duration", String(m.soloDuration), "--observe-every", observeEvery],
       sse: ["--clients", String(m.subscribers), "--rate", "10", "--duration", String(m.soloDuration), "--observe-every", observeEvery],
       longpoll: ["--clients", String(m.polls), "--rounds", String(m.soloRounds), "--observe-every", observeEvery],
     };
-    for (const part of ["arena", "sse", "longpoll"] as const) specs.push({ key: `solo-${part}/ours`, scenario: part, target: "ours", args: [part, "--target", "ours", ...soloArgs[part], ...common] });
-  }
+    for (const part of ["arena", "sse", "longpoll"] as const) specs.push({ key: `solo${suffix}-${part}/ours`, scenario: part, target: "ours", args: [part, "--target", "ours", ...soloArgs[part], ...topology, ...common] });
+  };
+  if (only.has("mixed")) mixed("", []);
+  if (only.has("mixed-split")) mixed("-split", ["--topology", "split"]);
   return specs;
 }

@@ -69,9 +69,9 @@ interface ScenarioChecks {
 }
 
 /** The rows every scenario has: latency, CPU, loop delay, memory, bytes, failures. */
-function scenarioRows(table: Table, name: PartName, label: string, targets: ScenarioTargets, checks: ScenarioChecks): void {
-  const o = `${name}/ours`;
-  const n = `${name}/naive`;
+function scenarioRows(table: Table, name: PartName, label: string, targets: ScenarioTargets, checks: ScenarioChecks, keys = { ours: `${name}/ours`, naive: `${name}/naive` }): void {
+  const o = keys.ours;
+  const n = keys.naive;
   if (!table.runs[o] && !table.runs[n]) return;
   const both = (metric: string, pick: (r: RunReport) => number | undefined, unit: string, target = "", check?: Check) =>
     table.add({ scenario: label, metric, ours: table.med(o, pick), naive: table.med(n, pick), unit, target, check });
@@ -106,35 +106,44 @@ function serverLatencyRows(table: Table, key: string, name: PartName, label: str
 /** Long polls: abandoned polls leave the registry; the heap after abandoning them (information only). */
 function longpollLeakRows(table: Table, label: string): void {
   if (!table.runs["longpoll/ours"]) return;
-  const zero: Check = (v) => v === 0;
-  const abandoned = (r: RunReport) => r.parts.longpoll?.details.parkedAfterAbandon;
-  table.add({ scenario: label, metric: "polls still parked after abandoning them (worst run)", ours: table.worst("longpoll/ours", abandoned), naive: table.worst("longpoll/naive", abandoned), unit: "", target: "0", check: zero });
+  longpollAbandonRow(table, label, "longpoll/ours");
   const growth = (r: RunReport) => (r.server?.loadHeapMB !== undefined && r.server.idleHeapMB !== undefined ? r.server.loadHeapMB - r.server.idleHeapMB : undefined);
   const left = (r: RunReport) => (r.server?.afterHeapMB !== undefined && r.server.idleHeapMB !== undefined ? r.server.afterHeapMB - r.server.idleHeapMB : undefined);
   // Information only: the heap is read before V8's next full GC, so it still holds the closed polls' garbage.
   table.add({ scenario: label, metric: `heap above idle 3 s after abandoning (at load: +${fmt(table.med("longpoll/ours", growth))} MB; before GC)`, ours: table.med("longpoll/ours", left), unit: "MB", target: "" });
 }
 
-/** Mixed: each part's p99 against its solo run, failures, and the server's load. */
-function mixedRows(table: Table, sizes: BenchSizes): void {
-  if (!table.runs["mixed/ours"]) return;
+function longpollAbandonRow(table: Table, label: string, key: string): void {
+  const abandoned = (r: RunReport) => r.parts.longpoll?.details.parkedAfterAbandon;
+  table.add({ scenario: label, metric: "polls still parked after abandoning them (worst run)", ours: table.worst(key, abandoned), naive: table.worst("longpoll/naive", abandoned), unit: "", target: "0", check: (v) => v === 0 });
+}
+
+/**
+ * Mixed: each part's p99 against its solo run, failures, and the server's
+ * load. `suffix` "-split": the room process + api process deployment and its
+ * own solo runs.
+ */
+function mixedRows(table: Table, sizes: BenchSizes, suffix = ""): void {
+  const mixedKey = `mixed${suffix}/ours`;
+  if (!table.runs[mixedKey]) return;
   const m = sizes.mixed;
-  const label = `mixed: ${m.players} players + ${m.subscribers} SSE + ${m.polls} polls, ${m.duration} s (vs solo runs at those sizes)`;
+  const deployment = suffix ? "; a room process + an api process on Redis, server figures summed" : "";
+  const label = `mixed${suffix}: ${m.players} players + ${m.subscribers} SSE + ${m.polls} polls, ${m.duration} s (vs solo runs at those sizes${deployment})`;
   for (const name of ["arena", "sse", "longpoll"] as const) {
     const p99 = (r: RunReport) => r.parts[name]?.latency.p99;
-    table.add({ scenario: label, metric: `${name} p99 (mixed vs solo)`, ours: table.med("mixed/ours", p99), naive: table.med(`solo-${name}/ours`, p99), unit: "ms", target: "≤ 1.5× solo", check: (_o, _n, ratio) => ratio !== undefined && ratio <= 1.5 });
+    table.add({ scenario: label, metric: `${name} p99 (mixed vs solo)`, ours: table.med(mixedKey, p99), naive: table.med(`solo${suffix}-${name}/ours`, p99), unit: "ms", target: "≤ 1.5× solo", check: (_o, _n, ratio) => ratio !== undefined && ratio <= 1.5 });
   }
   // The same comparison as the server measured it: free of the generator's queueing.
   for (const name of ["arena", "sse", "longpoll"] as const) {
     const p99 = (r: RunReport) => r.server?.latency?.[name]?.p99Ms;
-    if (table.med("mixed/ours", p99) === undefined) continue;
-    table.add({ scenario: label, metric: `${name} server-side p99 (mixed vs solo)`, ours: table.med("mixed/ours", p99), naive: table.med(`solo-${name}/ours`, p99), unit: "ms", target: "≤ 1.5× solo", check: (_o, _n, ratio) => ratio !== undefined && ratio <= 1.5 });
+    if (table.med(mixedKey, p99) === undefined) continue;
+    table.add({ scenario: label, metric: `${name} server-side p99 (mixed vs solo)`, ours: table.med(mixedKey, p99), naive: table.med(`solo${suffix}-${name}/ours`, p99), unit: "ms", target: "≤ 1.5× solo", check: (_o, _n, ratio) => ratio !== undefined && ratio <= 1.5 });
   }
   const failures = (r: RunReport) => r.errors + Object.values(r.parts).reduce((n, p) => n + p!.disconnects, 0);
-  table.add({ scenario: label, metric: "errors + disconnects, all parts and writers (worst run)", ours: table.worst("mixed/ours", failures), unit: "", target: "0", check: (v) => v === 0 });
-  table.add({ scenario: label, metric: "server CPU", ours: table.med("mixed/ours", (r) => r.server?.cpuPercentOfOneCore), unit: "% of a core", target: "" });
-  table.add({ scenario: label, metric: "server event-loop delay p99 (worst 2 s sample)", ours: table.med("mixed/ours", (r) => r.server?.loopDelayP99Ms), unit: "ms", target: "" });
-  table.add({ scenario: label, metric: "server RSS at load", ours: table.med("mixed/ours", (r) => r.server?.loadRssMB), unit: "MB", target: "" });
+  table.add({ scenario: label, metric: "errors + disconnects, all parts and writers (worst run)", ours: table.worst(mixedKey, failures), unit: "", target: "0", check: (v) => v === 0 });
+  table.add({ scenario: label, metric: "server CPU", ours: table.med(mixedKey, (r) => r.server?.cpuPercentOfOneCore), unit: "% of a core", target: "" });
+  table.add({ scenario: label, metric: "server event-loop delay p99 (worst 2 s sample)", ours: table.med(mixedKey, (r) => r.server?.loopDelayP99Ms), unit: "ms", target: "" });
+  table.add({ scenario: label, metric: "server RSS at load", ours: table.med(mixedKey, (r) => r.server?.loadRssMB), unit: "MB", target: "" });
 }
 
 /** Every row of the table, with the targets of docs/performance.md. */
@@ -155,7 +164,13 @@ export function benchRows(runs: Runs, sizes: BenchSizes): TableRow[] {
   const longpollLabel = `longpoll: ${sizes.longpoll.polls} parked polls`;
   scenarioRows(table, "longpoll", longpollLabel, { p99: "≤ naive", cpu: "", perConn: "≤ 16 KB", bytes: "" }, { p99: (o, n) => n !== undefined && o <= n, perConn: (o) => o <= 16 });
   longpollLeakRows(table, longpollLabel);
+  const apiLabel = `longpoll on an api process (PROCESS_ROLE=api, Redis): ${sizes.longpoll.polls} parked polls`;
+  if (table.runs["longpoll-api/ours"]) {
+    scenarioRows(table, "longpoll", apiLabel, { p99: "≤ naive", cpu: "", perConn: "≤ 16 KB", bytes: "" }, { p99: (o, n) => n !== undefined && o <= n, perConn: (o) => o <= 16 }, { ours: "longpoll-api/ours", naive: "longpoll/naive" });
+    longpollAbandonRow(table, apiLabel, "longpoll-api/ours");
+  }
   mixedRows(table, sizes);
+  mixedRows(table, sizes, "-split");
   return table.rows;
 }
 
