@@ -2,7 +2,6 @@ import { setFlagsFromString } from "node:v8";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createServer } from "./create-server.ts";
 import { createLogger } from "./logger.ts";
-import { API_PROCESS_V8_FLAGS } from "./node-flags.ts";
 import { HARD_STOP_MARGIN_MS } from "./shutdown.ts";
 
 /**
@@ -24,9 +23,8 @@ async function main(): Promise<void> {
   const { config, warnings } = loaded;
   const logger = createLogger(config.logLevel);
   for (const warning of warnings) logger.warn(warning);
-  const v8Flags = config.processRole === "api" ? API_PROCESS_V8_FLAGS : [];
-  for (const flag of v8Flags) setFlagsFromString(flag);
-  logger.info({ node: process.version, env: config.env, role: config.processRole, v8Flags }, "starting");
+  for (const flag of config.v8Flags) setFlagsFromString(flag);
+  logger.info({ node: process.version, env: config.env, role: config.processRole, v8Flags: config.v8Flags }, "starting");
 
   let server;
   try {

@@ -20,7 +20,8 @@ export const SERVER_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=32"]
  * garbage there on every wake-up round (a parked poll's RSS at 10,000 polls:
  * docs/performance.md); a room server's heap is mostly live and would pay
  * for the extra full GCs (+9 points of a core at 1,000 players), so rooms do
- * not get it. V8 refuses the flag in NODE_OPTIONS; it reads it at every
- * heap-limit computation, so setting it at start-up applies.
+ * not get it (V8_HEAP_GROWING_PERCENT overrides either default). V8 refuses
+ * the flag in NODE_OPTIONS; it reads it at every heap-limit computation, so
+ * setting it at start-up applies.
  */
 export const API_PROCESS_V8_FLAGS: readonly string[] = ["--heap-growing-percent=50"];

@@ -38,6 +38,17 @@ describe("PROCESS_ROLE=api: a process that hosts no rooms", function () {
     assert.match(refused({ PROCESS_ROLE: "rooms", REDIS_URL: "redis://127.0.0.1:6379" }), /^PROCESS_ROLE: /);
   });
 
+  it("V8's heap-growing factor: 50 on api processes, V8's own on room processes, V8_HEAP_GROWING_PERCENT overrides both (0: V8's own)", () => {
+    const base = { NODE_ENV: "test", TOKEN_SECRET: TEST_TOKEN_SECRET, ADMIN_KEY: TEST_ADMIN_KEY, REDIS_URL: "redis://127.0.0.1:6379" };
+    const flags = (env: Record<string, string>) => loadConfig({ ...base, ...env }).config.v8Flags;
+    assert.deepEqual(flags({}), []);
+    assert.deepEqual(flags({ PROCESS_ROLE: "api" }), [...API_PROCESS_V8_FLAGS]);
+    assert.deepEqual(flags({ PROCESS_ROLE: "api", V8_HEAP_GROWING_PERCENT: "0" }), []);
+    assert.deepEqual(flags({ PROCESS_ROLE: "api", V8_HEAP_GROWING_PERCENT: "30" }), ["--heap-growing-percent=30"]);
+    assert.deepEqual(flags({ V8_HEAP_GROWING_PERCENT: "80" }), ["--heap-growing-percent=80"]);
+    assert.throws(() => flags({ V8_HEAP_GROWING_PERCENT: "-1" }), ConfigError);
+  });
+
   describe("one api process (A) and one room process (R) on one Redis", () => {
     const prefix = uniquePrefix("role");
     const roomlessKey = `${prefix}colyseus:${ROOMLESS_PROCESSES_KEY}`;
