@@ -115,11 +115,23 @@ async function startTarget(options: RunOptions, adminKey: string): Promise<Deplo
     const rooms = await spawnServer(env({ ...shared, PROCESS_ROLE: "all" }));
     started.push(rooms);
     const arenaUrl = urlOf(rooms.httpUrl);
-    return { url, arenaUrl, members: [{ pid: api.pid, metricsUrl: `${url}/metrics` }, { pid: rooms.pid, metricsUrl: `${arenaUrl}/metrics` }], stop };
+    return { url, arenaUrl, members: [{ name: "api process", pid: api.pid, metricsUrl: `${url}/metrics` }, { name: "room process", pid: rooms.pid, metricsUrl: `${arenaUrl}/metrics` }], stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Each process of a deployment over the window: CPU, RSS at the window's end, event-loop delay. */
+function perProcess(start: ServerSample, end: ServerSample): string {
+  return end
+    .members!.map((member, i) => {
+      const cpu = cpuPercentBetween({ at: start.at, cpuSeconds: start.members![i]?.cpuSeconds }, { at: end.at, cpuSeconds: member.cpuSeconds });
+      const rss = member.rssBytes === undefined ? "–" : `${round1(member.rssBytes / 1048576)} MB`;
+      const loop = member.loopDelayP99Ms === undefined ? "" : `, event-loop p99 ${member.loopDelayP99Ms} ms`;
+      return `${member.name} ${cpu === undefined ? "–" : round1(cpu)}% of a core, RSS ${rss}${loop}`;
+    })
+    .join("; ");
 }
 
 /** What the measured window found. */
@@ -305,6 +317,7 @@ class LoadRun {
       this.#notes.push(`no server-side latency: /metrics could not be read at the window's ${windowStart.histograms ? "end" : "start"} (${this.#probe.lastError ?? "unknown error"})`);
     }
     const serverCpu = this.#probe.local ? cpuPercentBetween(windowStart, windowEnd) : undefined;
+    if (windowStart.members && windowEnd.members) this.#notes.push(`per process over the window: ${perProcess(windowStart, windowEnd)}`);
     const generator = generatorReport(this.#threads.count, window.windowSeconds, window.processCpuUsed, this.#threadStats, serverCpu, window.machineUsed);
     const errors = Object.values(partReports).reduce((n, p) => n + p!.errors, 0) + this.#writerErrors;
     for (const message of this.#fatal) this.#notes.push(`a client thread failed: ${message.split("\n")[0]}`);

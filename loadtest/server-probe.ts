@@ -17,10 +17,14 @@ export interface ServerSample {
   loopDelayMaxMs?: number;
   /** The server-side latency histograms (server-latency.ts), when /metrics was read. */
   histograms?: Record<string, HistogramReading>;
+  /** A deployment of several processes: each one's own reading (the fields above are their sums). */
+  members?: (Omit<ServerSample, "at" | "members"> & { name: string })[];
 }
 
 /** One server process to read: its pid (local) and/or its /metrics URL. */
 export interface ProbeMember {
+  /** What the report calls it (several processes). */
+  name?: string;
   pid?: number;
   metricsUrl?: string;
 }
@@ -55,7 +59,8 @@ export class ServerProbe {
   async sample(options: { heap?: boolean } = {}): Promise<ServerSample> {
     const at = performance.now();
     const samples = await Promise.all(this.#members.map((member) => this.#sampleOne(member, options)));
-    return samples.length === 1 ? { at, ...samples[0] } : { at, ...combineSamples(samples) };
+    if (samples.length === 1) return { at, ...samples[0] };
+    return { at, ...combineSamples(samples), members: samples.map((sample, i) => ({ ...sample, name: this.#members[i]!.name ?? `process ${i + 1}` })) };
   }
 
   async #sampleOne(member: ProbeMember, options: { heap?: boolean }): Promise<Omit<ServerSample, "at">> {
@@ -136,7 +141,7 @@ export function parseProcessMetrics(text: string): Omit<ServerSample, "at"> {
 }
 
 /** Server CPU over two readings, % of one core (undefined without CPU in both). */
-export function cpuPercentBetween(a: ServerSample | undefined, b: ServerSample | undefined): number | undefined {
+export function cpuPercentBetween(a: Pick<ServerSample, "at" | "cpuSeconds"> | undefined, b: Pick<ServerSample, "at" | "cpuSeconds"> | undefined): number | undefined {
   if (a?.cpuSeconds === undefined || b?.cpuSeconds === undefined || b.at <= a.at) return undefined;
   return ((b.cpuSeconds - a.cpuSeconds) / ((b.at - a.at) / 1000)) * 100;
 }

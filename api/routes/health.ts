@@ -25,10 +25,20 @@ export function healthRoutes(deps: HealthRoutesDeps): Router<ApiState> {
       if (readiness.status === "draining") ctx.set("Retry-After", "5");
       return readiness;
     },
-    "GET /metrics": async (ctx) => {
+    "GET /metrics": async (ctx, request) => {
+      const { name } = request.query("metrics query");
       ctx.set("Cache-Control", "no-store");
       ctx.type = deps.registry.contentType;
-      ctx.body = await deps.registry.metrics();
+      ctx.body = name === undefined ? await deps.registry.metrics() : await namedMetrics(deps.registry, typeof name === "string" ? [name] : name);
     },
   });
+}
+
+/** Only the named metrics, in the order asked (each collected alone: a gauge's collect callback runs only when it is asked for). */
+async function namedMetrics(registry: Registry, names: readonly string[]): Promise<string> {
+  const texts: string[] = [];
+  for (const name of new Set(names)) {
+    if (registry.getSingleMetric(name)) texts.push(await registry.getSingleMetricAsString(name));
+  }
+  return texts.length ? `${texts.join("\n")}\n` : "";
 }

@@ -6,6 +6,10 @@ import { BODY_ERRORS, TOKEN_ERRORS, type ContractPart } from "./route-contract.t
 
 const FILE = z.object({ file: z.string() });
 
+const MetricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,199}$/, "a Prometheus metric name");
+/** `GET /metrics?name=a&name=b`: only those metrics (a cheap read of a few gauges; a full scrape walks every socket). */
+export const MetricsQuery = z.strictObject({ name: z.union([MetricName, z.array(MetricName).max(50)]).optional() });
+
 /** Operations, sign-in, matchmaking, and the pages and files the server serves. */
 export const SERVICE_CONTRACT = {
   "GET /healthz": {
@@ -25,8 +29,11 @@ export const SERVICE_CONTRACT = {
   "GET /metrics": {
     tag: "Operations",
     summary: "Prometheus metrics",
+    description:
+      "Every metric, or with `name` (repeatable) only the metrics named: names this process does not have are left out. A full scrape reads gauges that walk every open socket (about 30 ms at 10,000 connections); `?name=longpoll_pending` costs next to nothing.",
+    query: MetricsQuery,
     contentType: "text/plain; version=0.0.4; charset=utf-8",
-    errors: [],
+    errors: ["VALIDATION_FAILED"],
   },
   "POST /v1/auth/guest": {
     tag: "Auth",

@@ -34,4 +34,20 @@ describe("health, readiness and metrics", () => {
     assert.match(text, /^# TYPE rooms_open gauge$/m);
     assert.match(text, /^nodejs_eventloop_lag_seconds \d/m);
   });
+
+  it("GET /metrics?name=… answers only the named metrics (a cheap read: no per-socket gauge is collected); a bad name is a 400", async () => {
+    const response = await fetch(`${server.httpUrl}/metrics?name=longpoll_pending&name=ws_clients&name=no_such_metric`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]);
+    assert.deepEqual(names, ["longpoll_pending", "ws_clients"]);
+    assert.match(text, /^longpoll_pending 0$/m);
+    assert.match(text, /^ws_clients 0$/m);
+    assert.ok(!/process_open_fds|nodejs_active_handles/.test(text), text);
+    assert.equal(await (await fetch(`${server.httpUrl}/metrics?name=no_such_metric`)).text(), "");
+    const bad = await fetch(`${server.httpUrl}/metrics?name=bad-name!`);
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { error: { code: string } }).error.code, "VALIDATION_FAILED");
+  });
 });

@@ -22,6 +22,8 @@ describe("load tool: --topology", function () {
       assert.equal(report.parts[part]!.errors, 0);
     }
     assert.equal(report.parts.longpoll!.details.parkedAfterAbandon, 0);
+    // Beside the sums, each process's own share.
+    assert.ok(report.notes.some((note) => /^per process over the window: api process [0-9.]+% of a core, RSS [0-9.]+ MB.*; room process [0-9.]+% of a core/.test(note)), JSON.stringify(report.notes));
   });
 
   it("refuses what a deployment cannot run: rooms on an api process, a topology of a server it does not start", async () => {
