@@ -37,6 +37,9 @@ export const ROOM_REFUSED_HERE = formatRefusal("SERVER_BUSY", "This process host
 /** Colyseus's `selectProcessIdToCreateRoom`: the live process with the fewest rooms that is not marked room-less. */
 export async function selectRoomHost(): Promise<string> {
   const [processes, roomless] = await Promise.all([matchMaker.stats.fetchAll(), matchMaker.presence.hgetall(ROOMLESS_PROCESSES_KEY)]);
+  // Colyseus writes a process's entry at most once a second, so a process that has just (re)started may not
+  // be listed yet: it is a candidate all the same (Colyseus's default falls back to it too), unless it is room-less.
+  if (!processes.some((p) => p.processId === matchMaker.processId)) processes.push({ processId: matchMaker.processId, roomCount: matchMaker.stats.local.roomCount, ccu: matchMaker.stats.local.ccu });
   let best: { processId: string; roomCount: number } | undefined;
   for (const candidate of processes) {
     if (roomless && Object.hasOwn(roomless, candidate.processId)) continue;
