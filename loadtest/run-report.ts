@@ -16,6 +16,12 @@ export interface RunOptions {
   target: Target;
   /** A running server (ours) instead of spawning one; CPU/RSS then come from its /metrics. */
   url?: string;
+  /**
+   * With `url`: the `/metrics` of every process of that deployment (default:
+   * `url`'s own), read and summed as one server, e.g. the api process the
+   * clients talk to and the room process their seats send them to.
+   */
+  metricsUrls?: string[];
   adminKey?: string;
   /** Players (arena, mixed). */
   arena?: { clients: number; rooms: number; rate: number; observeEvery: number };

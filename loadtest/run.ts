@@ -12,6 +12,9 @@ const USAGE = `npm run loadtest -- <arena|sse|longpoll|mixed> [options]
   --url http://host:port   a running server (else one is started in its own process on a free port);
                            its CPU/RSS then come from /metrics instead of /proc
   --admin-key K            that server's ADMIN_KEY (sse, longpoll, mixed write through the admin API)
+  --metrics-url URL        with --url: the /metrics of each process of that deployment, repeatable
+                           (default: the --url's own); read and summed as one server, with a line per
+                           process, e.g. an api process and the room process its players are seated on
   --clients N              players (arena), subscribers (sse), parked polls (longpoll)   [20]
   --rooms R                arena rooms                                                  [clients/10]
   --rate HZ                arena: inputs per player per second [20]; sse: score changes per second [10]
@@ -75,6 +78,7 @@ function parseOptions() {
       "admin-key": { type: "string" },
       "cpu-prof": { type: "string" },
       "server-env": { type: "string", multiple: true, default: [] },
+      "metrics-url": { type: "string", multiple: true, default: [] },
       topology: { type: "string", default: "one" },
       clients: { type: "string", default: "20" },
       rooms: { type: "string" },
@@ -121,6 +125,10 @@ const positive = (name: string, text: string | undefined, { integer = false, zer
   if (!Number.isFinite(n) || n < 0 || (!zero && n === 0) || (integer && !Number.isInteger(n))) fail(`--${name} must be a ${zero ? "non-negative" : "positive"}${integer ? " integer" : " number"}`);
   return n;
 };
+if (values["metrics-url"].length && !values.url) fail("--metrics-url names the processes of a running deployment: use it with --url");
+for (const metricsUrl of values["metrics-url"]) {
+  if (!URL.canParse(metricsUrl) || !/^https?:$/.test(new URL(metricsUrl).protocol)) fail(`--metrics-url takes an http(s) URL, got "${metricsUrl}"`);
+}
 if (values.url && values["server-env"].length) fail("--server-env sets the environment of a server the tool starts; with --url, set it on that server");
 const serverEnv: Record<string, string> = {};
 for (const pair of values["server-env"]) {
@@ -136,6 +144,7 @@ const options: RunOptions = {
   scenario,
   target,
   url: values.url,
+  ...(values["metrics-url"].length ? { metricsUrls: values["metrics-url"] } : {}),
   adminKey: values["admin-key"],
   cpuProfDir: values["cpu-prof"],
   ...(topology !== "one" ? { topology } : {}),

@@ -77,7 +77,8 @@ async function startTarget(options: RunOptions, adminKey: string): Promise<Deplo
   }
   if (options.url) {
     const url = urlOf(options.url);
-    return { url, arenaUrl: url, members: [{ metricsUrl: `${url}/metrics` }], stop: async () => undefined };
+    const metricsUrls = options.metricsUrls?.length ? options.metricsUrls : [`${url}/metrics`];
+    return { url, arenaUrl: url, members: metricsUrls.map((metricsUrl) => ({ name: new URL(metricsUrl).host, metricsUrl })), stop: async () => undefined };
   }
   const env = (extra: Record<string, string>) => ({
     ADMIN_KEY: adminKey,

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { combineSamples } from "../../loadtest/server-probe.ts";
 import { useLoadtestCli } from "../helpers/loadtest-cli.ts";
+import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
+import { deleteKeys, REDIS_URL, uniquePrefix } from "../helpers/store-harness.ts";
+import { TEST_ADMIN_KEY, TEST_TOKEN_SECRET } from "../helpers/test-server.ts";
 
 /**
  * `--topology` (loadtest/runner.ts): ours deployed as docs/operations.md
@@ -26,6 +29,27 @@ describe("load tool: --topology", function () {
     assert.ok(report.notes.some((note) => /^per process over the window: api process [0-9.]+% of a core, RSS [0-9.]+ MB.*; room process [0-9.]+% of a core/.test(note)), JSON.stringify(report.notes));
   });
 
+  it("--url with --metrics-url: a running api process and room process, the players seated on the room process through the api process, both read", async () => {
+    const prefix = uniquePrefix("lt-url");
+    // Every simulated client comes from one IP: lift the per-client and per-IP stream and poll ceilings, as the tool does for a server it starts.
+    const limits = { STREAMS_PER_CLIENT: "10000", STREAMS_PER_IP: "1000000", POLLS_PER_CLIENT: "10000", POLLS_PER_IP: "1000000" };
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, TOKEN_SECRET: TEST_TOKEN_SECRET, ADMIN_KEY: TEST_ADMIN_KEY, ...limits };
+    let api: ServerProcess | undefined;
+    let rooms: ServerProcess | undefined;
+    try {
+      [api, rooms] = await Promise.all([spawnServer("api", { ...env, PROCESS_ROLE: "api" }), spawnServer("rooms", env)]);
+      const report = await cli.runOurs(["mixed", "--url", api.httpUrl, "--admin-key", TEST_ADMIN_KEY, "--metrics-url", `${api.httpUrl}/metrics`, "--metrics-url", `${rooms.httpUrl}/metrics`, "--players", "10", "--subscribers", "20", "--polls", "20", "--duration", "3", "--ramp", "1"]);
+      assert.equal(report.errors, 0, JSON.stringify(report.notes));
+      // Room inputs are measured only on the room process: its /metrics was read.
+      assert.ok((report.server?.latency?.arena?.count ?? 0) > 0, JSON.stringify(report.server?.latency));
+      const note = report.notes.find((n) => n.startsWith("per process over the window: "));
+      assert.ok(note?.includes(new URL(api.httpUrl).host) && note.includes(new URL(rooms.httpUrl).host), JSON.stringify(report.notes));
+    } finally {
+      await Promise.all([stopServer(api), stopServer(rooms)]);
+      await deleteKeys(prefix);
+    }
+  });
+
   it("refuses what a deployment cannot run: rooms on an api process, a topology of a server it does not start", async () => {
     const arena = await cli.refused(["arena", "--topology", "api"]);
     assert.equal(arena.code, 2);
@@ -33,6 +57,9 @@ describe("load tool: --topology", function () {
     const remote = await cli.refused(["sse", "--topology", "split", "--url", "http://127.0.0.1:1", "--admin-key", "k"]);
     assert.equal(remote.code, 2);
     assert.match(remote.output, /not with --url/);
+    const metricsAlone = await cli.refused(["sse", "--metrics-url", "http://127.0.0.1:1/metrics"]);
+    assert.equal(metricsAlone.code, 2);
+    assert.match(metricsAlone.output, /use it with --url/);
   });
 
   it("combines processes' readings: CPU, RSS and histograms summed, the worst event-loop delay", () => {
