@@ -109,12 +109,13 @@ async function startTarget(options: RunOptions, adminKey: string): Promise<Deplo
   };
   try {
     const shared = { REDIS_URL: redis.url, TOKEN_SECRET: randomBytes(32).toString("hex") };
+    // The room process first, as in a deployment: an api process that starts alone warns that no room can be created yet.
+    const rooms = topology === "split" ? await spawnServer(env({ ...shared, PROCESS_ROLE: "all" })) : undefined;
+    if (rooms) started.push(rooms);
     const api = await spawnServer(env({ ...shared, PROCESS_ROLE: "api" }));
     started.push(api);
     const url = urlOf(api.httpUrl);
-    if (topology === "api") return { url, arenaUrl: url, members: [{ pid: api.pid, metricsUrl: `${url}/metrics` }], stop };
-    const rooms = await spawnServer(env({ ...shared, PROCESS_ROLE: "all" }));
-    started.push(rooms);
+    if (!rooms) return { url, arenaUrl: url, members: [{ pid: api.pid, metricsUrl: `${url}/metrics` }], stop };
     const arenaUrl = urlOf(rooms.httpUrl);
     return { url, arenaUrl, members: [{ name: "api process", pid: api.pid, metricsUrl: `${url}/metrics` }, { name: "room process", pid: rooms.pid, metricsUrl: `${arenaUrl}/metrics` }], stop };
   } catch (error) {

@@ -81,6 +81,21 @@ export class ColyseusHost {
     if (this.#config.processRole === "api") await markRoomless(matchMaker.presence, matchMaker.processId);
     await matchMaker.accept();
     this.#accepting = true;
+    if (this.#config.processRole === "api") await this.#warnWithoutRoomHost();
+  }
+
+  /**
+   * An api process alone on its Redis and key prefix (no room process started
+   * yet, or one with another REDIS_KEY_PREFIX) serves streams and polls, but
+   * every room creation answers SERVER_BUSY: say so once at start.
+   */
+  async #warnWithoutRoomHost(): Promise<void> {
+    const host = await selectRoomHost().catch(() => undefined);
+    if (host) return;
+    this.#logger.warn(
+      { keyPrefix: this.#config.stores.keyPrefix },
+      "PROCESS_ROLE=api: no process that hosts rooms shares this Redis and REDIS_KEY_PREFIX yet; creating a room answers SERVER_BUSY until one (PROCESS_ROLE=all) starts",
+    );
   }
 
   /**

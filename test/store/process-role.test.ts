@@ -82,6 +82,12 @@ describe("PROCESS_ROLE=api: a process that hosts no rooms", function () {
       return [...text.matchAll(/^rooms_open\{room="[^"]+"\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
     };
 
+    it("A, started before any room process, warns once that rooms cannot be created yet; R does not", () => {
+      const warning = /^PROCESS_ROLE=api: no process that hosts rooms shares this Redis and REDIS_KEY_PREFIX yet/;
+      assert.equal(api.startupLog.filter((entry) => entry.level === 40 && warning.test(String(entry.msg))).length, 1, JSON.stringify(api.startupLog.map((e) => e.msg)));
+      assert.ok(!rooms!.startupLog.some((entry) => warning.test(String(entry.msg))));
+    });
+
     it("marks itself room-less in presence, and drops a crashed api process's old mark", async () => {
       const marks = await redis.hGetAll(roomlessKey);
       assert.deepEqual(Object.keys(marks).sort(), ["crashedJustNow", processIdOf(marks)].sort());
