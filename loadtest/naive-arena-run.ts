@@ -20,7 +20,7 @@ export async function runNaiveArena(options: RunOptions): Promise<RunReport> {
   const a = options.arena!;
   const notes = ["naive arena: raw ws clients in the main thread (--workers does not apply); no per-second client timeline"];
   const server = await spawnNaiveServer("arena", { ...(options.cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.cpuProfDir}` } : {}), ...options.serverEnv });
-  const probe = new ServerProbe({ pid: server.pid });
+  const probe = new ServerProbe([{ pid: server.pid }]);
   const watch = new ServerWatch(probe, { heap: false, memoryEverySeconds: options.memoryEverySeconds });
   try {
     const idle = await watch.idle();

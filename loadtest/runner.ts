@@ -168,7 +168,7 @@ class LoadRun {
     this.#url = deployment.url;
     this.#arenaUrl = deployment.arenaUrl;
     this.#adminKey = adminKey;
-    this.#probe = new ServerProbe({ members: deployment.members });
+    this.#probe = new ServerProbe(deployment.members);
     this.#threads = new ClientThreads(options.workers, (event) => this.#onEvent(event));
     this.#watch = new ServerWatch(this.#probe, {
       heap: true,

@@ -46,8 +46,8 @@ export class ServerProbe {
   lastError?: string;
   readonly #members: ProbeMember[];
 
-  constructor(options: ProbeMember | { members: ProbeMember[] }) {
-    this.#members = "members" in options ? options.members : [options];
+  constructor(members: ProbeMember[]) {
+    this.#members = members;
     this.local = this.#members.length > 0 && this.#members.every((member) => member.pid !== undefined);
   }
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { TrustProxy } from "../api/middleware/client-ip.ts";
 import { CONFIG_VARIABLES, type ConfigValues, type ConfigVariable, type VariableSpec } from "./config-variables.ts";
 import { API_PROCESS_V8_FLAGS } from "./node-flags.ts";
+import type { ProcessRole } from "./room-placement.ts";
 
 export { CONFIG_VARIABLES, type ConfigVariable } from "./config-variables.ts";
 
@@ -20,7 +21,7 @@ export interface Config {
   publicAddress?: string;
   redisUrl?: string;
   /** `api`: hosts no rooms (server/room-placement.ts). */
-  processRole: "all" | "api";
+  processRole: ProcessRole;
   /** V8 flags the process sets on itself at start (main.ts): from PROCESS_ROLE and V8_HEAP_GROWING_PERCENT. */
   v8Flags: string[];
   /** Store keys in Redis: prefix, start-up timeout, outbox bound; and the start-up board file. */
@@ -161,7 +162,7 @@ function crossChecks(values: Partial<ConfigValues>): Problem[] {
 }
 
 /** `--heap-growing-percent`: the variable when set (0: none), else the role's default (server/node-flags.ts). */
-function v8FlagsOf(role: "all" | "api", heapGrowingPercent: number | undefined): string[] {
+function v8FlagsOf(role: ProcessRole, heapGrowingPercent: number | undefined): string[] {
   if (heapGrowingPercent === undefined) return role === "api" ? [...API_PROCESS_V8_FLAGS] : [];
   return heapGrowingPercent > 0 ? [`--heap-growing-percent=${heapGrowingPercent}`] : [];
 }

@@ -59,7 +59,6 @@ function partRows(report: RunReport, part: PartReport, prefix: string): Row[] {
   return rows;
 }
 
-/** The final table of one run. */
 /** How ours was deployed, when not one embedded process. */
 function topologyLabel(report: RunReport): string {
   const topology = report.target === "ours" && !report.options.url ? report.options.topology : undefined;
@@ -68,6 +67,7 @@ function topologyLabel(report: RunReport): string {
   return "";
 }
 
+/** The final table of one run. */
 export function reportRows(report: RunReport): Row[] {
   const rows: Row[] = [
     [
