@@ -42,8 +42,10 @@ export interface RunSpec {
 }
 
 /** One `loadtest/run.ts` invocation per run: each scenario against ours and its naive baseline; mixed against solo runs of ours at its sizes. */
-export function benchSpecs(sizes: BenchSizes, options: { only: ReadonlySet<string>; workers: string; observeEvery: string }): RunSpec[] {
+export function benchSpecs(sizes: BenchSizes, options: { only: ReadonlySet<string>; workers: string; observeEvery: string; generatorNice?: string }): RunSpec[] {
   const { only, observeEvery } = options;
+  // Mixed is compared with solo runs of ours: both sides get the same niced generator.
+  const niced = options.generatorNice === undefined ? [] : ["--generator-nice", options.generatorNice];
   const common = ["--workers", options.workers, "--ramp", String(sizes.ramp)];
   const specs: RunSpec[] = [];
   const pair = (scenario: Scenario, args: string[]) => {
@@ -65,14 +67,14 @@ export function benchSpecs(sizes: BenchSizes, options: { only: ReadonlySet<strin
       key: `mixed${suffix}/ours`,
       scenario: "mixed",
       target: "ours",
-      args: ["mixed", "--players", String(m.players), "--subscribers", String(m.subscribers), "--polls", String(m.polls), "--duration", String(m.duration), "--observe-every", observeEvery, ...topology, ...common],
+      args: ["mixed", "--players", String(m.players), "--subscribers", String(m.subscribers), "--polls", String(m.polls), "--duration", String(m.duration), "--observe-every", observeEvery, ...topology, ...common, ...niced],
     });
     const soloArgs: Record<PartName, string[]> = {
       arena: ["--clients", String(m.players), "--rooms", String(Math.ceil(m.players / 10)), "--duration", String(m.soloDuration), "--observe-every", observeEvery],
       sse: ["--clients", String(m.subscribers), "--rate", "10", "--duration", String(m.soloDuration), "--observe-every", observeEvery],
       longpoll: ["--clients", String(m.polls), "--rounds", String(m.soloRounds), "--observe-every", observeEvery],
     };
-    for (const part of ["arena", "sse", "longpoll"] as const) specs.push({ key: `solo${suffix}-${part}/ours`, scenario: part, target: "ours", args: [part, "--target", "ours", ...soloArgs[part], ...topology, ...common] });
+    for (const part of ["arena", "sse", "longpoll"] as const) specs.push({ key: `solo${suffix}-${part}/ours`, scenario: part, target: "ours", args: [part, "--target", "ours", ...soloArgs[part], ...topology, ...common, ...niced] });
   };
   if (only.has("mixed")) mixed("", []);
   if (only.has("mixed-split")) mixed("-split", ["--topology", "split"]);

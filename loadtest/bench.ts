@@ -9,7 +9,7 @@ import { benchRows, fmt, markdownRows, type Runs } from "./bench-table.ts";
 import type { RunReport } from "./run-report.ts";
 
 /**
- * `npm run bench -- [--repeat N] [--quick] [--workers W] [--out PATH] [--only arena,sse,longpoll,mixed]`
+ * `npm run bench -- [--repeat N] [--quick] [--workers W] [--out PATH] [--only arena,sse,longpoll,mixed] [--generator-nice N]`
  *
  * Runs each scenario against ours and then its naive baseline, back to back
  * (arena: the naive `ws` full-JSON broadcast server; sse: the full-snapshot
@@ -27,6 +27,8 @@ import type { RunReport } from "./run-report.ts";
  * 10 changes/s, 10,000 parked polls, mixed 500 + 2,000 + 2,000 for 60 s;
  * 2 client worker threads, arena observers every 4th bot, connections
  * ramped over 10 s. `--quick`: a small smoke run of the same table.
+ * `--generator-nice N` (mixed and mixed-split only, which compare ours with
+ * ours): every run's client threads at nice N (loadtest `--generator-nice`).
  */
 const { values } = parseArgs({
   options: {
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     out: { type: "string" },
     only: { type: "string", default: BENCH_SCENARIOS.join(",") },
     "observe-every": { type: "string" },
+    "generator-nice": { type: "string" },
   },
 });
 
@@ -44,8 +47,12 @@ const repeat = Math.max(1, Math.floor(Number(values.repeat)));
 const workers = values.workers ?? (quick ? "1" : "2");
 const only = new Set(values.only!.split(","));
 for (const name of only) if (!(BENCH_SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: unknown scenario ${name}`);
+const generatorNice = values["generator-nice"];
+if (generatorNice !== undefined && [...only].some((name) => name !== "mixed" && name !== "mixed-split")) {
+  throw new Error("--generator-nice applies to mixed and mixed-split only (the other scenarios compare ours with a naive server whose clients cannot be niced the same way): add --only mixed,mixed-split");
+}
 const SIZES = benchSizes(quick);
-const specs = benchSpecs(SIZES, { only, workers, observeEvery: values["observe-every"] ?? String(SIZES.observeEvery) });
+const specs = benchSpecs(SIZES, { only, workers, observeEvery: values["observe-every"] ?? String(SIZES.observeEvery), ...(generatorNice !== undefined ? { generatorNice } : {}) });
 
 const scratch = mkdtempSync(join(tmpdir(), "bench-"));
 const outBase = values.out ?? join(tmpdir(), `bench-${new Date().toISOString().replace(/[:.]/g, "-")}`);
@@ -103,7 +110,7 @@ const rows = benchRows(runs, SIZES);
 const warned = Object.entries(runs).flatMap(([key, list]) => list.filter((r) => r.generator.warnings.length > 0).map((r) => `${key}${r.generator.saturated ? " (generator saturated)" : ""}: ${r.generator.warnings.join("; ")}`));
 const first = Object.values(runs)[0]?.[0];
 const header = [
-  `npm run bench${quick ? " -- --quick" : ""}: median of ${repeat} run(s), ${first ? `${first.machine.cpu} × ${first.machine.cores}, Node ${first.machine.node}` : `${cpus().length} cores`}, client worker threads: ${workers}`,
+  `npm run bench${quick ? " -- --quick" : ""}: median of ${repeat} run(s), ${first ? `${first.machine.cpu} × ${first.machine.cores}, Node ${first.machine.node}` : `${cpus().length} cores`}, client worker threads: ${workers}${generatorNice !== undefined ? ` at nice ${generatorNice}` : ""}`,
   "",
   "| scenario | metric | ours | naive (mixed: solo) | ratio | target | result |",
   "|---|---|---|---|---|---|---|",

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { getPriority } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { procStats } from "./spawn-server.ts";
 
@@ -72,6 +73,8 @@ export interface ThreadStats {
   loopDelayP50Ms: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** This thread's nice value at the end (0 unless `--generator-nice`; on Linux, priority is per thread). */
+  nice: number;
   /** Over GENERATOR_SATURATED_PERCENT of a core or a p99 event-loop delay over GENERATOR_LAG_MS. */
   saturated: boolean;
 }
@@ -112,6 +115,7 @@ export class ThreadMonitor {
       loopDelayP50Ms: this.#delay(this.#loopDelay.percentile(50)),
       loopDelayP99Ms: p99,
       loopDelayMaxMs: this.#delay(this.#loopDelay.max),
+      nice: getPriority(),
       saturated: cpuPercent > GENERATOR_SATURATED_PERCENT || p99 > GENERATOR_LAG_MS,
     };
   }

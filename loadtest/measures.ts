@@ -16,6 +16,22 @@ const THREAD_WINDOW_TOLERANCE = 0.1;
 const OTHER_CPU_WARNING_PERCENT = 25;
 /** A lagging thread below this share of a core was waiting for one (a busy machine), not busy itself. */
 const WAITING_FOR_CORE_PERCENT = 50;
+/** The arena players sent fewer than this share of the inputs the run asked for: the server carried a lighter load. */
+export const OFFERED_INPUTS_MIN_SHARE = 0.9;
+/** How that warning ends (the report's "which latency to believe" line looks for it). */
+export const LIGHTER_LOAD = "every figure, the server-side ones too, is for a lighter load";
+
+/**
+ * When the arena's bots sent clearly fewer inputs than asked (players at the
+ * window's start × rate × window), the warning that says so: a starved or
+ * niced generator lowers the load itself, and then even the server-side
+ * figures are those of a lighter load than the run's name.
+ */
+export function offeredInputsWarning(sent: number, players: number, rateHz: number, windowSeconds: number): string | undefined {
+  const asked = players * rateHz * windowSeconds;
+  if (asked <= 0 || sent >= asked * OFFERED_INPUTS_MIN_SHARE) return undefined;
+  return `the arena players sent ${Math.round((sent / asked) * 100)}% of the inputs the run asked for (${Math.round(sent / windowSeconds)}/s of ${Math.round(asked / windowSeconds)}/s): ${LIGHTER_LOAD}`;
+}
 
 export function machine(): RunReport["machine"] {
   const list = cpus();

@@ -34,6 +34,13 @@ export interface RunOptions {
   /** Connections spread over this long. */
   rampSeconds: number;
   workers: number;
+  /**
+   * Nice value (1–19) of the client worker threads (ours, `workers` ≥ 2):
+   * on one machine, the server(s) the tool starts, Redis and the main thread
+   * keep their priority, so the server-side figures are less the server
+   * waiting for a core the generator holds.
+   */
+  generatorNice?: number;
   /** Server RSS (and heap) every S seconds into `memory`. */
   memoryEverySeconds?: number;
   /**

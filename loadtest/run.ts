@@ -30,6 +30,9 @@ const USAGE = `npm run loadtest -- <arena|sse|longpoll|mixed> [options]
                            and count events; longpoll: only every K-th follower of ours uses the
                            SDK's feed, the others raw fetch loops on it (all measure)    [1]
   --workers W              client threads (worker_threads); 1 = in the main thread      [1]
+  --generator-nice N       run the client threads at nice N (1-19; needs --workers >= 2; ours only):
+                           the server(s) and Redis the tool starts keep normal priority, so on one
+                           machine the server-side latency is less the server waiting for a core
   --players/--subscribers/--polls N, --score-rate HZ
                            mixed: arena players [500], SSE subscribers [2000], parked polls [2000],
                            score changes per second [10] (--rate is the arena input rate there)
@@ -91,6 +94,7 @@ function parseOptions() {
       ramp: { type: "string", default: "0" },
       "observe-every": { type: "string", default: "1" },
       workers: { type: "string", default: "1" },
+      "generator-nice": { type: "string" },
       players: { type: "string", default: "500" },
       subscribers: { type: "string", default: "2000" },
       polls: { type: "string", default: "2000" },
@@ -136,6 +140,12 @@ for (const pair of values["server-env"]) {
   if (!match) fail(`--server-env takes KEY=VALUE (upper-case KEY), got "${pair}"`);
   serverEnv[match![1]] = match![2];
 }
+const generatorNice = values["generator-nice"] === undefined ? undefined : Number(values["generator-nice"]);
+if (generatorNice !== undefined) {
+  if (!Number.isInteger(generatorNice) || generatorNice < 1 || generatorNice > 19) fail("--generator-nice must be an integer from 1 to 19");
+  if (Number(values.workers) < 2) fail("--generator-nice needs --workers 2 or more: with 1 the clients share the main thread, which spawns the servers (they would inherit its priority)");
+  if (values.baseline || target === "naive") fail("--generator-nice is for ours: the naive arena's clients run in the main thread, so a comparison would not be like for like");
+}
 const mixed = scenario === "mixed";
 const clients = positive("clients", values.clients, { integer: true });
 const players = mixed ? positive("players", values.players, { integer: true }) : clients;
@@ -152,6 +162,7 @@ const options: RunOptions = {
   durationSeconds: positive("duration", values.duration ?? (mixed ? "60" : "15")),
   rampSeconds: positive("ramp", values.ramp, { zero: true }),
   workers: positive("workers", values.workers, { integer: true }),
+  ...(generatorNice !== undefined ? { generatorNice } : {}),
   memoryEverySeconds: values["memory-every"] === undefined ? undefined : positive("memory-every", values["memory-every"]),
 };
 if (scenario === "arena" || mixed) {

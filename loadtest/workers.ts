@@ -1,3 +1,4 @@
+import { setPriority } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { ClientHost, type ClientTask, type HostCommand, type HostEvent, type PartContext, type PartRunner, type PartSink } from "./client-host.ts";
 import { startArenaClients } from "./scenarios/arena.ts";
@@ -30,7 +31,13 @@ export class ClientThreads {
   readonly #stopped = new Set<number>();
   #onStopped?: () => void;
 
-  constructor(count: number, onEvent: (event: HostEvent) => void) {
+  /**
+   * `nice` (0–19, worker threads only): each worker thread lowers its own
+   * scheduling priority to it (Linux nice is per thread: the main thread, and
+   * the servers, Redis and naive baselines it spawns, keep theirs), so that on
+   * a machine shared with the generator the server gets a core first.
+   */
+  constructor(count: number, onEvent: (event: HostEvent) => void, { nice }: { nice?: number } = {}) {
     this.count = Math.max(1, Math.floor(count));
     const handle = (event: HostEvent) => {
       if (event.type === "stopped") {
@@ -46,7 +53,7 @@ export class ClientThreads {
     }
     for (let thread = 0; thread < this.count; thread++) {
       // The worker inherits process.execArgv (`--import tsx`), so it runs this .ts file as the main thread does.
-      const worker = new Worker(new URL(import.meta.url), { workerData: { loadtestClientHost: thread } });
+      const worker = new Worker(new URL(import.meta.url), { workerData: { loadtestClientHost: thread, nice } });
       worker.on("message", (event: HostEvent) => handle(event));
       worker.on("error", (error) => handle({ type: "fatal", thread, message: error.stack ?? error.message }));
       worker.on("exit", () => {
@@ -85,6 +92,8 @@ export class ClientThreads {
 
 if (!isMainThread && typeof workerData?.loadtestClientHost === "number") {
   const thread = workerData.loadtestClientHost as number;
+  // Priority 0 is the calling thread: on Linux this thread alone.
+  if (typeof workerData.nice === "number" && workerData.nice > 0) setPriority(workerData.nice);
   const host = new ClientHost({ thread, name: `worker-${thread}`, emit: (event) => parentPort!.postMessage(event), factory: startPart });
   parentPort!.on("message", (command: HostCommand) => host.handle(command));
 }

@@ -2,6 +2,7 @@ import type { PartReport } from "../aggregate.ts";
 import type { LatencySummary } from "../latency.ts";
 import type { PartAggregate } from "../aggregate.ts";
 import type { PartName } from "../client-host.ts";
+import { LIGHTER_LOAD } from "../measures.ts";
 import type { RunReport, TimelinePoint } from "../run-report.ts";
 
 export type Row = [string, string];
@@ -93,7 +94,7 @@ export function reportRows(report: RunReport): Row[] {
   const g = report.generator;
   rows.push([
     "generator CPU (whole process)",
-    `${num(g.processCpuPercent)}% of one core on ${g.cores} cores; ${g.threads.map((t) => `${t.thread} ${num(t.cpuPercent)}% loop p99 ${num(t.loopDelayP99Ms)} ms`).join(", ") || "no thread stats"}`,
+    `${num(g.processCpuPercent)}% of one core on ${g.cores} cores; ${g.threads.map((t) => `${t.thread}${t.nice ? ` (nice ${t.nice})` : ""} ${num(t.cpuPercent)}% loop p99 ${num(t.loopDelayP99Ms)} ms`).join(", ") || "no thread stats"}`,
   ]);
   if (g.machineCpuPercent !== undefined) rows.push(["machine CPU (all processes)", `${num(g.machineCpuPercent)}% of ${g.cores * 100}%; other processes ${num(g.otherCpuPercent)}% of one core`]);
   for (const warning of g.warnings) rows.push(["⚠ warning", warning]);
@@ -104,8 +105,9 @@ export function reportRows(report: RunReport): Row[] {
 
 /** The line that says which latency figures mean what in this run. */
 export function whichLatency(report: RunReport): string {
+  const lighter = report.generator.warnings.some((warning) => warning.includes(LIGHTER_LOAD));
   return report.generator.saturated
-    ? "the server-side figures: the generator was saturated, so the client-side latencies include its own queueing (upper bounds)"
+    ? `the server-side figures: the generator was saturated, so the client-side latencies include its own queueing (upper bounds)${lighter ? `; and it offered less than the run asked for, so the server-side ones are for a lighter load` : ""}`
     : "both: client-side is end to end (network, client decode); server-side is the server's part of it (no generator queueing)";
 }
 
