@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { TrustProxy } from "../api/middleware/client-ip.ts";
 import { CONFIG_VARIABLES, type ConfigValues, type ConfigVariable, type VariableSpec } from "./config-variables.ts";
-import { API_PROCESS_V8_FLAGS } from "./node-flags.ts";
+import { v8FlagsFor } from "./node-flags.ts";
 import type { ProcessRole } from "./room-placement.ts";
 
 export { CONFIG_VARIABLES, type ConfigVariable } from "./config-variables.ts";
@@ -22,7 +22,7 @@ export interface Config {
   redisUrl?: string;
   /** `api`: hosts no rooms (server/room-placement.ts). */
   processRole: ProcessRole;
-  /** V8 flags the process sets on itself at start (main.ts): from PROCESS_ROLE and V8_HEAP_GROWING_PERCENT. */
+  /** V8 flags the process sets on itself at start (main.ts): SERVER_V8_FLAGS, or what V8_HEAP_GROWING_PERCENT says. */
   v8Flags: string[];
   /** Store keys in Redis: prefix, start-up timeout, outbox bound; and the start-up board file. */
   stores: { keyPrefix: string; connectTimeoutMs: number; outboxLimit: number; leaderboardsFile?: string };
@@ -162,11 +162,6 @@ function crossChecks(values: Partial<ConfigValues>): Problem[] {
 }
 
 /** `--heap-growing-percent`: the variable when set (0: none), else the role's default (server/node-flags.ts). */
-function v8FlagsOf(role: ProcessRole, heapGrowingPercent: number | undefined): string[] {
-  if (heapGrowingPercent === undefined) return role === "api" ? [...API_PROCESS_V8_FLAGS] : [];
-  return heapGrowingPercent > 0 ? [`--heap-growing-percent=${heapGrowingPercent}`] : [];
-}
-
 function corsOriginsOf(raw: string | undefined, production: boolean): Config["corsOrigins"] {
   const value = raw?.trim();
   if (value === undefined) return production ? [] : "*";
@@ -181,7 +176,7 @@ function toConfig(v: ConfigValues, secrets: { tokenSecret: string; adminKey: str
     publicAddress: v.PUBLIC_ADDRESS,
     redisUrl: v.REDIS_URL,
     processRole: v.PROCESS_ROLE,
-    v8Flags: v8FlagsOf(v.PROCESS_ROLE, v.V8_HEAP_GROWING_PERCENT),
+    v8Flags: v8FlagsFor(v.V8_HEAP_GROWING_PERCENT),
     stores: { keyPrefix: v.REDIS_KEY_PREFIX, connectTimeoutMs: v.REDIS_CONNECT_TIMEOUT_MS, outboxLimit: v.RESULT_OUTBOX_LIMIT, leaderboardsFile: v.LEADERBOARDS_FILE },
     ...secrets,
     tokenTtlSeconds: v.TOKEN_TTL_SECONDS,

@@ -13,15 +13,24 @@
 export const SERVER_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=32"];
 
 /**
- * V8 settings a `PROCESS_ROLE=api` process gives itself at start (main.ts),
- * on top of the ones above: `--heap-growing-percent=50` collects old space
- * once it is 1.5× the live size, instead of letting it grow to several times
- * that between full GCs. A process serving only streams and polls leaves its
- * garbage there on every wake-up round (a parked poll's RSS at 10,000 polls:
- * docs/performance.md); a room server's heap is mostly live and would pay
- * for the extra full GCs (+9 points of a core at 1,000 players), so rooms do
- * not get it (V8_HEAP_GROWING_PERCENT overrides either default). V8 refuses
- * the flag in NODE_OPTIONS; it reads it at every heap-limit computation, so
- * setting it at start-up applies.
+ * V8 settings every server process gives itself at start (main.ts), on top
+ * of the ones above: `--heap-growing-percent=50` collects old space once it
+ * is 1.5× the live size, instead of letting it grow to several times that
+ * between full GCs. Parked long polls leave their garbage in old space on
+ * every wake-up round, so with V8's own factor RSS per parked poll at 10,000
+ * polls read ~31–33 KB on a process that also hosts rooms and ~42 KB on an
+ * api process; with 50, 18–19 KB and ~15 KB (docs/performance.md "Memory
+ * per connection"). Session 5 measured +9 points of a core for rooms with
+ * it and left room processes without; four interleaved pairs of the arena
+ * at 1,000 players in session 8 read the same CPU either way (82.3% with it,
+ * 83.2% without), so every role gets it. `V8_HEAP_GROWING_PERCENT`
+ * overrides it (0: V8's own). V8 refuses the flag in NODE_OPTIONS; it reads
+ * it at every heap-limit computation, so setting it at start-up applies.
  */
-export const API_PROCESS_V8_FLAGS: readonly string[] = ["--heap-growing-percent=50"];
+export const SERVER_V8_FLAGS: readonly string[] = ["--heap-growing-percent=50"];
+
+/** The V8 flags a server sets on itself for a `V8_HEAP_GROWING_PERCENT` (unset: SERVER_V8_FLAGS; 0: none, V8's own factor). */
+export function v8FlagsFor(heapGrowingPercent: number | undefined): string[] {
+  if (heapGrowingPercent === undefined) return [...SERVER_V8_FLAGS];
+  return heapGrowingPercent > 0 ? [`--heap-growing-percent=${heapGrowingPercent}`] : [];
+}

@@ -1,4 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { useServerV8Settings } from "./same-v8-settings.ts";
+
+useServerV8Settings();
 
 /**
  * The naive baselines the benchmarks compare against (docs/performance.md), run in their own process:

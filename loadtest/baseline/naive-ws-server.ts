@@ -13,6 +13,10 @@ import {
 } from "../../shared/rules/arena/index.ts";
 import { ARENA_UNITS_PER_METER, type GameSide, type PlayerMatchStats } from "../../shared/index.ts";
 
+import { useServerV8Settings } from "./same-v8-settings.ts";
+
+useServerV8Settings();
+
 /**
  * The naive `ws` baseline (docs/performance.md) for the arena scenario, run in its own
  * process: `node --import tsx loadtest/baseline/naive-ws-server.ts`.

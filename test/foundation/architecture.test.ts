@@ -34,8 +34,8 @@ const RULES: Record<Part, { may: Part[]; typeOnly?: Part[]; nodeBuiltins: boolea
   loadtest: { may: ["loadtest", "client-sdk", "shared", "shared/rules"], nodeBuiltins: true },
 };
 
-/** The documented exception: spawned servers get the same V8 flags. */
-const EXCEPTIONS = new Set(["loadtest/spawn-server.ts -> server/node-flags.ts"]);
+/** The documented exception: spawned servers, the naive baselines too, get the same V8 flags. */
+const EXCEPTIONS = new Set(["loadtest/spawn-server.ts -> server/node-flags.ts", "loadtest/baseline/same-v8-settings.ts -> server/node-flags.ts"]);
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
