@@ -15,6 +15,8 @@ describe("loadtest tool: longpoll (small run, ours and the naive baseline)", fun
       assert.equal(longpoll.details.wakeups, 80);
       assert.equal(longpoll.details.parkedAfterAbandon, 0);
       assert.equal(report.errors, 0);
+      // Without --generator-nice no client thread is niced (test/loadtest/generator-nice.test.ts covers the option).
+      assert.deepEqual(report.generator.threads.map((t) => t.nice), report.generator.threads.map(() => 0), report.target);
     }
     const server = ours.server?.latency?.longpoll;
     assert.equal(server?.metric, "longpoll_result_to_answer_seconds");
