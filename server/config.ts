@@ -22,7 +22,7 @@ export interface Config {
   redisUrl?: string;
   /** `api`: hosts no rooms (server/room-placement.ts). */
   processRole: ProcessRole;
-  /** V8 flags the process sets on itself at start (main.ts): SERVER_V8_FLAGS, or what V8_HEAP_GROWING_PERCENT says. */
+  /** V8 flags the process sets on itself at start (main.ts): its role's default (server/node-flags.ts), or what V8_HEAP_GROWING_PERCENT says. */
   v8Flags: string[];
   /** Store keys in Redis: prefix, start-up timeout, outbox bound; and the start-up board file. */
   stores: { keyPrefix: string; connectTimeoutMs: number; outboxLimit: number; leaderboardsFile?: string };
@@ -176,7 +176,7 @@ function toConfig(v: ConfigValues, secrets: { tokenSecret: string; adminKey: str
     publicAddress: v.PUBLIC_ADDRESS,
     redisUrl: v.REDIS_URL,
     processRole: v.PROCESS_ROLE,
-    v8Flags: v8FlagsFor(v.V8_HEAP_GROWING_PERCENT),
+    v8Flags: v8FlagsFor(v.V8_HEAP_GROWING_PERCENT, v.PROCESS_ROLE),
     stores: { keyPrefix: v.REDIS_KEY_PREFIX, connectTimeoutMs: v.REDIS_CONNECT_TIMEOUT_MS, outboxLimit: v.RESULT_OUTBOX_LIMIT, leaderboardsFile: v.LEADERBOARDS_FILE },
     ...secrets,
     tokenTtlSeconds: v.TOKEN_TTL_SECONDS,

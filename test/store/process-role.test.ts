@@ -5,7 +5,7 @@ import { requestFromIPC } from "@colyseus/core/IPC";
 import { createClient as createRedis } from "redis";
 import { createClient, JoinError, type RoomRetryEvent } from "../../client-sdk/index.ts";
 import { loadConfig, ConfigError } from "../../server/config.ts";
-import { SERVER_V8_FLAGS } from "../../server/node-flags.ts";
+import { API_PROCESS_V8_FLAGS, SERVER_V8_FLAGS } from "../../server/node-flags.ts";
 import { NO_ROOM_HOST, ROOM_REFUSED_HERE, ROOMLESS_PROCESSES_KEY, STALE_MARK_MS } from "../../server/room-placement.ts";
 import { GameState, type MatchFinishedMessage } from "../../shared/index.ts";
 import { spawnServer, stopServer, type ServerProcess } from "../helpers/server-process.ts";
@@ -38,11 +38,11 @@ describe("PROCESS_ROLE=api: a process that hosts no rooms", function () {
     assert.match(refused({ PROCESS_ROLE: "rooms", REDIS_URL }), /^PROCESS_ROLE: /);
   });
 
-  it("V8's heap-growing factor: 50 on every process, whatever its role; V8_HEAP_GROWING_PERCENT overrides it (0: V8's own)", () => {
+  it("V8's heap-growing factor: 50 on room processes, 25 on api processes; V8_HEAP_GROWING_PERCENT overrides both (0: V8's own)", () => {
     const base = { NODE_ENV: "test", TOKEN_SECRET: TEST_TOKEN_SECRET, ADMIN_KEY: TEST_ADMIN_KEY, REDIS_URL };
     const flags = (env: Record<string, string>) => loadConfig({ ...base, ...env }).config.v8Flags;
     assert.deepEqual(flags({}), ["--heap-growing-percent=50"]);
-    assert.deepEqual(flags({ PROCESS_ROLE: "api" }), ["--heap-growing-percent=50"]);
+    assert.deepEqual(flags({ PROCESS_ROLE: "api" }), ["--heap-growing-percent=25"]);
     assert.deepEqual(flags({ V8_HEAP_GROWING_PERCENT: "0" }), []);
     assert.deepEqual(flags({ PROCESS_ROLE: "api", V8_HEAP_GROWING_PERCENT: "0" }), []);
     assert.deepEqual(flags({ PROCESS_ROLE: "api", V8_HEAP_GROWING_PERCENT: "30" }), ["--heap-growing-percent=30"]);
@@ -97,13 +97,13 @@ describe("PROCESS_ROLE=api: a process that hosts no rooms", function () {
       assert.equal(live.length, 2);
     });
 
-    it("both processes give themselves the server's V8 settings (old space collected at 1.5× live) and log them with their role", () => {
+    it("each process gives itself its role's V8 settings (old space collected at 1.25× live on A, 1.5× on R) and logs them with its role", () => {
       const starting = (server: ServerProcess) => server.startupLog.find((entry) => entry.msg === "starting");
-      assert.deepEqual(starting(api)?.v8Flags, [...SERVER_V8_FLAGS]);
+      assert.deepEqual(starting(api)?.v8Flags, [...API_PROCESS_V8_FLAGS]);
       assert.equal(starting(api)?.role, "api");
       assert.deepEqual(starting(rooms!)?.v8Flags, [...SERVER_V8_FLAGS]);
       assert.equal(starting(rooms!)?.role, "all");
-      assert.ok(SERVER_V8_FLAGS.includes("--heap-growing-percent=50"));
+      assert.ok(SERVER_V8_FLAGS.includes("--heap-growing-percent=50") && API_PROCESS_V8_FLAGS.includes("--heap-growing-percent=25"));
     });
 
     it("every room created through A lives on R, though A has fewer rooms (Colyseus's default would pick A)", async () => {
