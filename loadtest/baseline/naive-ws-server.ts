@@ -12,7 +12,6 @@ import {
   type World,
 } from "../../shared/rules/arena/index.ts";
 import { ARENA_UNITS_PER_METER, type GameSide, type PlayerMatchStats } from "../../shared/index.ts";
-
 import { useServerV8Settings } from "./same-v8-settings.ts";
 
 useServerV8Settings();
