@@ -4,6 +4,7 @@ import type { GeneratorReport, RunOptions, RunReport, ServerReport, TimelinePoin
 import { cpuPercentBetween, type ServerSample } from "./server-probe.ts";
 import { serverLatencies } from "./server-latency.ts";
 import type { PartName } from "./client-host.ts";
+import type { PartReport } from "./aggregate.ts";
 
 /** The numbers of a report computed from samples: the generator's health, the server's CPU and memory, the machine. */
 
@@ -18,8 +19,6 @@ const OTHER_CPU_WARNING_PERCENT = 25;
 const WAITING_FOR_CORE_PERCENT = 50;
 /** The arena players sent fewer than this share of the inputs the run asked for: the server carried a lighter load. */
 export const OFFERED_INPUTS_MIN_SHARE = 0.9;
-/** How that warning ends (the report's "which latency to believe" line looks for it). */
-export const LIGHTER_LOAD = "every figure, the server-side ones too, is for a lighter load";
 
 /**
  * When the arena's bots sent clearly fewer inputs than asked (players at the
@@ -30,7 +29,16 @@ export const LIGHTER_LOAD = "every figure, the server-side ones too, is for a li
 export function offeredInputsWarning(sent: number, players: number, rateHz: number, windowSeconds: number): string | undefined {
   const asked = players * rateHz * windowSeconds;
   if (asked <= 0 || sent >= asked * OFFERED_INPUTS_MIN_SHARE) return undefined;
-  return `the arena players sent ${Math.round((sent / asked) * 100)}% of the inputs the run asked for (${Math.round(sent / windowSeconds)}/s of ${Math.round(asked / windowSeconds)}/s): ${LIGHTER_LOAD}`;
+  return `the arena players sent ${Math.round((sent / asked) * 100)}% of the inputs the run asked for (${Math.round(sent / windowSeconds)}/s of ${Math.round(asked / windowSeconds)}/s): every figure, the server-side ones too, is for a lighter load`;
+}
+
+/** Marks a run's generator report when its arena part (ours or naive) was offered a lighter load than asked. */
+export function flagLighterLoad(generator: GeneratorReport, arena: PartReport | undefined, rateHz: number | undefined, windowSeconds: number): void {
+  const warning = arena && rateHz ? offeredInputsWarning(arena.sent, arena.connectedAtStart, rateHz, windowSeconds) : undefined;
+  if (!warning) return;
+  generator.saturated = true;
+  generator.lighterLoad = true;
+  generator.warnings.push(warning);
 }
 
 export function machine(): RunReport["machine"] {

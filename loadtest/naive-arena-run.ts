@@ -1,7 +1,7 @@
 import type { PartReport } from "./aggregate.ts";
 import { spawnNaiveServer } from "./baseline/spawn-naive.ts";
 import { machineCpuTicks, round1, ThreadMonitor, type ThreadStats } from "./gen-cpu.ts";
-import { generatorReport, machine, machineShare, offeredInputsWarning, serverReport, withoutCallbacks } from "./measures.ts";
+import { flagLighterLoad, generatorReport, machine, machineShare, serverReport, withoutCallbacks } from "./measures.ts";
 import type { RunOptions, RunReport } from "./run-report.ts";
 import { runArenaNaive, type NaiveArenaResult } from "./scenarios/arena-naive.ts";
 import { cpuPercentBetween, ServerProbe, type ServerSample } from "./server-probe.ts";
@@ -49,11 +49,7 @@ export async function runNaiveArena(options: RunOptions): Promise<RunReport> {
     const windowStart = window.start ?? idle;
     const generator = generatorReport(1, window.seconds, window.processCpuUsed ?? { user: 0, system: 0 }, window.threadStats ? [window.threadStats] : [], cpuPercentBetween(windowStart, end), window.machineUsed);
     const part = naivePartReport(options, result, window.joined);
-    const underOffered = offeredInputsWarning(part.sent, part.connectedAtStart, a.rate, result.measuredSeconds);
-    if (underOffered) {
-      generator.saturated = true;
-      generator.warnings.push(underOffered);
-    }
+    flagLighterLoad(generator, part, a.rate, result.measuredSeconds);
     return {
       scenario: "arena",
       target: "naive",

@@ -122,6 +122,8 @@ export interface GeneratorReport {
   saturated: boolean;
   /** Saturation, and other processes busy during the window (not a quiet machine). */
   warnings: string[];
+  /** The arena players sent clearly fewer inputs than the run asked for (measures.ts flagLighterLoad): every figure is for a lighter load. */
+  lighterLoad?: boolean;
 }
 
 export interface RunReport {

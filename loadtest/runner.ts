@@ -5,7 +5,7 @@ import { partsOf, planClients } from "./client-plan.ts";
 import type { HostEvent, PartName } from "./client-host.ts";
 import { machineCpuTicks, round1, ThreadMonitor, until, type ThreadStats } from "./gen-cpu.ts";
 import { writeResults, writeScores, type WriterWindow } from "./main-writers.ts";
-import { generatorReport, machine, machineShare, offeredInputsWarning, serverReport, withoutCallbacks } from "./measures.ts";
+import { flagLighterLoad, generatorReport, machine, machineShare, serverReport, withoutCallbacks } from "./measures.ts";
 import { runNaiveArena } from "./naive-arena-run.ts";
 import { progressLine } from "./report/text.ts";
 import type { RunOptions, RunReport } from "./run-report.ts";
@@ -322,12 +322,7 @@ class LoadRun {
     if (this.#options.generatorNice) this.#notes.push(`client threads ran at nice ${this.#options.generatorNice} (--generator-nice): the server had the first claim on a core; the sent/received counts say how much of the load they still offered`);
     if (windowStart.members && windowEnd.members) this.#notes.push(`per process over the window: ${perProcess(windowStart, windowEnd)}`);
     const generator = generatorReport(this.#threads.count, window.windowSeconds, window.processCpuUsed, this.#threadStats, serverCpu, window.machineUsed);
-    const arena = partReports.arena;
-    const underOffered = arena && this.#options.arena ? offeredInputsWarning(arena.sent, arena.connectedAtStart, this.#options.arena.rate, window.windowSeconds) : undefined;
-    if (underOffered) {
-      generator.saturated = true;
-      generator.warnings.push(underOffered);
-    }
+    flagLighterLoad(generator, partReports.arena, this.#options.arena?.rate, window.windowSeconds);
     const errors = Object.values(partReports).reduce((n, p) => n + p!.errors, 0) + this.#writerErrors;
     for (const message of this.#fatal) this.#notes.push(`a client thread failed: ${message.split("\n")[0]}`);
     return {

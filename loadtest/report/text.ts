@@ -2,7 +2,6 @@ import type { PartReport } from "../aggregate.ts";
 import type { LatencySummary } from "../latency.ts";
 import type { PartAggregate } from "../aggregate.ts";
 import type { PartName } from "../client-host.ts";
-import { LIGHTER_LOAD } from "../measures.ts";
 import type { RunReport, TimelinePoint } from "../run-report.ts";
 
 export type Row = [string, string];
@@ -105,9 +104,8 @@ export function reportRows(report: RunReport): Row[] {
 
 /** The line that says which latency figures mean what in this run. */
 export function whichLatency(report: RunReport): string {
-  const lighter = report.generator.warnings.some((warning) => warning.includes(LIGHTER_LOAD));
   return report.generator.saturated
-    ? `the server-side figures: the generator was saturated, so the client-side latencies include its own queueing (upper bounds)${lighter ? `; and it offered less than the run asked for, so the server-side ones are for a lighter load` : ""}`
+    ? `the server-side figures: the generator was saturated, so the client-side latencies include its own queueing (upper bounds)${report.generator.lighterLoad ? `; and it offered less than the run asked for, so the server-side ones are for a lighter load` : ""}`
     : "both: client-side is end to end (network, client decode); server-side is the server's part of it (no generator queueing)";
 }
 

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { benchSizes, benchSpecs } from "../../loadtest/bench-plan.ts";
-import { offeredInputsWarning } from "../../loadtest/measures.ts";
+import type { PartReport } from "../../loadtest/aggregate.ts";
+import { flagLighterLoad } from "../../loadtest/measures.ts";
 import { whichLatency } from "../../loadtest/report/text.ts";
-import type { RunReport } from "../../loadtest/run-report.ts";
+import type { GeneratorReport, RunReport } from "../../loadtest/run-report.ts";
 import { useLoadtestCli } from "../helpers/loadtest-cli.ts";
 
 /**
@@ -23,7 +24,7 @@ describe("load tool: --generator-nice", function () {
     assert.ok(report.notes.some((note) => note.includes("nice 11 (--generator-nice)")), JSON.stringify(report.notes));
     // Eight players at 20 Hz are easily fed: the report does not call the load lighter than asked.
     assert.ok(report.parts.arena!.sent > 0);
-    assert.ok(!report.generator.warnings.some((w) => w.includes("of the inputs the run asked for")), JSON.stringify(report.generator.warnings));
+    assert.equal(report.generator.lighterLoad, undefined, JSON.stringify(report.generator.warnings));
   });
 
   it("refuses what it cannot do fairly: one client thread (it spawns the servers), the naive baseline, a value outside 1–19", async () => {
@@ -48,13 +49,20 @@ describe("load tool: --generator-nice", function () {
 
   it("a run whose players sent under 90% of the inputs asked for says its load was lighter than asked", () => {
     // 500 players × 20 Hz × 60 s = 600,000 asked.
-    assert.equal(offeredInputsWarning(560_000, 500, 20, 60), undefined);
-    const warning = offeredInputsWarning(104_130, 500, 20, 60);
-    assert.equal(warning, "the arena players sent 17% of the inputs the run asked for (1736/s of 10000/s): every figure, the server-side ones too, is for a lighter load");
-    assert.equal(offeredInputsWarning(0, 0, 20, 60), undefined);
-    // The report's "which latency to believe" line then says the server-side figures are for a lighter load.
-    const report = (warnings: string[]) => ({ generator: { saturated: true, warnings } }) as unknown as RunReport;
-    assert.match(whichLatency(report([warning!])), /the server-side ones are for a lighter load$/);
-    assert.doesNotMatch(whichLatency(report(["the machine was CPU-bound"])), /lighter load/);
+    const flagged = (sent: number, players = 500) => {
+      const generator = { saturated: false, warnings: [] as string[] } as unknown as GeneratorReport;
+      flagLighterLoad(generator, { sent, connectedAtStart: players } as PartReport, 20, 60);
+      return generator;
+    };
+    const fed = flagged(560_000);
+    assert.deepEqual([fed.saturated, fed.lighterLoad, fed.warnings], [false, undefined, []]);
+    assert.equal(flagged(0, 0).lighterLoad, undefined);
+    const starved = flagged(104_130);
+    assert.equal(starved.saturated, true);
+    assert.equal(starved.lighterLoad, true);
+    assert.deepEqual(starved.warnings, ["the arena players sent 17% of the inputs the run asked for (1736/s of 10000/s): every figure, the server-side ones too, is for a lighter load"]);
+    // The report's "which latency to believe" line then says the server-side figures are for a lighter load too.
+    assert.match(whichLatency({ generator: starved } as RunReport), /the server-side ones are for a lighter load$/);
+    assert.doesNotMatch(whichLatency({ generator: { ...starved, lighterLoad: undefined } } as RunReport), /lighter load/);
   });
 });
